@@ -1,0 +1,39 @@
+# INR Studio. `make demo` and `make test` are the two set-up commands of the README.
+GO        ?= go
+BIN       := bin
+INR       := $(BIN)/inr
+PKGS      := ./...
+# Xvfb wraps the tests when present, so the viewer's tests get a display.
+XVFB      := $(shell command -v xvfb-run >/dev/null 2>&1 && echo "xvfb-run -a -s '-screen 0 1280x1024x24'")
+
+.PHONY: all deps deps-bench build test demo bench bench-kernel lint clean
+
+all: build
+
+deps:
+	@scripts/deps.sh test
+
+deps-bench:
+	@scripts/deps.sh bench
+
+build:
+	@mkdir -p $(BIN)
+	CGO_ENABLED=0 $(GO) build -o $(INR) ./cmd/inr
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet -tags noviewer $(PKGS)
+
+test: deps build lint
+	$(XVFB) $(GO) test -timeout 14m $(PKGS)
+
+demo: deps build
+	@$(INR) version
+
+bench: deps-bench bench-kernel
+
+bench-kernel: deps-bench
+	scripts/bench-kernel.sh
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,37 @@
+// Command inr is the INR Studio command line: fit coordinate networks to images, solve PDEs
+// from problem files, evaluate saved models and print benchmark tables. It never links the
+// desktop viewer (that is the separate inr-view binary) and builds with CGO_ENABLED=0.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/inrstudio/studio/kernel"
+)
+
+func main() {
+	root := newRoot()
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "inr:", err)
+		os.Exit(1)
+	}
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "inr",
+		Short: "INR Studio: implicit neural representations and scientific ML in float64",
+		Long: `INR Studio fits coordinate networks (SIREN, WIRE, SPDER, SL²A, FKAN, Cauchy XNet, …)
+to images and solves PDEs with physics-informed networks, in float64, on the CPU.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return kernel.Check()
+		},
+	}
+	root.AddCommand(newVersionCmd())
+	return root
+}

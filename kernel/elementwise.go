@@ -1,0 +1,82 @@
+package kernel
+
+import "fmt"
+
+// elemGrain is the number of elements a worker takes at a time in elementwise loops.
+const elemGrain = 1 << 14
+
+// mapSlice runs f over [0, n) in chunks across the implementation's workers.
+func (k *Impl) mapSlice(n int, f func(lo, hi int)) {
+	chunks := (n + elemGrain - 1) / elemGrain
+	parallelRows(chunks, elemGrain*8, k.Threads(), func(c0, c1 int) {
+		f(c0*elemGrain, min(c1*elemGrain, n))
+	})
+}
+
+func checkLen(op string, dst, x []float64) {
+	if len(dst) < len(x) {
+		panic(fmt.Sprintf("kernel: %s: destination has %d elements, source %d", op, len(dst), len(x)))
+	}
+}
+
+func (k *Impl) unary(op string, f func(dst, x []float64), dst, x []float64) {
+	checkLen(op, dst, x)
+	k.mapSlice(len(x), func(lo, hi int) { f(dst[lo:hi], x[lo:hi]) })
+}
+
+// Sin sets dst[i] = sin(x[i]). dst may be x.
+func (k *Impl) Sin(dst, x []float64) { k.unary("sin", k.b.vm.Sin, dst, x) }
+
+// Cos sets dst[i] = cos(x[i]). dst may be x.
+func (k *Impl) Cos(dst, x []float64) { k.unary("cos", k.b.vm.Cos, dst, x) }
+
+// Exp sets dst[i] = exp(x[i]). dst may be x.
+func (k *Impl) Exp(dst, x []float64) { k.unary("exp", k.b.vm.Exp, dst, x) }
+
+// Log sets dst[i] = log(x[i]). dst may be x.
+func (k *Impl) Log(dst, x []float64) { k.unary("log", k.b.vm.Log, dst, x) }
+
+// Tanh sets dst[i] = tanh(x[i]). dst may be x.
+func (k *Impl) Tanh(dst, x []float64) { k.unary("tanh", k.b.vm.Tanh, dst, x) }
+
+// Sigmoid sets dst[i] = 1/(1+exp(-x[i])). dst may be x.
+func (k *Impl) Sigmoid(dst, x []float64) { k.unary("sigmoid", k.b.vm.Sigmoid, dst, x) }
+
+// SinCos sets s[i] = sin(x[i]) and c[i] = cos(x[i]).
+func (k *Impl) SinCos(s, c, x []float64) {
+	checkLen("sincos", s, x)
+	checkLen("sincos", c, x)
+	k.mapSlice(len(x), func(lo, hi int) { k.b.vm.SinCos(s[lo:hi], c[lo:hi], x[lo:hi]) })
+}
+
+// AffineSinCos is the fused SIREN activation over the rows of z: with u = omega·(z[i,j] + b[j]),
+// it sets s[i,j] = sin(u) and c[i,j] = cos(u). c may be z itself (the pre-activation is replaced
+// by its cosine, kept for the backward pass); s may be the zero Matrix to compute cosines only.
+func (k *Impl) AffineSinCos(s, c, z Matrix, b []float64, omega float64) {
+	if len(b) < z.Cols || c.Rows != z.Rows || c.Cols != z.Cols || (s.Data != nil && (s.Rows != z.Rows || s.Cols != z.Cols)) {
+		panic(fmt.Sprintf("kernel: affine sincos shapes: z %d×%d, bias %d, s %d×%d, c %d×%d",
+			z.Rows, z.Cols, len(b), s.Rows, s.Cols, c.Rows, c.Cols))
+	}
+	parallelRows(z.Rows, 16*z.Cols, k.Threads(), func(r0, r1 int) {
+		for i := r0; i < r1; i++ {
+			var srow []float64
+			if s.Data != nil {
+				srow = s.Row(i)
+			}
+			k.b.vm.AffineSinCos(srow, c.Row(i), z.Row(i), b[:z.Cols], omega)
+		}
+	})
+}
+
+// Package-level forms run the default implementation.
+
+func Sin(dst, x []float64)     { defaultImpl.Sin(dst, x) }
+func Cos(dst, x []float64)     { defaultImpl.Cos(dst, x) }
+func Exp(dst, x []float64)     { defaultImpl.Exp(dst, x) }
+func Log(dst, x []float64)     { defaultImpl.Log(dst, x) }
+func Tanh(dst, x []float64)    { defaultImpl.Tanh(dst, x) }
+func Sigmoid(dst, x []float64) { defaultImpl.Sigmoid(dst, x) }
+func SinCos(s, c, x []float64) { defaultImpl.SinCos(s, c, x) }
+func AffineSinCos(s, c, z Matrix, b []float64, omega float64) {
+	defaultImpl.AffineSinCos(s, c, z, b, omega)
+}

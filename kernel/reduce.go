@@ -1,0 +1,106 @@
+package kernel
+
+import "fmt"
+
+// reduceBlock is the fixed block size of reductions: partial sums are taken over these blocks
+// and added in block order, so a sum does not depend on the number of threads.
+const reduceBlock = 1 << 12
+
+// reduce sums part(lo, hi) over fixed blocks of [0, n), in parallel, combining in block order.
+func (k *Impl) reduce(n int, part func(lo, hi int) float64) float64 {
+	blocks := (n + reduceBlock - 1) / reduceBlock
+	if blocks <= 1 {
+		return part(0, n)
+	}
+	partial := make([]float64, blocks)
+	parallelRows(blocks, reduceBlock, k.Threads(), func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			partial[b] = part(b*reduceBlock, min((b+1)*reduceBlock, n))
+		}
+	})
+	var s float64
+	for _, v := range partial {
+		s += v
+	}
+	return s
+}
+
+// Sum returns Σ x[i].
+func (k *Impl) Sum(x []float64) float64 {
+	return k.reduce(len(x), func(lo, hi int) float64 {
+		var s float64
+		for _, v := range x[lo:hi] {
+			s += v
+		}
+		return s
+	})
+}
+
+// Dot returns Σ x[i]·y[i].
+func (k *Impl) Dot(x, y []float64) float64 {
+	checkLen("dot", y, x)
+	return k.reduce(len(x), func(lo, hi int) float64 {
+		var s float64
+		ys := y[lo:hi]
+		for i, v := range x[lo:hi] {
+			s += v * ys[i]
+		}
+		return s
+	})
+}
+
+// SumSq returns Σ x[i]².
+func (k *Impl) SumSq(x []float64) float64 {
+	return k.reduce(len(x), func(lo, hi int) float64 {
+		var s float64
+		for _, v := range x[lo:hi] {
+			s += v * v
+		}
+		return s
+	})
+}
+
+// ColSums sets dst[j] = beta·dst[j] + Σ_i m[i,j] (beta 0 ignores what dst held). The sum over
+// rows runs in row order in every column, so the result does not depend on the thread count.
+func (k *Impl) ColSums(dst []float64, m Matrix, beta float64) {
+	if len(dst) < m.Cols {
+		panic(fmt.Sprintf("kernel: column sums: %d outputs for %d columns", len(dst), m.Cols))
+	}
+	dst = dst[:m.Cols]
+	if beta == 0 {
+		clear(dst)
+	} else if beta != 1 {
+		for j := range dst {
+			dst[j] *= beta
+		}
+	}
+	// Columns are split across workers in contiguous bands; each band walks all rows.
+	const band = 64
+	bands := (m.Cols + band - 1) / band
+	parallelRows(bands, band*m.Rows, k.Threads(), func(b0, b1 int) {
+		j0, j1 := b0*band, min(b1*band, m.Cols)
+		d := dst[j0:j1]
+		for i := 0; i < m.Rows; i++ {
+			row := m.Row(i)[j0:j1]
+			for j, v := range row {
+				d[j] += v
+			}
+		}
+	})
+}
+
+// Package-level forms run the default implementation.
+
+func AddBias(m Matrix, b []float64)                 { defaultImpl.AddBias(m, b) }
+func Axpy(alpha float64, x, y []float64)            { defaultImpl.Axpy(alpha, x, y) }
+func Scale(alpha float64, x []float64)              { defaultImpl.Scale(alpha, x) }
+func Mul(dst, a, b []float64)                       { defaultImpl.Mul(dst, a, b) }
+func MulAdd(dst, a, b []float64)                    { defaultImpl.MulAdd(dst, a, b) }
+func Adam(p, g, m, v []float64, s AdamStep)         { defaultImpl.Adam(p, g, m, v, s) }
+func Sum(x []float64) float64                       { return defaultImpl.Sum(x) }
+func Dot(x, y []float64) float64                    { return defaultImpl.Dot(x, y) }
+func SumSq(x []float64) float64                     { return defaultImpl.SumSq(x) }
+func ColSums(dst []float64, m Matrix, beta float64) { defaultImpl.ColSums(dst, m, beta) }
+func SquaredError(grad, pred, target []float64, scale float64) float64 {
+	return defaultImpl.SquaredError(grad, pred, target, scale)
+}
