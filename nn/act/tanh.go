@@ -17,7 +17,7 @@ func (tanhFunc) Name() string    { return "tanh" }
 func (tanhFunc) Config() Config  { return Config{} }
 func (tanhFunc) Params() []Param { return nil }
 
-// With t = tanh x: σ' = 1-t², σ'' = -2t(1-t²), σ''' = (1-t²)(6t²-2).
+// With t = tanh x: σ' = 1-t², σ” = -2t(1-t²), σ”' = (1-t²)(6t²-2).
 func (tanhFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	t := math.Tanh(x)
 	s := 1 - t*t
