@@ -1,0 +1,196 @@
+package inr
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const assets = "../assets"
+
+func TestLoadImageKinds(t *testing.T) {
+	cam, err := LoadImage(filepath.Join(assets, "camera-128.png"))
+	require.NoError(t, err)
+	require.Equal(t, [4]int{128, 128, 1, 8}, [4]int{cam.W, cam.H, cam.C, cam.Depth})
+	cof, err := LoadImage(filepath.Join(assets, "coffee-128.png"))
+	require.NoError(t, err)
+	require.Equal(t, [4]int{128, 128, 3, 8}, [4]int{cof.W, cof.H, cof.C, cof.Depth})
+	for _, v := range cof.Pix {
+		require.True(t, v >= 0 && v <= 1)
+	}
+}
+
+func TestSixteenBitRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []int{1, 3} {
+		im := NewImage(5, 4, c, 16)
+		for i := range im.Pix {
+			im.Pix[i] = float64((i*7919)%65536) / 65535
+		}
+		path := filepath.Join(dir, "x.png")
+		require.NoError(t, im.SavePNG(path))
+		back, err := LoadImage(path)
+		require.NoError(t, err)
+		require.Equal(t, 16, back.Depth)
+		require.Equal(t, c, back.C)
+		for i := range im.Pix {
+			require.InDelta(t, im.Pix[i], back.Pix[i], 0.5/65535, "sample %d", i)
+		}
+	}
+}
+
+func TestLoadImageErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, data, 0o644))
+		return p
+	}
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))))
+	tiny := write("tiny.png", buf.Bytes())
+	// Go's encoder refuses 0×0, so patch the 1×1 file's IHDR size fields and checksum.
+	zero := append([]byte(nil), buf.Bytes()...)
+	clear(zero[16:24])
+	binary.BigEndian.PutUint32(zero[29:33], crc32.ChecksumIEEE(zero[12:29]))
+	empty := write("empty.png", zero)
+	full, err := os.ReadFile(filepath.Join(assets, "camera-128.png"))
+	require.NoError(t, err)
+	cases := []struct {
+		path, want string
+	}{
+		{filepath.Join(dir, "missing.png"), "no such file"},
+		{write("text.png", []byte("hello, not an image")), "not a PNG or JPEG"},
+		{write("cut.png", full[:len(full)/2]), "truncated"},
+		{tiny, "1×1"},
+		{empty, "0×0"},
+	}
+	for _, c := range cases {
+		_, err := LoadImage(c.path)
+		require.Error(t, err, c.path)
+		require.Contains(t, err.Error(), c.want)
+		require.Contains(t, err.Error(), c.path, "the message names the file")
+	}
+}
+
+// The prepared 128² target was made by area-averaging the 512² original; our resize must agree
+// to within 8-bit rounding.
+func TestResizeMatchesPreparedTarget(t *testing.T) {
+	big, err := LoadImage(filepath.Join(assets, "camera.png"))
+	require.NoError(t, err)
+	want, err := LoadImage(filepath.Join(assets, "camera-128.png"))
+	require.NoError(t, err)
+	got, err := big.Resize(128, 128)
+	require.NoError(t, err)
+	var worst float64
+	for i := range got.Pix {
+		worst = math.Max(worst, math.Abs(got.Pix[i]-want.Pix[i]))
+	}
+	require.LessOrEqual(t, worst, 0.5/255+1e-9, "area averaging differs from the prepared target")
+}
+
+func TestResizeProperties(t *testing.T) {
+	// A linear ramp stays linear under Catmull–Rom enlargement (away from the clamped borders),
+	// and area shrinking preserves the mean exactly.
+	im := NewImage(16, 9, 1, 8)
+	for y := 0; y < im.H; y++ {
+		for x := 0; x < im.W; x++ {
+			im.Pix[y*im.W+x] = (float64(x) + 0.5) / 16
+		}
+	}
+	up, err := im.Resize(64, 9)
+	require.NoError(t, err)
+	for x := 8; x < 56; x++ {
+		require.InDelta(t, (float64(x)+0.5)/64, up.At(x, 4, 0), 1e-12, "x=%d", x)
+	}
+	down, err := im.Resize(5, 3)
+	require.NoError(t, err)
+	mean := func(p []float64) float64 {
+		var s float64
+		for _, v := range p {
+			s += v
+		}
+		return s / float64(len(p))
+	}
+	require.InDelta(t, mean(im.Pix), mean(down.Pix), 1e-12)
+	_, err = im.Resize(1, 5)
+	require.ErrorContains(t, err, "at least")
+}
+
+func TestCropSquare(t *testing.T) {
+	im := NewImage(6, 4, 3, 8)
+	for i := range im.Pix {
+		im.Pix[i] = float64(i)
+	}
+	sq := im.CropSquare()
+	require.Equal(t, 4, sq.W)
+	require.Equal(t, 4, sq.H)
+	require.Equal(t, im.At(1, 0, 2), sq.At(0, 0, 2))
+	require.Equal(t, im.At(4, 3, 0), sq.At(3, 3, 0))
+}
+
+func TestPSNR(t *testing.T) {
+	target := []float64{0, 0.5, 1, 0.25}
+	pred := []float64{0.1, 0.4, 1.3, 0.35} // clipped 1.3 → 1: errors 0.1, 0.1, 0, 0.1
+	require.InDelta(t, -10*math.Log10(0.03/4), PSNR(pred, target), 1e-12)
+	require.True(t, math.IsInf(PSNR(target, target), 1))
+}
+
+func TestSSIM(t *testing.T) {
+	cam, err := LoadImage(filepath.Join(assets, "camera-128.png"))
+	require.NoError(t, err)
+	require.InDelta(t, 1, SSIM(cam, cam), 1e-12)
+
+	// A constant shift c leaves variances and covariance unchanged, so SSIM reduces to the mean
+	// of the luminance term (2μxμy+C1)/(μx²+μy²+C1) over the windows, with μy = μx + c.
+	shift := 0.05
+	flat := NewImage(20, 20, 1, 8)
+	for i := range flat.Pix {
+		flat.Pix[i] = 0.3 + 0.2*math.Sin(float64(i))
+	}
+	shifted := *flat
+	shifted.Pix = make([]float64, len(flat.Pix))
+	for i, v := range flat.Pix {
+		shifted.Pix[i] = v + shift
+	}
+	g := gaussianWindow(11, 1.5)
+	mu := filterValid(shifted.Pix, nil, 20, 20, g)
+	var want float64
+	c1 := 0.01 * 0.01
+	for _, m := range mu {
+		mx := m - shift
+		want += (2*mx*m + c1) / (mx*mx + m*m + c1)
+	}
+	want /= float64(len(mu))
+	require.InDelta(t, want, SSIM(&shifted, flat), 1e-12)
+
+	// Noise lowers SSIM, more noise lowers it more.
+	noisy := func(amp float64) *Image {
+		out := *cam
+		out.Pix = make([]float64, len(cam.Pix))
+		for i, v := range cam.Pix {
+			out.Pix[i] = v + amp*math.Sin(float64(i)*12.9898)
+		}
+		return &out
+	}
+	s1, s2 := SSIM(noisy(0.02), cam), SSIM(noisy(0.1), cam)
+	require.Less(t, s2, s1)
+	require.Less(t, s1, 1.0)
+}
+
+func TestToImageEightBit(t *testing.T) {
+	im := NewImage(2, 2, 3, 8)
+	copy(im.Pix, []float64{1, 0, 0, 0, 1, 0, 0, 0, 1, -0.5, 2, 0.5})
+	got := im.ToImage(8)
+	require.Equal(t, color.RGBA{255, 0, 0, 255}, got.At(0, 0))
+	require.Equal(t, color.RGBA{0, 255, 128, 255}, got.At(1, 1))
+}
