@@ -62,6 +62,8 @@ func DecodeImage(r io.Reader) (*Image, error) {
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF),
 			strings.Contains(err.Error(), "not enough pixel data"):
 			return nil, errors.New("truncated image data (the file ends early): re-export or re-download it")
+		case strings.Contains(err.Error(), "non-positive dimension"):
+			return nil, fmt.Errorf("image is 0×0 (empty): need at least %d×%d pixels", minImageSide, minImageSide)
 		}
 		return nil, fmt.Errorf("cannot decode image: %w", err)
 	}
