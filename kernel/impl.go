@@ -20,7 +20,7 @@ type Impl struct {
 type backend struct {
 	name     string
 	priority int                   // higher wins when several are supported
-	support  func() (bool, string) // whether the CPU can run it, and why (not)
+	support  func(cpuFeatures) (bool, string) // whether a CPU can run it, and why (not)
 	vm       vmath.Funcs
 	gemm     gemmKernels
 }
@@ -40,33 +40,34 @@ func init() {
 	register(&backend{
 		name:     "generic",
 		priority: 0,
-		support:  func() (bool, string) { return true, "pure Go, runs everywhere" },
+		support:  func(cpuFeatures) (bool, string) { return true, "pure Go, runs everywhere" },
 		vm:       vmath.Generic(),
 		gemm:     genericGemm,
 	})
-	defaultImpl, defaultReason, selectErr = choose(os.Getenv("INR_KERNEL"))
+	registerArch() // the assembly implementations of this GOARCH, if any
+	defaultImpl, defaultReason, selectErr = choose(os.Getenv("INR_KERNEL"), host)
 }
 
-// choose picks the implementation asked for by env (empty: the best supported one).
-func choose(env string) (*Impl, string, error) {
+// choose picks the implementation asked for by env (empty: the best one f supports).
+func choose(env string, f cpuFeatures) (*Impl, string, error) {
 	env = strings.TrimSpace(strings.ToLower(env))
 	if env != "" {
-		impl, err := Lookup(env)
+		impl, err := lookup(env, f)
 		if err == nil {
 			return impl, "forced by INR_KERNEL=" + env, nil
 		}
-		best, reason := best()
+		best, reason := best(f)
 		return best, reason, fmt.Errorf("INR_KERNEL=%s: %w (unset INR_KERNEL to use %s)", env, err, best.Name())
 	}
-	impl, reason := best()
+	impl, reason := best(f)
 	return impl, reason, nil
 }
 
-func best() (*Impl, string) {
+func best(f cpuFeatures) (*Impl, string) {
 	var pick *backend
 	var why string
 	for _, b := range backends {
-		if ok, reason := b.support(); ok && (pick == nil || b.priority > pick.priority) {
+		if ok, reason := b.support(f); ok && (pick == nil || b.priority > pick.priority) {
 			pick, why = b, reason
 		}
 	}
@@ -75,14 +76,16 @@ func best() (*Impl, string) {
 
 // Lookup returns the named implementation, or an error naming the implementations this CPU
 // supports when it cannot run the one asked for.
-func Lookup(name string) (*Impl, error) {
+func Lookup(name string) (*Impl, error) { return lookup(name, host) }
+
+func lookup(name string, f cpuFeatures) (*Impl, error) {
 	b, ok := backends[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown kernel implementation %q (known: %s)", name, strings.Join(Known(), ", "))
 	}
-	if ok, why := b.support(); !ok {
+	if ok, why := b.support(f); !ok {
 		return nil, fmt.Errorf("kernel implementation %q cannot run on this CPU: %s (supported here: %s)",
-			name, why, strings.Join(Available(), ", "))
+			name, why, strings.Join(available(f), ", "))
 	}
 	return &Impl{b: b}, nil
 }
@@ -91,8 +94,10 @@ func Lookup(name string) (*Impl, error) {
 func Known() []string { return sortedNames(func(*backend) bool { return true }) }
 
 // Available lists the implementations this CPU can run, best first.
-func Available() []string {
-	return sortedNames(func(b *backend) bool { ok, _ := b.support(); return ok })
+func Available() []string { return available(host) }
+
+func available(f cpuFeatures) []string {
+	return sortedNames(func(b *backend) bool { ok, _ := b.support(f); return ok })
 }
 
 func sortedNames(keep func(*backend) bool) []string {

@@ -1,0 +1,35 @@
+//go:build amd64
+
+package kernel
+
+import "github.com/inrstudio/studio/kernel/vmath"
+
+//go:noescape
+func gemmKernAVX512(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
+
+//go:noescape
+func gemmKernAVX2(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
+
+var (
+	mkAVX512 = &microKernel{mr: 12, nr: 16, kern: gemmKernAVX512}
+	mkAVX2   = &microKernel{mr: 6, nr: 8, kern: gemmKernAVX2}
+)
+
+// registerArch adds the assembly implementations; the best one the CPU supports becomes the
+// default (avx512 > avx2 > generic).
+func registerArch() {
+	register(&backend{
+		name:     "avx2",
+		priority: 1,
+		support:  supportAVX2,
+		vm:       vmath.For("avx2"),
+		gemm:     mkAVX2.gemm,
+	})
+	register(&backend{
+		name:     "avx512",
+		priority: 2,
+		support:  supportAVX512,
+		vm:       vmath.For("avx512"),
+		gemm:     mkAVX512.gemm,
+	})
+}
