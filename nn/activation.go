@@ -1,0 +1,248 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/nn/act"
+)
+
+// Activation applies an activation σ elementwise to a jet, by the chain rule (Faà di Bruno) block
+// by block. With z the input jet:
+//
+//	value:  σ(z)
+//	∂ᵢ:     σ′(z)·zᵢ
+//	∂ᵢⱼ:    σ″(z)·zᵢ·zⱼ + σ′(z)·zᵢⱼ
+//
+// The forward pass evaluates σ…σ⁽ʳ⁺¹⁾ once (r the plan's order) and keeps σ′…σ⁽ʳ⁺¹⁾ for the
+// backward pass, which therefore needs σ‴ for second-order jets.
+//
+// The activation's trainable parameters θ are either shared by the whole layer (one θ, and the
+// activation's vectorised slice path is used when it has one) or per unit (θ for every column).
+// Their parameter is named "theta", of shape [len θ] or [width, len θ].
+type Activation struct {
+	f       act.Func
+	sf      act.SliceFunc // non-nil when f has a slice path and θ is shared
+	width   int
+	perUnit bool
+	nTheta  int
+	theta   *Param // nil when the activation has no parameters
+
+	x     Jet
+	y     JetBuffer
+	deriv [3]floatBuf // σ′, σ″, σ‴ at the value block, N×width each
+	d     [3][]float64
+	res   Jet
+	pg    [][4]float64
+}
+
+// NewActivation returns an activation layer of the given width. perUnit gives every unit its own
+// copy of the activation's parameters (ignored when it has none). The parameters start at the
+// activation's declared initial values.
+func NewActivation(f act.Func, width int, perUnit bool) *Activation {
+	if width < 1 {
+		panic(fmt.Sprintf("nn: activation of width %d", width))
+	}
+	a := &Activation{f: f, width: width, nTheta: len(f.Params())}
+	if a.nTheta > 0 {
+		a.perUnit = perUnit
+		if perUnit {
+			a.theta = NewParam("theta", width, a.nTheta)
+		} else {
+			a.theta = NewParam("theta", a.nTheta)
+		}
+		for i := range a.theta.Value {
+			a.theta.Value[i] = f.Params()[i%a.nTheta].Init
+		}
+		a.pg = make([][4]float64, a.nTheta)
+	}
+	if sf, ok := f.(act.SliceFunc); ok && !a.perUnit {
+		a.sf = sf
+	}
+	return a
+}
+
+// Func returns the activation function.
+func (a *Activation) Func() act.Func { return a.f }
+
+func (a *Activation) InWidth() int  { return a.width }
+func (a *Activation) OutWidth() int { return a.width }
+
+func (a *Activation) Params() []*Param {
+	if a.theta == nil {
+		return nil
+	}
+	return []*Param{a.theta}
+}
+
+// thetaFor returns the parameters unit j uses.
+func (a *Activation) thetaFor(j int) []float64 {
+	if a.theta == nil {
+		return nil
+	}
+	if a.perUnit {
+		return a.theta.Value[j*a.nTheta : (j+1)*a.nTheta]
+	}
+	return a.theta.Value
+}
+
+// evalValue fills out (N×W, contiguous) with σ(z) and the stash buffers with σ′…σ⁽ᵒʳᵈᵉʳ⁾.
+func (a *Activation) evalValue(z []float64, out []float64, order int) {
+	n := len(z)
+	var dst [4][]float64
+	dst[0] = out
+	for k := 1; k <= order; k++ {
+		a.d[k-1] = a.deriv[k-1].get(n)
+		dst[k] = a.d[k-1]
+	}
+	if a.sf != nil {
+		var th []float64
+		if a.theta != nil {
+			th = a.theta.Value
+		}
+		a.sf.EvalSlice(z, th, order, dst)
+		return
+	}
+	var d [4]float64
+	w := a.width
+	for p, v := range z {
+		a.f.Eval(v, a.thetaFor(p%w), order, &d)
+		for k := 0; k <= order; k++ {
+			dst[k][p] = d[k]
+		}
+	}
+}
+
+func (a *Activation) Forward(in Jet) Jet {
+	checkInNamed("activation", a.f.Name(), a, in)
+	a.x = in
+	y := a.y.Like(in, a.width)
+	plan := in.Plan
+	r := plan.Order()
+	a.evalValue(in.blockFlat(0), y.blockFlat(0), r+1)
+	d1 := a.d[0]
+	for b := 1; b <= plan.NumFirst(); b++ {
+		kernel.Mul(y.blockFlat(b), d1, in.blockFlat(b))
+	}
+	for k := range plan.NumSecond() {
+		b := plan.secondStart() + k
+		bi, bj := plan.pairBlocks(k)
+		secondForward(y.blockFlat(b), a.d[1], d1, in.blockFlat(bi), in.blockFlat(bj), in.blockFlat(b))
+	}
+	a.res = y
+	return y
+}
+
+// secondForward sets v = d2·zi·zj + d1·zij.
+func secondForward(v, d2, d1, zi, zj, zij []float64) {
+	v = v[:len(d1)]
+	d2, zi, zj, zij = d2[:len(v)], zi[:len(v)], zj[:len(v)], zij[:len(v)]
+	for p := range v {
+		v[p] = d2[p]*zi[p]*zj[p] + d1[p]*zij[p]
+	}
+}
+
+func (a *Activation) Backward(g Jet, needIn bool) Jet {
+	checkGradNamed("activation", a.f.Name(), a.res, g)
+	if a.theta != nil {
+		a.paramGrad(g)
+	}
+	if !needIn {
+		return Jet{}
+	}
+	plan := g.Plan
+	z := a.x
+	d1 := a.d[0]
+	// Value block first: it reads every block of g, which the later steps overwrite in place.
+	g0 := g.blockFlat(0)
+	kernel.Mul(g0, g0, d1)
+	for b := 1; b <= plan.NumFirst(); b++ {
+		mul3Add(g0, g.blockFlat(b), a.d[1], z.blockFlat(b))
+	}
+	for k := range plan.NumSecond() {
+		b := plan.secondStart() + k
+		bi, bj := plan.pairBlocks(k)
+		secondBackValue(g0, g.blockFlat(b), a.d[2], a.d[1], z.blockFlat(bi), z.blockFlat(bj), z.blockFlat(b))
+	}
+	// First-derivative blocks: gᵢ·σ′ plus, from every pair (i,j), gᵢⱼ·σ″·zⱼ (twice for i = j).
+	for b := 1; b <= plan.NumFirst(); b++ {
+		gb := g.blockFlat(b)
+		kernel.Mul(gb, gb, d1)
+	}
+	for k := range plan.NumSecond() {
+		b := plan.secondStart() + k
+		bi, bj := plan.pairBlocks(k)
+		gk := g.blockFlat(b)
+		mul3Add(g.blockFlat(bi), gk, a.d[1], z.blockFlat(bj))
+		mul3Add(g.blockFlat(bj), gk, a.d[1], z.blockFlat(bi))
+	}
+	for k := range plan.NumSecond() {
+		gk := g.blockFlat(plan.secondStart() + k)
+		kernel.Mul(gk, gk, d1)
+	}
+	return g
+}
+
+// mul3Add sets dst += a·b·c.
+func mul3Add(dst, a, b, c []float64) {
+	dst = dst[:len(a)]
+	b, c = b[:len(dst)], c[:len(dst)]
+	for p := range dst {
+		dst[p] += a[p] * b[p] * c[p]
+	}
+}
+
+// secondBackValue adds the value-block gradient of one second-derivative block:
+// dst += g·(σ‴·zi·zj + σ″·zij).
+func secondBackValue(dst, g, d3, d2, zi, zj, zij []float64) {
+	dst = dst[:len(g)]
+	d3, d2, zi, zj, zij = d3[:len(dst)], d2[:len(dst)], zi[:len(dst)], zj[:len(dst)], zij[:len(dst)]
+	for p := range dst {
+		dst[p] += g[p] * (d3[p]*zi[p]*zj[p] + d2[p]*zij[p])
+	}
+}
+
+// paramGrad accumulates ∂L/∂θ. The derivative blocks depend on θ through σ⁽ᵏ⁾(z; θ):
+// ∂v/∂θ = ∂σ/∂θ, ∂vᵢ/∂θ = ∂σ′/∂θ·zᵢ, ∂vᵢⱼ/∂θ = ∂σ″/∂θ·zᵢzⱼ + ∂σ′/∂θ·zᵢⱼ.
+func (a *Activation) paramGrad(g Jet) {
+	plan := g.Plan
+	r := plan.Order()
+	z := a.x
+	zv := z.blockFlat(0)
+	w := a.width
+	nf, ns, s0 := plan.NumFirst(), plan.NumSecond(), plan.secondStart()
+	gr := a.theta.Grad
+	blockLen := len(zv)
+	gf, zf := g.flat(), z.flat()
+	for p, v := range zv {
+		j := p % w
+		th := a.thetaFor(j)
+		a.f.EvalParamGrad(v, th, r, a.pg)
+		gp := gf[p]
+		var c1, c2 float64 // coefficients of ∂σ′/∂θ and ∂σ″/∂θ
+		for b := 1; b <= nf; b++ {
+			c1 += gf[b*blockLen+p] * zf[b*blockLen+p]
+		}
+		for k := range ns {
+			b := s0 + k
+			bi, bj := plan.pairBlocks(k)
+			gk := gf[b*blockLen+p]
+			c2 += gk * zf[bi*blockLen+p] * zf[bj*blockLen+p]
+			c1 += gk * zf[b*blockLen+p]
+		}
+		off := 0
+		if a.perUnit {
+			off = j * a.nTheta
+		}
+		for m := range a.nTheta {
+			t := gp * a.pg[m][0]
+			if r >= 1 {
+				t += c1 * a.pg[m][1]
+			}
+			if r >= 2 {
+				t += c2 * a.pg[m][2]
+			}
+			gr[off+m] += t
+		}
+	}
+}

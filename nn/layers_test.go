@@ -1,0 +1,103 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/inrstudio/studio/nn/act"
+)
+
+func mustDense(t testing.TB, rng *rand.Rand, in, out int, bias bool, scale float64) *Dense {
+	d := NewDense(in, out, bias)
+	d.Scale = scale
+	require.NoError(t, InitDense(d, Init{Weight: "glorot_uniform", Bias: "torch", Gain: 1.5}, rng))
+	return d
+}
+
+// realActs lists every registered real activation with its default configuration.
+func realActs(t testing.TB) map[string]act.Func {
+	out := map[string]act.Func{}
+	for _, name := range act.Names() {
+		f, err := act.New(name, nil)
+		if err != nil {
+			continue // complex-valued: covered by the complex layer tests
+		}
+		out[name] = f
+	}
+	require.NotEmpty(t, out, "no real activation is registered")
+	return out
+}
+
+// perturbTheta moves an activation layer's parameters off their initial values so that their
+// gradients are generic.
+func perturbTheta(a *Activation, rng *rand.Rand) {
+	for _, p := range a.Params() {
+		for i := range p.Value {
+			p.Value[i] *= 1 + 0.1*(2*rng.Float64()-1)
+		}
+	}
+}
+
+func TestLayersFiniteDifferences(t *testing.T) {
+	type layerCase struct {
+		name    string
+		mk      func(rng *rand.Rand) Layer
+		inScale float64
+	}
+	cases := []layerCase{
+		{"dense", func(rng *rand.Rand) Layer { return mustDense(t, rng, 3, 4, true, 1) }, 1},
+		{"dense_scaled_nobias", func(rng *rand.Rand) Layer { return mustDense(t, rng, 3, 2, false, 1.7) }, 1},
+	}
+	for name, f := range realActs(t) {
+		shared := []bool{false}
+		if len(f.Params()) > 0 {
+			shared = append(shared, true)
+		}
+		for _, perUnit := range shared {
+			label := "activation/" + name
+			if perUnit {
+				label += "/per_unit"
+			}
+			cases = append(cases, layerCase{label, func(rng *rand.Rand) Layer {
+				a := NewActivation(f, 4, perUnit)
+				perturbTheta(a, rng)
+				return a
+			}, 0.5})
+		}
+		cases = append(cases, layerCase{"dense_act/" + name, func(rng *rand.Rand) Layer {
+			l := NewDenseAct(3, 4, true, f, false)
+			require.NoError(t, InitDense(l.Dense, Init{Weight: "torch"}, rng))
+			perturbTheta(l.Act, rng)
+			return l
+		}, 0.5})
+	}
+	tanh, err := act.New("tanh", nil)
+	require.NoError(t, err)
+	cases = append(cases,
+		layerCase{"graph/residual", func(rng *rand.Rand) Layer {
+			inner, err := Chain(mustDense(t, rng, 3, 3, true, 1), NewActivation(tanh, 3, false))
+			require.NoError(t, err)
+			g, err := Residual(inner)
+			require.NoError(t, err)
+			return g
+		}, 1},
+		layerCase{"graph/product_concat_sum_fanout", func(rng *rand.Rand) Layer {
+			// y = concat(a⊙b, a⊙a) + c with a = tanh(Dx), b = Ex, c = Fx: fan-out of x (three
+			// uses) and of a (three uses, twice in one product).
+			g := NewGraph(3)
+			x := g.Input()
+			a := g.Apply(NewActivation(tanh, 2, false), g.Apply(mustDense(t, rng, 3, 2, true, 1), x))
+			b := g.Apply(mustDense(t, rng, 3, 2, true, 1), x)
+			c := g.Apply(mustDense(t, rng, 3, 4, false, 1), x)
+			y := g.Add(g.Concat(g.Mul(a, b), g.Mul(a, a)), c)
+			net, err := g.Build(y)
+			require.NoError(t, err)
+			return net
+		}, 1},
+	)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runLayerFD(t, c.mk, c.inScale) })
+	}
+}

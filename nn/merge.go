@@ -1,0 +1,201 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/inrstudio/studio/kernel"
+)
+
+func sameWidths(op string, in []int) (int, error) {
+	for _, w := range in[1:] {
+		if w != in[0] {
+			return 0, fmt.Errorf("%s of widths %v: all inputs must have the same width", op, in)
+		}
+	}
+	return in[0], nil
+}
+
+func checkSamePoints(op string, in []Jet) {
+	for _, j := range in[1:] {
+		if !j.same(in[0].Plan, in[0].N, j.Width()) {
+			panic(fmt.Sprintf("nn: %s of jets with different plans or point counts", op))
+		}
+	}
+}
+
+// Sum is the merge y = Σₖ xₖ (every block is linear in the inputs).
+type Sum struct {
+	y     JetBuffer
+	dcopy []JetBuffer
+	ds    []Jet
+}
+
+// NewSum returns a sum merge.
+func NewSum() *Sum { return &Sum{} }
+
+func (s *Sum) OutWidth(in []int) (int, error) { return sameWidths("sum", in) }
+
+func (s *Sum) Forward(in []Jet) Jet {
+	checkSamePoints("sum", in)
+	y := s.y.Like(in[0], in[0].Width())
+	y.M.CopyFrom(in[0].M)
+	for _, x := range in[1:] {
+		addTo(y.flat(), x.flat())
+	}
+	return y
+}
+
+func (s *Sum) Backward(d Jet, need []bool) []Jet {
+	if len(s.ds) != len(need) {
+		s.ds = make([]Jet, len(need))
+		s.dcopy = make([]JetBuffer, len(need))
+	}
+	first := true
+	for k := range need {
+		s.ds[k] = Jet{}
+		if !need[k] {
+			continue
+		}
+		if first {
+			s.ds[k] = d // the first input may have dOut itself
+			first = false
+			continue
+		}
+		c := s.dcopy[k].Like(d, d.Width())
+		c.M.CopyFrom(d.M)
+		s.ds[k] = c
+	}
+	// Copies were taken before anyone can overwrite d: the consumers run after this returns.
+	return s.ds
+}
+
+// Product is the elementwise product y = a⊙b, with the Leibniz rule on the blocks:
+//
+//	(ab)ᵢ = aᵢb + abᵢ,   (ab)ᵢⱼ = aᵢⱼb + aᵢbⱼ + aⱼbᵢ + abᵢⱼ
+//
+// (SL²A's fusion z₁⊙z_l, WIRE-style multiplicative filters).
+type Product struct {
+	a, b   Jet
+	y      JetBuffer
+	da, db JetBuffer
+	ds     [2]Jet
+}
+
+// NewProduct returns a product merge.
+func NewProduct() *Product { return &Product{} }
+
+func (p *Product) OutWidth(in []int) (int, error) {
+	if len(in) != 2 {
+		return 0, fmt.Errorf("product of %d inputs: it takes two", len(in))
+	}
+	return sameWidths("product", in)
+}
+
+func (p *Product) Forward(in []Jet) Jet {
+	checkSamePoints("product", in)
+	a, b := in[0], in[1]
+	p.a, p.b = a, b
+	y := p.y.Like(a, a.Width())
+	plan := a.Plan
+	kernel.Mul(y.blockFlat(0), a.blockFlat(0), b.blockFlat(0))
+	for i := 1; i <= plan.NumFirst(); i++ {
+		yi := y.blockFlat(i)
+		kernel.Mul(yi, a.blockFlat(i), b.blockFlat(0))
+		kernel.MulAdd(yi, a.blockFlat(0), b.blockFlat(i))
+	}
+	for k := range plan.NumSecond() {
+		blk := plan.secondStart() + k
+		bi, bj := plan.pairBlocks(k)
+		yk := y.blockFlat(blk)
+		kernel.Mul(yk, a.blockFlat(blk), b.blockFlat(0))
+		kernel.MulAdd(yk, a.blockFlat(bi), b.blockFlat(bj))
+		kernel.MulAdd(yk, a.blockFlat(bj), b.blockFlat(bi))
+		kernel.MulAdd(yk, a.blockFlat(0), b.blockFlat(blk))
+	}
+	return y
+}
+
+func (p *Product) Backward(d Jet, need []bool) []Jet {
+	p.ds = [2]Jet{}
+	if need[0] {
+		p.ds[0] = p.da.Like(d, d.Width())
+		leibnizBackBlocks(p.ds[0], d, p.b)
+	}
+	if need[1] {
+		p.ds[1] = p.db.Like(d, d.Width())
+		leibnizBackBlocks(p.ds[1], d, p.a)
+	}
+	return p.ds[:]
+}
+
+// leibnizBackBlocks sets dx to the gradient for one factor given the other factor o:
+// dx = g·o + Σᵢ gᵢ·oᵢ + Σ gᵢⱼ·oᵢⱼ;  dxᵢ = gᵢ·o + Σ_{pairs ∋ i} gᵢⱼ·o_other;  dxᵢⱼ = gᵢⱼ·o.
+func leibnizBackBlocks(dx, g, o Jet) {
+	plan := g.Plan
+	ov := o.blockFlat(0)
+	for b := 0; b < plan.Blocks(); b++ {
+		kernel.Mul(dx.blockFlat(b), g.blockFlat(b), ov)
+	}
+	for b := 1; b < plan.Blocks(); b++ {
+		kernel.MulAdd(dx.blockFlat(0), g.blockFlat(b), o.blockFlat(b))
+	}
+	for k := range plan.NumSecond() {
+		blk := plan.secondStart() + k
+		bi, bj := plan.pairBlocks(k)
+		kernel.MulAdd(dx.blockFlat(bi), g.blockFlat(blk), o.blockFlat(bj))
+		kernel.MulAdd(dx.blockFlat(bj), g.blockFlat(blk), o.blockFlat(bi))
+	}
+}
+
+// Concat joins its inputs along the width: y = [x₀ | x₁ | …] in every block.
+type Concat struct {
+	widths []int
+	y      JetBuffer
+	dx     []JetBuffer
+	ds     []Jet
+}
+
+// NewConcat returns a concatenation merge.
+func NewConcat() *Concat { return &Concat{} }
+
+func (c *Concat) OutWidth(in []int) (int, error) {
+	c.widths = append([]int(nil), in...)
+	w := 0
+	for _, v := range in {
+		w += v
+	}
+	return w, nil
+}
+
+func (c *Concat) Forward(in []Jet) Jet {
+	checkSamePoints("concat", in)
+	total := 0
+	for _, x := range in {
+		total += x.Width()
+	}
+	y := c.y.Like(in[0], total)
+	col := 0
+	for _, x := range in {
+		y.M.View(0, col, y.M.Rows, x.Width()).CopyFrom(x.M)
+		col += x.Width()
+	}
+	return y
+}
+
+func (c *Concat) Backward(d Jet, need []bool) []Jet {
+	if len(c.ds) != len(need) {
+		c.ds = make([]Jet, len(need))
+		c.dx = make([]JetBuffer, len(need))
+	}
+	col := 0
+	for k, w := range c.widths {
+		c.ds[k] = Jet{}
+		if need[k] {
+			dk := c.dx[k].Like(d, w)
+			dk.M.CopyFrom(d.M.View(0, col, d.M.Rows, w))
+			c.ds[k] = dk
+		}
+		col += w
+	}
+	return c.ds
+}
