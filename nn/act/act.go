@@ -1,14 +1,3 @@
-// Package act holds the activation functions of the studio, each with its value and first three
-// derivatives in closed form, and the derivatives of those with respect to its trainable
-// parameters. Layers in package nn apply them elementwise to jets (values plus input-derivative
-// blocks): a jet of order r needs σ…σ⁽ʳ⁾ forward and σ⁽ʳ⁺¹⁾ backward, hence three derivatives.
-//
-// Activations are registered by name with a default configuration (fixed constants such as
-// SIREN's ω0) and build with New:
-//
-//	f, err := act.New("sine", act.Config{"omega": 30})
-//	var d [4]float64
-//	f.Eval(0.1, nil, 1, &d) // d[0] = sin(30·0.1), d[1] = 30·cos(30·0.1)
 package act
 
 import (
@@ -45,7 +34,10 @@ type Func interface {
 
 // SliceFunc is implemented by activations with a vectorised path for the whole-slice case
 // (hot activations such as sine and tanh). d[k] receives σ⁽ᵏ⁾(x[i]) for k = 0..order; a nil d[k]
-// is skipped. theta is shared by every element.
+// is skipped, and d[k] for k > order is ignored. Each non-nil d[k] holds at least len(x)
+// elements; the d[k] may be used as scratch, so none of them may overlap x or another d[k].
+// theta is shared by every element. Results equal Eval's within 2 ulp (bit-identical with the
+// generic kernel).
 type SliceFunc interface {
 	Func
 	EvalSlice(x []float64, theta []float64, order int, d [4][]float64)

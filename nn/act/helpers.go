@@ -1,0 +1,130 @@
+package act
+
+import (
+	"fmt"
+	"math"
+)
+
+// minNormal is the smallest positive normal float64. Results below it are flushed to zero:
+// subnormal arithmetic is up to two orders of magnitude slower on x86 and Go has no
+// flush-to-zero mode, so the exponential-tail activations (gauss, Gabor) clean up themselves.
+const minNormal = 0x1p-1022
+
+// ftz flushes a subnormal v to zero and returns every other value unchanged.
+func ftz(v float64) float64 {
+	if v > -minNormal && v < minNormal {
+		return 0
+	}
+	return v
+}
+
+// sgn is the sign of x with sgn(0) = 0: the convention for the derivative of |x| at its kink.
+func sgn(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+// logistic holds the sigmoid family at z, computed from e = exp(−|z|) ∈ (0, 1] so that no
+// quantity suffers cancellation or overflow for any finite z:
+//
+//	s = σ(z), c = 1 − σ(z) = σ(−z), p = σ′(z) = s·c, th = tanh(z/2) = s − c.
+//
+// th is only filled when withTh is set (orders ≥ 2 need it); for |z| < 1/2 it comes from
+// math.Tanh because s − c would lose relative accuracy there.
+type logistic struct{ s, c, p, th float64 }
+
+func logisticFrom(z, e float64, withTh bool) logistic {
+	e = ftz(e)
+	r := 1 / (1 + e)
+	var l logistic
+	if z >= 0 {
+		l.s, l.c = r, e*r
+	} else {
+		l.s, l.c = e*r, r
+	}
+	l.p = e * r * r
+	if withTh {
+		if math.Abs(z) < 0.5 {
+			l.th = math.Tanh(z / 2)
+		} else {
+			l.th = l.s - l.c
+		}
+	}
+	return l
+}
+
+// hyperbolic holds t = tanh(x) and q = sech²(x) = 1 − t², computed from e = exp(−2|x|) so that
+// q keeps full relative accuracy where 1 − t² would round to zero (|x| ≳ 19).
+type hyperbolic struct{ t, q float64 }
+
+func hyperbolicFrom(x, e float64) hyperbolic {
+	e = ftz(e)
+	r := 1 / (1 + e)
+	h := hyperbolic{q: 4 * e * r * r}
+	if math.Abs(x) < 0.55 {
+		h.t = math.Tanh(x)
+	} else {
+		h.t = math.Copysign((1-e)*r, x)
+	}
+	return h
+}
+
+// cfgFinite reads a finite configuration value.
+func cfgFinite(name string, cfg Config, key string) (float64, error) {
+	v := cfg[key]
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("activation %s: %s must be finite, got %v", name, key, v)
+	}
+	return v, nil
+}
+
+// cfgPositive reads a finite, strictly positive configuration value.
+func cfgPositive(name string, cfg Config, key string) (float64, error) {
+	v, err := cfgFinite(name, cfg, key)
+	if err != nil {
+		return 0, err
+	}
+	if v <= 0 {
+		return 0, fmt.Errorf("activation %s: %s must be positive, got %v", name, key, v)
+	}
+	return v, nil
+}
+
+// copyConfig returns an independent copy of cfg, so callers cannot mutate an activation.
+func copyConfig(cfg Config) Config {
+	out := make(Config, len(cfg))
+	for k, v := range cfg {
+		out[k] = v
+	}
+	return out
+}
+
+// fixed carries the parts every activation shares: its registry name, its configuration
+// and its trainable parameters.
+type fixed struct {
+	name   string
+	cfg    Config
+	params []Param
+}
+
+func (f fixed) Name() string   { return f.name }
+func (f fixed) Config() Config { return copyConfig(f.cfg) }
+
+// Params returns a copy of the parameter list (nil when there are none).
+func (f fixed) Params() []Param {
+	if len(f.params) == 0 {
+		return nil
+	}
+	return append([]Param(nil), f.params...)
+}
+
+// noParams is embedded by activations without trainable parameters.
+type noParams struct{}
+
+// EvalParamGrad has nothing to write: the activation has no parameters.
+func (noParams) EvalParamGrad(float64, []float64, int, [][4]float64) {}
