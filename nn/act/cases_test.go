@@ -52,7 +52,9 @@ func testCases() []actCase {
 		{name: "gauss", cfg: Config{"s": 1}, points: join(ptsModerate, ptsLarge),
 			spec: func(x jet, _ []float64) jet { return jexp(x.mul(x).scale(-1)) }},
 		{name: "relu", points: join(ptsModerate, ptsLarge), kinks: []float64{0},
-			spec: func(x jet, _ []float64) jet { return jpiece(x, func(jet) jet { return jet{} }, func(a jet) jet { return a }) }},
+			spec: func(x jet, _ []float64) jet {
+				return jpiece(x, func(jet) jet { return jet{} }, func(a jet) jet { return a })
+			}},
 		{name: "relu2", points: join(ptsModerate, ptsLarge), kinks: []float64{0},
 			spec: func(x jet, _ []float64) jet {
 				return jpiece(x, func(jet) jet { return jet{} }, func(a jet) jet { return a.mul(a) })
