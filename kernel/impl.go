@@ -19,7 +19,7 @@ type Impl struct {
 // backend is what an implementation registers: its kernels and whether this CPU can run them.
 type backend struct {
 	name     string
-	priority int                   // higher wins when several are supported
+	priority int                              // higher wins when several are supported
 	support  func(cpuFeatures) (bool, string) // whether a CPU can run it, and why (not)
 	vm       vmath.Funcs
 	gemm     gemmKernels

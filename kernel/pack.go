@@ -9,10 +9,15 @@ package kernel
 // lane r, step p is src[r*ld+p]. This is op(A) = A and op(B) = Bᵀ (a transposing copy).
 func packGather(dst, src []float64, ld, w, kq, R int) {
 	dst = dst[:kq*R]
+	steps, lanes := packGatherFast(dst, src, ld, w, kq, R)
 	for r := 0; r < w; r++ {
+		p0 := steps // lanes the fast path did are done up to steps
+		if r >= lanes {
+			p0 = 0
+		}
 		row := src[r*ld : r*ld+kq]
-		for p, v := range row {
-			dst[p*R+r] = v
+		for p := p0; p < kq; p++ {
+			dst[p*R+r] = row[p]
 		}
 	}
 	if w < R {
@@ -26,6 +31,9 @@ func packGather(dst, src []float64, ld, w, kq, R int) {
 // contiguous: lane r, step p is src[p*ld+r]. This is op(A) = Aᵀ and op(B) = B.
 func packCopy(dst, src []float64, ld, w, kq, R int) {
 	dst = dst[:kq*R]
+	if packCopyFast(dst, src, ld, w, kq, R) {
+		return
+	}
 	for p := 0; p < kq; p++ {
 		d := dst[p*R : p*R+R]
 		copy(d, src[p*ld:p*ld+w])

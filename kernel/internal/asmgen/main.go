@@ -28,7 +28,7 @@ func write(name string, body string) {
 type asm struct{ bytes.Buffer }
 
 func (a *asm) i(format string, args ...any) { fmt.Fprintf(a, "\t"+format+"\n", args...) }
-func (a *asm) l(label string)                { fmt.Fprintf(a, "%s:\n", label) }
+func (a *asm) l(label string)               { fmt.Fprintf(a, "%s:\n", label) }
 
 // avx512 emits the 12×16 AVX-512F micro-kernel. Z0..Z23 hold the tile (row r in Z(2r), Z(2r+1)),
 // Z24/Z25 the current row of the packed B panel, Z26..Z29 rotate as broadcast registers so

@@ -1,0 +1,97 @@
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// benchShapes are the layers of a coordinate MLP, Y[M×N] = X[M×K]·W[K×N], named M×K×N in every
+// form: NN is that product, TN the weight gradient dW = Xᵀ·dY (K×N, summed over M) and NT the
+// input gradient dX = dY·Wᵀ (M×K).
+var benchShapes = [][3]int{{4096, 256, 256}, {16384, 256, 256}, {4096, 64, 64}, {4096, 2, 256}, {65536, 256, 3}}
+
+var benchForms = []string{"NN", "TN", "NT"}
+
+// layerOperands returns the operands of form f for the layer M×K×N: Gemm(tA, tB, 1, a, b, 0, c).
+func layerOperands(f string, m, k, n int) (tA, tB Transpose, a, b, c Matrix) {
+	r := rand.New(rand.NewPCG(1, 2))
+	switch f {
+	case "NN": // Y = X·W
+		return NoTrans, NoTrans, randMatrix(r, m, k), randMatrix(r, k, n), NewMatrix(m, n)
+	case "TN": // dW = Xᵀ·dY
+		return Trans, NoTrans, randMatrix(r, m, k), randMatrix(r, m, n), NewMatrix(k, n)
+	case "NT": // dX = dY·Wᵀ
+		return NoTrans, Trans, randMatrix(r, m, n), randMatrix(r, k, n), NewMatrix(m, k)
+	}
+	panic("unknown form " + f)
+}
+
+func benchGemm(b *testing.B, impl *Impl, f string, s [3]int) {
+	tA, tB, x, y, z := layerOperands(f, s[0], s[1], s[2])
+	b.ResetTimer()
+	for b.Loop() {
+		impl.Gemm(tA, tB, 1, x, y, 0, z)
+	}
+	flops := 2 * float64(s[0]) * float64(s[1]) * float64(s[2])
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkGemm runs the default implementation (INR_KERNEL selects another).
+func BenchmarkGemm(b *testing.B) {
+	for _, f := range benchForms {
+		for _, s := range benchShapes {
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%dx%dx%d/threads=%d", f, s[0], s[1], s[2], th), func(b *testing.B) {
+					benchGemm(b, Default().WithThreads(th), f, s)
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkGemmImpl runs every implementation this CPU supports, single-threaded, side by side.
+func BenchmarkGemmImpl(b *testing.B) {
+	for _, name := range Available() {
+		impl, _ := Lookup(name)
+		for _, f := range benchForms {
+			for _, s := range benchShapes {
+				if name == "generic" && s[0] > 4096 {
+					continue // minutes per call at the large shapes
+				}
+				b.Run(fmt.Sprintf("%s/%s/%dx%dx%d/threads=1", name, f, s[0], s[1], s[2]), func(b *testing.B) {
+					benchGemm(b, impl.WithThreads(1), f, s)
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkGonumGemm is gonum's pure-Go blas64.Gemm at the same shapes (its goroutines follow
+// GOMAXPROCS: run with -cpu 1 for the single-thread figure).
+func BenchmarkGonumGemm(b *testing.B) {
+	toGeneral := func(m Matrix) blas64.General {
+		return blas64.General{Rows: m.Rows, Cols: m.Cols, Stride: m.Stride, Data: m.Data}
+	}
+	for _, f := range benchForms {
+		for _, s := range benchShapes {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", f, s[0], s[1], s[2]), func(b *testing.B) {
+				tA, tB, x, y, z := layerOperands(f, s[0], s[1], s[2])
+				bt := func(t Transpose) blas.Transpose {
+					if t {
+						return blas.Trans
+					}
+					return blas.NoTrans
+				}
+				for b.Loop() {
+					blas64.Gemm(bt(tA), bt(tB), 1, toGeneral(x), toGeneral(y), 0, toGeneral(z))
+				}
+				flops := 2 * float64(s[0]) * float64(s[1]) * float64(s[2])
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
