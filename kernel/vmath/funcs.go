@@ -14,18 +14,56 @@ type Funcs struct {
 	AffineSinCos func(s, c, x, b []float64, omega float64)
 }
 
-// Generic returns the portable implementation built on the math package.
+// Generic returns the portable implementation: branch-free polynomial kernels in pure Go, used
+// wherever no assembly version runs. See the package documentation for accuracy.
 func Generic() Funcs {
 	return Funcs{
 		Name:         "generic",
+		Sin:          sinGeneric,
+		Cos:          cosGeneric,
+		Exp:          expGeneric,
+		Log:          logGeneric,
+		Tanh:         tanhGeneric,
+		Sigmoid:      sigmoidGeneric,
+		SinCos:       sinCosGeneric,
+		AffineSinCos: affineSinCosGeneric,
+	}
+}
+
+// For returns the fastest Funcs for the kernel implementation named name ("generic", "avx2",
+// "avx512"). It never runs vector code itself, so it is safe to call at init on any CPU; where
+// the CPU or the build (non-amd64) lacks the instruction set it returns Generic.
+func For(name string) Funcs {
+	if f, ok := vectorFuncs(name); ok {
+		return f
+	}
+	return Generic()
+}
+
+// Available lists the implementations this CPU and build can run, generic first.
+func Available() []string {
+	names := []string{"generic"}
+	for _, n := range []string{"avx2", "avx512"} {
+		if _, ok := vectorFuncs(n); ok {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// mathFuncs evaluates every function with the math package, one element at a time. It is the
+// accuracy reference of the tests and the speed baseline of the benchmarks.
+func mathFuncs() Funcs {
+	return Funcs{
+		Name:         "math",
 		Sin:          mapFunc(math.Sin),
 		Cos:          mapFunc(math.Cos),
 		Exp:          mapFunc(math.Exp),
 		Log:          mapFunc(math.Log),
 		Tanh:         mapFunc(math.Tanh),
-		Sigmoid:      mapFunc(sigmoid),
-		SinCos:       genericSinCos,
-		AffineSinCos: genericAffineSinCos,
+		Sigmoid:      mapFunc(sigmoidMath),
+		SinCos:       mathSinCos,
+		AffineSinCos: mathAffineSinCos,
 	}
 }
 
@@ -38,7 +76,8 @@ func mapFunc(f func(float64) float64) func(dst, x []float64) {
 	}
 }
 
-func sigmoid(x float64) float64 {
+// sigmoidMath is 1/(1+e^−x) written so that neither branch cancels or overflows.
+func sigmoidMath(x float64) float64 {
 	if x >= 0 {
 		return 1 / (1 + math.Exp(-x))
 	}
@@ -46,14 +85,14 @@ func sigmoid(x float64) float64 {
 	return e / (1 + e)
 }
 
-func genericSinCos(s, c, x []float64) {
+func mathSinCos(s, c, x []float64) {
 	s, c = s[:len(x)], c[:len(x)]
 	for i, v := range x {
 		s[i], c[i] = math.Sincos(v)
 	}
 }
 
-func genericAffineSinCos(s, c, x, b []float64, omega float64) {
+func mathAffineSinCos(s, c, x, b []float64, omega float64) {
 	c = c[:len(x)]
 	b = b[:len(x)]
 	if s == nil {
@@ -66,10 +105,4 @@ func genericAffineSinCos(s, c, x, b []float64, omega float64) {
 	for i, v := range x {
 		s[i], c[i] = math.Sincos(omega * (v + b[i]))
 	}
-}
-
-// For returns the fastest Funcs for the kernel implementation named name ("generic", "avx2",
-// "avx512"), falling back to Generic where no faster version exists for that instruction set.
-func For(name string) Funcs {
-	return Generic()
 }

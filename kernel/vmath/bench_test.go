@@ -1,0 +1,86 @@
+package vmath
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// Benchmarks over 2²⁰ float64 (8 MiB per slice), one goroutine, separate input and output.
+// Arguments: uniform in [−30, 30] (SIREN-like ω0·z) for every function but log, which takes
+// log-uniform values in [2⁻¹⁰, 2¹⁰]. BenchmarkX uses the best implementation this CPU runs;
+// BenchmarkXImpl/<impl> compares them with the math package loop ("math").
+
+const benchN = 1 << 20
+
+func benchArgs(fn string) []float64 {
+	r := rand.New(rand.NewPCG(7, 7))
+	if fn == "log" {
+		return logUniform(r, -10, 10, false, benchN)
+	}
+	return uniform(r, -30, 30, benchN)
+}
+
+func best() Funcs {
+	av := Available()
+	return For(av[len(av)-1])
+}
+
+// benchFuncs is every implementation this CPU runs plus the math package baseline.
+func benchFuncs() []Funcs {
+	fs := []Funcs{mathFuncs()}
+	for _, n := range Available() {
+		fs = append(fs, For(n))
+	}
+	return fs
+}
+
+func benchOne(b *testing.B, f Funcs, fn string) {
+	x := benchArgs(fn)
+	out, out2 := make([]float64, benchN), make([]float64, benchN)
+	var call func()
+	switch fn {
+	case "sincos":
+		call = func() { f.SinCos(out, out2, x) }
+	case "affine":
+		xs, bias := affineArgs(x)
+		call = func() { f.AffineSinCos(out, out2, xs, bias, affineOmega) }
+	default:
+		g := unary(f, fn)
+		call = func() { g(out, x) }
+	}
+	b.SetBytes(8 * benchN)
+	b.ResetTimer()
+	for range b.N {
+		call()
+	}
+	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Melem/s")
+}
+
+func benchBest(b *testing.B, fn string) {
+	b.Run(fmt.Sprintf("n=%d", benchN), func(b *testing.B) { benchOne(b, best(), fn) })
+}
+
+func benchImpls(b *testing.B, fn string) {
+	for _, f := range benchFuncs() {
+		b.Run(fmt.Sprintf("%s/n=%d", f.Name, benchN), func(b *testing.B) { benchOne(b, f, fn) })
+	}
+}
+
+func BenchmarkSin(b *testing.B)          { benchBest(b, "sin") }
+func BenchmarkCos(b *testing.B)          { benchBest(b, "cos") }
+func BenchmarkSinCos(b *testing.B)       { benchBest(b, "sincos") }
+func BenchmarkExp(b *testing.B)          { benchBest(b, "exp") }
+func BenchmarkLog(b *testing.B)          { benchBest(b, "log") }
+func BenchmarkTanh(b *testing.B)         { benchBest(b, "tanh") }
+func BenchmarkSigmoid(b *testing.B)      { benchBest(b, "sigmoid") }
+func BenchmarkAffineSinCos(b *testing.B) { benchBest(b, "affine") }
+
+func BenchmarkSinImpl(b *testing.B)          { benchImpls(b, "sin") }
+func BenchmarkCosImpl(b *testing.B)          { benchImpls(b, "cos") }
+func BenchmarkSinCosImpl(b *testing.B)       { benchImpls(b, "sincos") }
+func BenchmarkExpImpl(b *testing.B)          { benchImpls(b, "exp") }
+func BenchmarkLogImpl(b *testing.B)          { benchImpls(b, "log") }
+func BenchmarkTanhImpl(b *testing.B)         { benchImpls(b, "tanh") }
+func BenchmarkSigmoidImpl(b *testing.B)      { benchImpls(b, "sigmoid") }
+func BenchmarkAffineSinCosImpl(b *testing.B) { benchImpls(b, "affine") }

@@ -1,0 +1,146 @@
+package vmath
+
+import (
+	"math"
+
+	"github.com/inrstudio/studio/kernel/vmath/internal/coef"
+)
+
+const (
+	// expHi is the largest x with a finite e^x.
+	expHi = 0x1.62e42fefa39efp+9
+	// expLo bounds the core's inputs from below: the scale 2ⁿ stays within reach of the
+	// exponent-field trick and everything under it flushes to zero anyway.
+	expLo          = -709.0
+	oneBits        = 0x3ff0000000000000
+	minNormalBits  = 0x0010000000000000
+	minNormal      = 0x1p-1022
+	logOffset      = 0x3fe6a09e667f3bcd // bits of √2/2: mantissas are reduced to [√2/2, √2)
+	fracMask       = 1<<52 - 1
+	tanhSaturation = 20.0 // tanh(20) rounds to 1
+)
+
+// expCore returns e^x for expLo ≤ x ≤ expHi, and 0 where e^x is below the smallest normal.
+func expCore(x float64) float64 {
+	t := x*coef.Log2E + coef.Magic
+	n := t - coef.Magic
+	r := x - n*coef.Ln2T1
+	r -= n * coef.Ln2T2
+	p := 1 + r*expQ(r)
+	// Adding n to the exponent field scales by 2ⁿ; results below 2⁻¹⁰²² come out as subnormal or
+	// wrapped (negative) bit patterns and are flushed to +0.
+	b := math.Float64bits(p) + math.Float64bits(t)<<52
+	b &^= uint64(int64(b-minNormalBits) >> 63)
+	return math.Float64frombits(b)
+}
+
+func expQ(r float64) float64 {
+	return coef.Q0 + r*(coef.Q1+r*(coef.Q2+r*(coef.Q3+r*(coef.Q4+r*(coef.Q5+r*(coef.Q6+
+		r*(coef.Q7+r*(coef.Q8+r*(coef.Q9+r*coef.Q10)))))))))
+}
+
+func expOne(x float64) float64 {
+	if !(x >= expLo && x <= expHi) {
+		switch {
+		case x != x:
+			return x
+		case x > expHi:
+			return math.Inf(1)
+		default:
+			return 0 // e^x < 2⁻¹⁰²²: flushed
+		}
+	}
+	return expCore(x)
+}
+
+func expGeneric(dst, x []float64) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = expOne(v)
+	}
+}
+
+// tanhOne is sign(x)·e/(e+2) with e = expm1(2|x|) = 2ⁿ·r·Q(r) + (2ⁿ−1), which keeps full
+// relative accuracy near zero; |x| is capped where tanh rounds to 1.
+func tanhOne(x float64) float64 {
+	y := 2 * min(math.Abs(x), tanhSaturation)
+	t := y*coef.Log2E + coef.Magic
+	n := t - coef.Magic
+	r := y - n*coef.Ln2T1
+	r -= n * coef.Ln2T2
+	u := r * expQ(r)
+	sc := math.Float64frombits(math.Float64bits(t)<<52 + oneBits)
+	e := sc*u + (sc - 1)
+	return math.Float64frombits(math.Float64bits(ratioPlus(e, 2)) | math.Float64bits(x)&signBit)
+}
+
+// ratioPlus returns e/(e+k) for e ≥ 0, k > 0, correcting for the rounding of e+k: with
+// d = e+k and its exact error err (Fast2Sum on the larger and smaller term),
+// e/(d+err) ≈ q − q·err/d, and 1/d = (1−q)/k.
+func ratioPlus(e, k float64) float64 {
+	d := e + k
+	err := (max(e, k) - d) + min(e, k)
+	q := e / d
+	return q - q*err*(1-q)*(1/k)
+}
+
+func tanhGeneric(dst, x []float64) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = tanhOne(v)
+	}
+}
+
+// sigmoidOne is 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0, with e = e^−|x| (flushed below 2⁻¹⁰²²).
+func sigmoidOne(x float64) float64 {
+	a := math.Abs(x)
+	if !(a <= -expLo) {
+		if x != x {
+			return x
+		}
+		if x > 0 {
+			return 1
+		}
+		return 0
+	}
+	e := expCore(-a)
+	m := uint64(int64(math.Float64bits(x)) >> 63)
+	num := math.Float64frombits(oneBits&^m | math.Float64bits(e)&m)
+	// Carry the rounding error of 1+e (exact by Fast2Sum, as 1 ≥ e) into the quotient:
+	// num/(d+err) ≈ q − q·err/d, with 1/d = q for num = 1 and 1−q for num = e.
+	d := 1 + e
+	q := num / d
+	err := (1 - d) + e
+	rd := math.Float64frombits(math.Float64bits(q)&^m | math.Float64bits(1-q)&m)
+	return q - q*err*rd
+}
+
+func sigmoidGeneric(dst, x []float64) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = sigmoidOne(v)
+	}
+}
+
+// logOne splits x = 2ᵏ·m with m in [√2/2, √2) and evaluates log m = f − s·(f − R) with
+// f = m−1, s = f/(2+f); non-normal, negative and non-finite x go to math.Log.
+func logOne(x float64) float64 {
+	if !(x >= minNormal && x <= math.MaxFloat64) {
+		return math.Log(x)
+	}
+	u := math.Float64bits(x) + (oneBits - logOffset)
+	k := float64(int64(u>>52) - 1023)
+	f := math.Float64frombits(u&fracMask+logOffset) - 1
+	s := f / (2 + f)
+	z := s * s
+	R := z * (coef.P0 + z*(coef.P1+z*(coef.P2+z*(coef.P3+z*(coef.P4+z*(coef.P5+z*coef.P6))))))
+	hf := 0.5 * f * f
+	return k*coef.Ln2T1 - ((hf - (s*(hf+R) + k*coef.Ln2T2)) - f)
+}
+
+func logGeneric(dst, x []float64) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = logOne(v)
+	}
+}
