@@ -8,13 +8,12 @@ import (
 
 // Colours of the chart furniture, shared by every plot so pictures look like one family.
 var (
-	bgColor     = color.RGBA{255, 255, 255, 255}
-	frameColor  = color.RGBA{70, 70, 70, 255}
-	gridColor   = color.RGBA{0, 0, 0, 26} // ~10% black, blended
-	noteColor   = color.RGBA{120, 120, 120, 255}
-	legendFill  = color.RGBA{255, 255, 255, 230}
-	legendEdge  = color.RGBA{200, 200, 200, 255}
-	defaultLine = color.RGBA{31, 119, 180, 255}
+	bgColor    = color.RGBA{255, 255, 255, 255}
+	frameColor = color.RGBA{70, 70, 70, 255}
+	gridColor  = color.RGBA{0, 0, 0, 26} // ~10% black, blended
+	noteColor  = color.RGBA{120, 120, 120, 255}
+	legendFill = color.RGBA{255, 255, 255, 230}
+	legendEdge = color.RGBA{200, 200, 200, 255}
 )
 
 // axis maps data values on one axis to pixel positions: lo goes to p0 and hi to p1 (for a y axis
@@ -170,5 +169,5 @@ func textSizeFor(size float64, w, h int) float64 {
 	if size > 0 {
 		return size
 	}
-	return math.Max(10, math.Min(22, math.Round(float64(min(w, h))/38)))
+	return math.Max(10, math.Min(24, math.Round(math.Sqrt(float64(w)*float64(h))/46)))
 }

@@ -31,7 +31,7 @@ func (c *canvas) fill(r image.Rectangle, col color.RGBA) {
 	if r.Empty() {
 		return
 	}
-	row := c.img.Pix[c.img.PixOffset(r.Min.X, r.Min.Y):c.img.PixOffset(r.Max.X-1, r.Min.Y)+4]
+	row := c.img.Pix[c.img.PixOffset(r.Min.X, r.Min.Y) : c.img.PixOffset(r.Max.X-1, r.Min.Y)+4]
 	for i := 0; i < len(row); i += 4 {
 		row[i], row[i+1], row[i+2], row[i+3] = col.R, col.G, col.B, col.A
 	}

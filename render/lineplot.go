@@ -70,9 +70,25 @@ func PaletteColor(i int) color.RGBA { return palette[((i%len(palette))+len(palet
 // non-finite points are skipped, breaking the line there, and a note under the plot says how
 // many were left out. Mismatched X and Y lengths are an error; empty series give empty axes.
 func LinePlot(series []Series, opt PlotOptions) (*image.RGBA, error) {
+	img, _, err := linePlot(series, opt)
+	return img, err
+}
+
+// plotParts records where a line plot put things, for tests that check pixels against data.
+type plotParts struct {
+	rect           image.Rectangle
+	x, y           axis
+	yTicks, xTicks []float64
+	yLabels        []string
+	xLabels        []string
+	note           string
+	skipped        skips
+}
+
+func linePlot(series []Series, opt PlotOptions) (*image.RGBA, plotParts, error) {
 	for i, s := range series {
 		if s.X != nil && len(s.X) != len(s.Y) {
-			return nil, fmt.Errorf("line plot: series %d (%q): %d x values but %d y values", i, s.Name, len(s.X), len(s.Y))
+			return nil, plotParts{}, fmt.Errorf("line plot: series %d (%q): %d x values but %d y values", i, s.Name, len(s.X), len(s.Y))
 		}
 	}
 	w, h := opt.Width, opt.Height
@@ -80,7 +96,7 @@ func LinePlot(series []Series, opt PlotOptions) (*image.RGBA, error) {
 		w, h = 800, 500
 	}
 	if w < 64 || h < 48 || w > 1<<14 || h > 1<<14 {
-		return nil, fmt.Errorf("line plot: size %d×%d outside 64×48 … 16384×16384", w, h)
+		return nil, plotParts{}, fmt.Errorf("line plot: size %d×%d outside 64×48 … 16384×16384", w, h)
 	}
 	size := textSizeFor(opt.TextSize, w, h)
 	st := newAxisStyle(size)
@@ -129,7 +145,7 @@ func LinePlot(series []Series, opt PlotOptions) (*image.RGBA, error) {
 	c.frame(rect.Inset(-1), frameColor)
 	c.plotLabels(opt, st, rect, note)
 	c.legend(series, opt.Legend, rect, st, lineW, drawn)
-	return c.img, nil
+	return c.img, plotParts{rect: rect, x: ax, y: ay, yTicks: yMajor, xTicks: xMajor, yLabels: yLabels, xLabels: xLabels, note: note, skipped: skipped}, nil
 }
 
 // skips counts the points a plot leaves out, by reason.

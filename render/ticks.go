@@ -10,7 +10,8 @@ import (
 const tickEps = 1e-9
 
 // NiceTicks returns at most maxTicks tick values inside [lo, hi], all multiples of a step of the
-// form 1, 2 or 5 × 10^k, choosing the smallest such step that keeps the count within maxTicks.
+// form 1, 2 or 5 × 10^k, choosing the smallest such step that keeps the count within maxTicks
+// (or, if that step leaves a single tick inside, the next finer one, so there are always two).
 // Values are computed as (integer × mantissa) / 10^k so that they are the doubles nearest to the
 // decimal numbers they stand for (0.6, not 0.6000000000000001). It returns nil for a reversed or
 // non-finite interval and the single value for lo == hi.
@@ -23,13 +24,20 @@ func NiceTicks(lo, hi float64, maxTicks int) []float64 {
 	}
 	maxTicks = max(maxTicks, 2)
 	e := int(math.Floor(math.Log10((hi - lo) / float64(maxTicks))))
+	var prevM int64
+	var prevE int
 	for ; ; e++ {
 		for _, m := range [...]int64{1, 2, 5} {
-			step := decimal(m, e)
-			k0 := int64(math.Ceil(lo/step - tickEps))
-			k1 := int64(math.Floor(hi/step + tickEps))
+			k0, k1 := tickRange(lo, hi, m, e)
 			if k1-k0+1 > int64(maxTicks) {
+				prevM, prevE = m, e
 				continue
+			}
+			if k1-k0+1 < 2 && prevM != 0 {
+				// This step leaves a single tick: fall back to the finer one, even if it
+				// gives a few more ticks than asked for, since one tick cannot show a scale.
+				m, e = prevM, prevE
+				k0, k1 = tickRange(lo, hi, m, e)
 			}
 			ticks := make([]float64, 0, k1-k0+1)
 			for k := k0; k <= k1; k++ {
@@ -38,6 +46,12 @@ func NiceTicks(lo, hi float64, maxTicks int) []float64 {
 			return ticks
 		}
 	}
+}
+
+// tickRange returns the first and last multiples k of the step m·10^e inside [lo, hi].
+func tickRange(lo, hi float64, m int64, e int) (int64, int64) {
+	step := decimal(m, e)
+	return int64(math.Ceil(lo/step - tickEps)), int64(math.Floor(hi/step + tickEps))
 }
 
 // decimal returns n·10^e rounded once, so small decimals come out as the nearest double.
@@ -111,8 +125,9 @@ func minorLogTicks(lo, hi float64) []float64 {
 // FormatTicks formats tick values as short labels that tell them apart: the fewest decimals (or, in
 // scientific notation, the fewest mantissa digits) that reproduce every tick to a millionth of the
 // tick spacing. Scientific notation with a compact exponent ("2e-5", "1.5e6") is used when the
-// largest magnitude is at least 1e5 or below 1e-3. Zero is written like its neighbours ("0.0"
-// beside "0.5") in plain notation and as "0" in scientific notation.
+// largest magnitude is at least 1e5, or when it is below 1e-2 and plain notation would need more
+// than three decimals. Zero is written like its neighbours ("0.0" beside "0.5") in plain notation
+// and as "0" in scientific notation.
 func FormatTicks(ticks []float64) []string {
 	if len(ticks) == 0 {
 		return nil
@@ -128,7 +143,22 @@ func FormatTicks(ticks []float64) []string {
 		step = maxAbs
 	}
 	tol := step * 1e-6
-	sci := maxAbs >= 1e5 || (maxAbs > 0 && maxAbs < 1e-3)
+	if maxAbs >= 1e5 {
+		return formatAll(ticks, true, tol)
+	}
+	out, prec := formatAll(ticks, false, tol), 0
+	if i := strings.IndexByte(out[len(out)-1], '.'); i >= 0 {
+		prec = len(out[len(out)-1]) - i - 1
+	}
+	// Small numbers read better as 2e-4 than as 0.0002.
+	if prec > 3 && maxAbs < 1e-2 {
+		return formatAll(ticks, true, tol)
+	}
+	return out
+}
+
+// formatAll formats the ticks with the smallest precision that reproduces each within tol.
+func formatAll(ticks []float64, sci bool, tol float64) []string {
 	out := make([]string, len(ticks))
 	for prec := 0; prec <= 17; prec++ {
 		ok := true
@@ -179,6 +209,9 @@ func formatNumber(v float64, prec int, sci bool) string {
 	}
 	s := strconv.FormatFloat(v, 'e', prec, 64)
 	mant, exp, _ := strings.Cut(s, "e")
+	if strings.Contains(mant, ".") { // 5e5 beside 2.5e5, not 5.0e5
+		mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+	}
 	sign := ""
 	if exp[0] == '-' {
 		sign = "-"
