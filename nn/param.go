@@ -27,7 +27,7 @@ func NewParam(name string, shape ...int) *Param {
 		}
 		n *= s
 	}
-	return &Param{Name: name, Shape: append([]int(nil), shape...), Value: make([]float64, n), Grad: make([]float64, n)}
+	return &Param{Name: name, Shape: append(make([]int, 0, len(shape)), shape...), Value: make([]float64, n), Grad: make([]float64, n)}
 }
 
 // Size is the number of elements.
