@@ -16,11 +16,19 @@ func mustDense(t testing.TB, rng *rand.Rand, in, out int, bias bool, scale float
 	return d
 }
 
-// realActs lists every registered real activation with its default configuration.
+// realActs lists every registered real activation with its default configuration, except that
+// a "detach" setting (FINER's PyTorch-compatible stop-gradient, whose derivatives are on purpose
+// not those of σ) is turned off: finite differences check true derivatives.
 func realActs(t testing.TB) map[string]act.Func {
 	out := map[string]act.Func{}
 	for _, name := range act.Names() {
-		f, err := act.New(name, nil)
+		var cfg act.Config
+		if e, ok := act.Lookup(name); ok {
+			if _, has := e.Defaults["detach"]; has {
+				cfg = act.Config{"detach": 0}
+			}
+		}
+		f, err := act.New(name, cfg)
 		if err != nil {
 			continue // complex-valued: covered by the complex layer tests
 		}
@@ -31,11 +39,11 @@ func realActs(t testing.TB) map[string]act.Func {
 }
 
 // perturbTheta moves an activation layer's parameters off their initial values so that their
-// gradients are generic.
+// gradients are generic (an initial value of exactly 0 can sit on a kink such as |b|).
 func perturbTheta(a *Activation, rng *rand.Rand) {
 	for _, p := range a.Params() {
 		for i := range p.Value {
-			p.Value[i] *= 1 + 0.1*(2*rng.Float64()-1)
+			p.Value[i] = p.Value[i]*(1+0.1*(2*rng.Float64()-1)) + 0.05*(2*rng.Float64()-1)
 		}
 	}
 }
