@@ -56,7 +56,8 @@ func (c *canvas) legend(series []Series, pos LegendPos, rect image.Rectangle, st
 		if col == (color.RGBA{}) {
 			col = PaletteColor(i)
 		}
-		cy := float64(box.Min.Y+pad+row*rowH) + float64(rowH)/2
+		// On a pixel centre, so that the thin horizontal sample line stays crisp.
+		cy := float64(box.Min.Y+pad+row*rowH+rowH/2) + 0.5
 		x0 := float64(box.Min.X + pad)
 		x1 := x0 + float64(sample)
 		w := s.Width

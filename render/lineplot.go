@@ -105,13 +105,13 @@ func linePlot(series []Series, opt PlotOptions) (*image.RGBA, plotParts, error) 
 	xr, yr, skipped := dataRanges(series, opt)
 	var notes []string
 	if skipped.logX > 0 {
-		notes = append(notes, fmt.Sprintf("%d points with x ≤ 0 not shown (log x)", skipped.logX))
+		notes = append(notes, fmt.Sprintf("%s with x ≤ 0 not shown (log x)", points(skipped.logX)))
 	}
 	if skipped.logY > 0 {
-		notes = append(notes, fmt.Sprintf("%d points with y ≤ 0 not shown (log y)", skipped.logY))
+		notes = append(notes, fmt.Sprintf("%s with y ≤ 0 not shown (log y)", points(skipped.logY)))
 	}
 	if skipped.nonFinite > 0 {
-		notes = append(notes, fmt.Sprintf("%d non-finite points not shown", skipped.nonFinite))
+		notes = append(notes, fmt.Sprintf("%s not finite, not shown", points(skipped.nonFinite)))
 	}
 	if !skipped.any {
 		notes = append(notes, "no data")
@@ -146,6 +146,13 @@ func linePlot(series []Series, opt PlotOptions) (*image.RGBA, plotParts, error) 
 	c.plotLabels(opt, st, rect, note)
 	c.legend(series, opt.Legend, rect, st, lineW, drawn)
 	return c.img, plotParts{rect: rect, x: ax, y: ay, yTicks: yMajor, xTicks: xMajor, yLabels: yLabels, xLabels: xLabels, note: note, skipped: skipped}, nil
+}
+
+func points(n int) string {
+	if n == 1 {
+		return "1 point"
+	}
+	return fmt.Sprintf("%d points", n)
 }
 
 // skips counts the points a plot leaves out, by reason.
