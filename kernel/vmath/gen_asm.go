@@ -1,0 +1,529 @@
+//go:build ignore
+
+// gen_asm.go writes the amd64 assembly of package vmath from one description of each kernel,
+// in two dialects: AVX2+FMA (4 lanes, Y registers, tails by VMASKMOVPD) and AVX-512F (8 lanes,
+// Z registers, tails by k-masks). Run with `go generate` (see vector_amd64.go).
+//
+// Register use in every kernel: DI, R9 outputs; SI, R10 inputs; R8 n; AX the index.
+// V0, V1 hold the loaded inputs, V2…V11 are temporaries, V14 is ω (affine kernels).
+// AVX2: Y12, Y13 are compare masks and Y15 the tail mask; AVX-512: K2, K3 and K1.
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/inrstudio/studio/kernel/vmath/internal/coef"
+)
+
+type gen struct {
+	avx512 bool
+	w      int    // lanes
+	suffix string // AVX2 or AVX512
+	b      strings.Builder
+	consts []uint64
+	index  map[string]int
+}
+
+// Comparison predicates (VCMPPD immediates).
+const (
+	ltOQ   = 0x11
+	gtOQ   = 0x1e
+	ngeUQ  = 0x09
+	nleUQ  = 0x06
+	unordQ = 0x03
+)
+
+func f64(v float64) uint64 { return math.Float64bits(v) }
+
+// constants shared by the kernels, each replicated across a vector.
+var constants = []struct {
+	name string
+	bits uint64
+}{
+	{"one", f64(1)}, {"two", f64(2)}, {"half", f64(0.5)}, {"mhalf", f64(-0.5)}, {"zero", 0},
+	{"inf", f64(math.Inf(1))}, {"absmask", 1<<63 - 1}, {"signmask", 1 << 63}, {"int1", 1},
+	{"magic", f64(coef.Magic)}, {"twooverpi", f64(coef.TwoOverPi)}, {"triglimit", f64(0x1p23)},
+	{"pf1", f64(coef.PiO2F1)}, {"pf2", f64(coef.PiO2F2)}, {"pf3", f64(coef.PiO2F3)},
+	{"s0", f64(coef.S0)}, {"s1", f64(coef.S1)}, {"s2", f64(coef.S2)}, {"s3", f64(coef.S3)}, {"s4", f64(coef.S4)}, {"s5", f64(coef.S5)},
+	{"c0", f64(coef.C0)}, {"c1", f64(coef.C1)}, {"c2", f64(coef.C2)}, {"c3", f64(coef.C3)}, {"c4", f64(coef.C4)}, {"c5", f64(coef.C5)},
+	{"log2e", f64(coef.Log2E)}, {"ln2t1", f64(coef.Ln2T1)}, {"ln2t2", f64(coef.Ln2T2)},
+	{"q0", f64(coef.Q0)}, {"q1", f64(coef.Q1)}, {"q2", f64(coef.Q2)}, {"q3", f64(coef.Q3)}, {"q4", f64(coef.Q4)}, {"q5", f64(coef.Q5)},
+	{"q6", f64(coef.Q6)}, {"q7", f64(coef.Q7)}, {"q8", f64(coef.Q8)}, {"q9", f64(coef.Q9)}, {"q10", f64(coef.Q10)},
+	{"explo", f64(-708.5)}, {"exphicap", f64(710)}, {"exphi", f64(0x1.62e42fefa39efp+9)}, {"minnormal", f64(0x1p-1022)},
+	{"tanhcap", f64(20)}, {"onebits", f64(1)}, {"maxfloat", f64(math.MaxFloat64)},
+	{"logshift", 0x3ff0000000000000 - 0x3fe6a09e667f3bcd}, {"logoffset", 0x3fe6a09e667f3bcd},
+	{"fracmask", 1<<52 - 1}, {"kbias", f64(0x1p52)}, {"kbias1023", f64(0x1p52 + 1023)},
+	{"p0", f64(coef.P0)}, {"p1", f64(coef.P1)}, {"p2", f64(coef.P2)}, {"p3", f64(coef.P3)}, {"p4", f64(coef.P4)}, {"p5", f64(coef.P5)}, {"p6", f64(coef.P6)},
+}
+
+func (g *gen) i(format string, args ...any) { fmt.Fprintf(&g.b, "\t"+format+"\n", args...) }
+
+func (g *gen) v(n int) string {
+	if g.avx512 {
+		return fmt.Sprintf("Z%d", n)
+	}
+	return fmt.Sprintf("Y%d", n)
+}
+
+// c is the memory operand of a named constant.
+func (g *gen) c(name string) string {
+	k, ok := g.index[name]
+	if !ok {
+		panic("unknown constant " + name)
+	}
+	return fmt.Sprintf("consts%s<>+%d(SB)", g.suffix, k*8*g.w)
+}
+
+// mask is compare-result register m (0 or 1).
+func (g *gen) mask(m int) string {
+	if g.avx512 {
+		return fmt.Sprintf("K%d", m+2)
+	}
+	return fmt.Sprintf("Y%d", m+12)
+}
+
+func (g *gen) logic(op string) string {
+	if g.avx512 {
+		return op + "Q"
+	}
+	return op
+}
+
+// Three-operand forms: dst = a op b, where b may be a constant (memory operand).
+func (g *gen) mul(d, a int, b string)  { g.i("VMULPD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) add(d, a int, b string)  { g.i("VADDPD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) sub(d, a int, b string)  { g.i("VSUBPD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) div(d, a int, b string)  { g.i("VDIVPD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) and(d, a int, b string)  { g.i("%s %s, %s, %s", g.logic("VPAND"), b, g.v(a), g.v(d)) }
+func (g *gen) or(d, a int, b string)   { g.i("%s %s, %s, %s", g.logic("VPOR"), b, g.v(a), g.v(d)) }
+func (g *gen) xor(d, a int, b string)  { g.i("%s %s, %s, %s", g.logic("VPXOR"), b, g.v(a), g.v(d)) }
+func (g *gen) addq(d, a int, b string) { g.i("VPADDQ %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) sll(d, a, n int)         { g.i("VPSLLQ $%d, %s, %s", n, g.v(a), g.v(d)) }
+func (g *gen) srl(d, a, n int)         { g.i("VPSRLQ $%d, %s, %s", n, g.v(a), g.v(d)) }
+func (g *gen) mov(d int, src string)   { g.i("VMOVUPD %s, %s", src, g.v(d)) }
+
+// fma: d = a*b + d;  fnma: d = d − a*b;  horner step: d = d*a + b.
+func (g *gen) fma(d, a int, b string)    { g.i("VFMADD231PD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) fnma(d, a int, b string)   { g.i("VFNMADD231PD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) horner(d, a int, b string) { g.i("VFMADD213PD %s, %s, %s", b, g.v(a), g.v(d)) }
+
+// maxc / minc: d = max(constant, x) / min(constant, x); a NaN in x is passed through (the
+// instructions return their second source when either operand is NaN).
+func (g *gen) maxc(d int, cst string, x int) {
+	g.mov(d, g.c(cst))
+	g.i("VMAXPD %s, %s, %s", g.v(x), g.v(d), g.v(d))
+}
+func (g *gen) minc(d int, cst string, x int) {
+	g.mov(d, g.c(cst))
+	g.i("VMINPD %s, %s, %s", g.v(x), g.v(d), g.v(d))
+}
+
+// cmp sets mask m to a pred b.
+func (g *gen) cmp(m, a int, b string, pred int) {
+	g.i("VCMPPD $0x%02x, %s, %s, %s", pred, b, g.v(a), g.mask(m))
+}
+
+// blend: d = m ? t : f (t may be a constant, f is a register).
+func (g *gen) blend(d, m int, t string, f int) {
+	if g.avx512 {
+		g.i("VBLENDMPD %s, %s, %s, %s", t, g.v(f), g.mask(m), g.v(d))
+	} else {
+		g.i("VBLENDVPD %s, %s, %s, %s", g.mask(m), t, g.v(f), g.v(d))
+	}
+}
+
+// bailIf leaves the kernel (at the current vector, nothing of it stored) if any lane of mask m,
+// or of m and m2 when both > 0, is set.
+func (g *gen) bailIf(m int, both bool) {
+	if g.avx512 {
+		if both {
+			g.i("KORW %s, %s, %s", g.mask(1), g.mask(0), g.mask(0))
+		}
+		g.i("KORTESTW %s, %s", g.mask(m), g.mask(m))
+	} else {
+		if both {
+			g.i("VORPD %s, %s, %s", g.mask(1), g.mask(0), g.mask(0))
+		}
+		g.i("VMOVMSKPD %s, BX", g.mask(m))
+		g.i("TESTL BX, BX")
+	}
+	g.i("JNZ bail")
+}
+
+// pickOdd: d = (low bit of t set) ? odd : even.
+func (g *gen) pickOdd(d, t, even, odd int) {
+	if g.avx512 {
+		g.i("VPTESTMQ %s, %s, %s", g.c("int1"), g.v(t), g.mask(1))
+		g.blend(d, 1, g.v(odd), even)
+	} else {
+		g.sll(11, t, 63)
+		g.i("VBLENDVPD %s, %s, %s, %s", g.v(11), g.v(odd), g.v(even), g.v(d))
+	}
+}
+
+// whereNeg: d = (x < 0, by its sign bit for AVX2 and by comparison for AVX-512) ? t : f.
+// They differ only for −0 and negative NaN, where the callers do not care.
+func (g *gen) whereNeg(d, x, t, f int) {
+	if g.avx512 {
+		g.cmp(1, x, g.c("zero"), ltOQ)
+		g.blend(d, 1, g.v(t), f)
+	} else {
+		g.i("VBLENDVPD %s, %s, %s, %s", g.v(x), g.v(t), g.v(f), g.v(d))
+	}
+}
+
+// trig reduces |x| in register 2 and leaves sin r in 2, cos r in 9 and the quadrant sum in 3.
+func (g *gen) trig() {
+	g.cmp(0, 2, g.c("triglimit"), nleUQ) // |x| > limit, ±Inf or NaN: scalar path
+	g.bailIf(0, false)
+	g.mov(3, g.c("magic"))
+	g.fma(3, 2, g.c("twooverpi")) // t = |x|·2/π + 1.5·2⁵², n in the low bits
+	g.sub(4, 3, g.c("magic"))     // n
+	g.fnma(2, 4, g.c("pf1"))      // exact
+	g.fnma(2, 4, g.c("pf2"))
+	g.fnma(2, 4, g.c("pf3")) // r
+	g.mul(6, 2, g.v(2))      // z = r²
+	g.mov(7, g.c("s5"))
+	for _, k := range []string{"s4", "s3", "s2", "s1", "s0"} {
+		g.horner(7, 6, g.c(k))
+	}
+	g.mov(9, g.c("c5"))
+	for _, k := range []string{"c4", "c3", "c2", "c1", "c0", "mhalf", "one"} {
+		g.horner(9, 6, g.c(k))
+	}
+	g.mul(8, 2, g.v(6)) // r·z
+	g.fma(2, 8, g.v(7)) // sin r = r + r·z·S(z)
+}
+
+// sinOut writes sin x into d from trig's results and the argument in register x.
+func (g *gen) sinOut(d, x int) {
+	g.pickOdd(d, 3, 2, 9)
+	g.sll(10, 3, 62)
+	g.xor(10, 10, g.v(x))
+	g.and(10, 10, g.c("signmask"))
+	g.xor(d, d, g.v(10))
+}
+
+func (g *gen) cosOut(d int) {
+	g.pickOdd(d, 3, 9, 2)
+	g.addq(10, 3, g.c("int1"))
+	g.sll(10, 10, 62)
+	g.and(10, 10, g.c("signmask"))
+	g.xor(d, d, g.v(10))
+}
+
+// expParts: for y in register y, t (register 4) = y·log2e + magic, r (register y) the reduced
+// argument, and register 6 = Q(r), so that e^y = 2ⁿ·(1 + r·Q(r)).
+func (g *gen) expParts(y int) {
+	g.mov(4, g.c("magic"))
+	g.fma(4, y, g.c("log2e"))
+	g.sub(5, 4, g.c("magic"))
+	g.fnma(y, 5, g.c("ln2t1"))
+	g.fnma(y, 5, g.c("ln2t2"))
+	g.mov(6, g.c("q10"))
+	for _, k := range []string{"q9", "q8", "q7", "q6", "q5", "q4", "q3", "q2", "q1", "q0"} {
+		g.horner(6, y, g.c(k))
+	}
+}
+
+// expScaled leaves e^y in register 6 after expParts(y), flushed to +0 below 2⁻¹⁰²².
+// AVX-512 scales by VSCALEFPD, which also overflows to +Inf and keeps NaN. AVX2 adds n to the
+// exponent field: below 2⁻¹⁰²² that gives subnormal or wrapped (negative) patterns, which the
+// flush removes, and a NaN's payload bits would leak into the result, so NaN lanes (r is NaN
+// there) are restored at the end.
+func (g *gen) expScaled(y int) {
+	g.horner(6, y, g.c("one")) // 1 + r·Q(r)
+	if g.avx512 {
+		g.i("VSCALEFPD %s, %s, %s", g.v(5), g.v(6), g.v(6))
+	} else {
+		g.sll(7, 4, 52)
+		g.addq(6, 6, g.v(7))
+	}
+	g.cmp(0, 6, g.c("minnormal"), ltOQ)
+	g.blend(6, 0, g.c("zero"), 6)
+	if !g.avx512 {
+		g.cmp(0, y, g.v(y), unordQ)
+		g.blend(6, 0, g.v(y), 6)
+	}
+}
+
+type kernel struct {
+	name  string
+	outs  []string
+	ins   []string
+	omega bool
+	body  func(g *gen) []int // registers holding the outputs
+}
+
+var kernels = []kernel{
+	{"sin", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+		g.and(2, 0, g.c("absmask"))
+		g.trig()
+		g.sinOut(5, 0)
+		return []int{5}
+	}},
+	{"cos", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+		g.and(2, 0, g.c("absmask"))
+		g.trig()
+		g.cosOut(5)
+		return []int{5}
+	}},
+	{"sinCos", []string{"s", "c"}, []string{"x"}, false, func(g *gen) []int {
+		g.and(2, 0, g.c("absmask"))
+		g.trig()
+		g.sinOut(5, 0)
+		g.cosOut(1)
+		return []int{5, 1}
+	}},
+	{"affineSinCos", []string{"s", "c"}, []string{"x", "b"}, true, func(g *gen) []int {
+		g.add(0, 0, g.v(1))
+		g.mul(0, 0, g.v(14))
+		g.and(2, 0, g.c("absmask"))
+		g.trig()
+		g.sinOut(5, 0)
+		g.cosOut(1)
+		return []int{5, 1}
+	}},
+	{"affineCos", []string{"c"}, []string{"x", "b"}, true, func(g *gen) []int {
+		g.add(0, 0, g.v(1))
+		g.mul(0, 0, g.v(14))
+		g.and(2, 0, g.c("absmask"))
+		g.trig()
+		g.cosOut(5)
+		return []int{5}
+	}},
+	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+		g.maxc(2, "explo", 0)
+		g.minc(3, "exphicap", 2)
+		g.expParts(3)
+		g.expScaled(3)
+		if !g.avx512 {
+			// Beyond the largest finite result (the exponent-field sum may read as NaN).
+			g.cmp(1, 0, g.c("exphi"), gtOQ)
+			g.blend(6, 1, g.c("inf"), 6)
+		}
+		return []int{6}
+	}},
+	{"tanh", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+		g.and(2, 0, g.c("absmask"))
+		g.minc(3, "tanhcap", 2)
+		g.add(3, 3, g.v(3)) // y = 2|x|
+		g.expParts(3)
+		g.mul(6, 6, g.v(3)) // u = r·Q(r) = e^r − 1
+		g.sll(7, 4, 52)
+		g.addq(7, 7, g.c("onebits")) // 2ⁿ
+		g.sub(8, 7, g.c("one"))
+		g.fma(8, 7, g.v(6)) // e = 2ⁿ·u + (2ⁿ−1) = expm1(y)
+		// tanh = e/(e+2), with the rounding error of e+2 carried (see ratioPlus).
+		g.add(9, 8, g.c("two"))
+		g.maxc(10, "two", 8)
+		g.minc(11, "two", 8)
+		g.sub(10, 10, g.v(9))
+		g.add(10, 10, g.v(11)) // err
+		g.div(11, 8, g.v(9))   // q
+		g.mov(9, g.c("one"))
+		g.sub(9, 9, g.v(11)) // 1−q
+		g.mul(10, 10, g.v(11))
+		g.mul(10, 10, g.v(9))
+		g.mul(10, 10, g.c("half"))
+		g.sub(11, 11, g.v(10))
+		g.and(0, 0, g.c("signmask"))
+		g.or(11, 11, g.v(0))
+		return []int{11}
+	}},
+	{"sigmoid", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+		g.or(2, 0, g.c("signmask")) // −|x|
+		g.maxc(3, "explo", 2)
+		g.expParts(3)
+		g.expScaled(3) // e = e^−|x|
+		g.add(8, 6, g.c("one"))
+		g.mov(9, g.c("one"))
+		g.sub(9, 9, g.v(8))
+		g.add(9, 9, g.v(6)) // err of d = 1+e
+		g.mov(10, g.c("one"))
+		g.whereNeg(10, 0, 6, 10) // numerator: e for x < 0, else 1
+		g.div(11, 10, g.v(8))    // q
+		g.mov(2, g.c("one"))
+		g.sub(2, 2, g.v(11))
+		g.whereNeg(3, 0, 2, 11) // 1/d: 1−q for x < 0, else q
+		g.mul(9, 9, g.v(11))
+		g.mul(9, 9, g.v(3))
+		g.sub(11, 11, g.v(9))
+		return []int{11}
+	}},
+	{"log", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+		g.cmp(0, 0, g.c("minnormal"), ngeUQ) // below the normals, negative, NaN
+		g.cmp(1, 0, g.c("maxfloat"), nleUQ)  // +Inf
+		g.bailIf(0, true)
+		g.addq(2, 0, g.c("logshift"))
+		g.srl(3, 2, 52)
+		g.or(3, 3, g.c("kbias"))
+		g.sub(3, 3, g.c("kbias1023")) // k
+		g.and(2, 2, g.c("fracmask"))
+		g.addq(2, 2, g.c("logoffset"))
+		g.sub(2, 2, g.c("one")) // f
+		g.add(4, 2, g.c("two"))
+		g.div(4, 2, g.v(4)) // s = f/(2+f)
+		g.mul(5, 4, g.v(4)) // z
+		g.mov(6, g.c("p6"))
+		for _, k := range []string{"p5", "p4", "p3", "p2", "p1", "p0"} {
+			g.horner(6, 5, g.c(k))
+		}
+		g.mul(6, 6, g.v(5)) // R
+		g.mul(7, 2, g.v(2))
+		g.mul(7, 7, g.c("half")) // hf = f²/2
+		g.add(6, 7, g.v(6))
+		g.mul(8, 3, g.c("ln2t2"))
+		g.fma(8, 4, g.v(6)) // s·(hf+R) + k·ln2lo
+		g.sub(7, 7, g.v(8))
+		g.sub(7, 2, g.v(7))
+		g.fma(7, 3, g.c("ln2t1"))
+		return []int{7}
+	}},
+}
+
+var outRegs = []string{"DI", "R9"}
+var inRegs = []string{"SI", "R10"}
+
+func (g *gen) kernel(k kernel) {
+	args := append(append([]string{}, k.outs...), k.ins...)
+	off := 8 * len(args)
+	nOff, omegaOff := off, off+8
+	retOff := off + 8
+	if k.omega {
+		retOff += 8
+	}
+	name := k.name + g.suffix
+	decl := strings.Join(args, ", ") + " *float64, n int"
+	if k.omega {
+		decl += ", omega float64"
+	}
+	fmt.Fprintf(&g.b, "\n// func %s(%s) int\nTEXT ·%s(SB), NOSPLIT, $0-%d\n", name, decl, name, retOff+8)
+	for j, o := range k.outs {
+		g.i("MOVQ %s+%d(FP), %s", o, 8*j, outRegs[j])
+	}
+	for j, in := range k.ins {
+		g.i("MOVQ %s+%d(FP), %s", in, 8*(len(k.outs)+j), inRegs[j])
+	}
+	g.i("MOVQ n+%d(FP), R8", nOff)
+	if k.omega {
+		g.i("VBROADCASTSD omega+%d(FP), %s", omegaOff, g.v(14))
+	}
+	g.i("XORQ AX, AX")
+	fmt.Fprintf(&g.b, "loop:\n")
+	g.i("LEAQ %d(AX), DX", g.w)
+	g.i("CMPQ DX, R8")
+	g.i("JGT tail")
+	for j := range k.ins {
+		g.i("VMOVUPD (%s)(AX*8), %s", inRegs[j], g.v(j))
+	}
+	outs := k.body(g)
+	for j, r := range outs {
+		g.i("VMOVUPD %s, (%s)(AX*8)", g.v(r), outRegs[j])
+	}
+	g.i("MOVQ DX, AX")
+	g.i("JMP loop")
+	fmt.Fprintf(&g.b, "tail:\n")
+	g.i("CMPQ AX, R8")
+	g.i("JGE done")
+	// Lanes past the end read as 1.0, an argument every kernel takes without leaving.
+	if g.avx512 {
+		g.i("MOVQ R8, CX")
+		g.i("SUBQ AX, CX")
+		g.i("MOVL $1, BX")
+		g.i("SHLL CX, BX")
+		g.i("DECL BX")
+		g.i("KMOVW BX, K1")
+		for j := range k.ins {
+			g.mov(j, g.c("one"))
+			g.i("VMOVUPD (%s)(AX*8), K1, %s", inRegs[j], g.v(j))
+		}
+	} else {
+		g.i("MOVQ AX, DX")
+		g.i("SUBQ R8, DX") // −(lanes left)
+		g.i("LEAQ tailmask<>+32(SB), BX")
+		g.i("VMOVUPD (BX)(DX*8), Y15")
+		for j := range k.ins {
+			g.i("VMASKMOVPD (%s)(AX*8), Y15, %s", inRegs[j], g.v(j))
+			g.mov(11, g.c("one"))
+			g.i("VBLENDVPD Y15, %s, Y11, %s", g.v(j), g.v(j))
+		}
+	}
+	outs = k.body(g)
+	for j, r := range outs {
+		if g.avx512 {
+			g.i("VMOVUPD %s, K1, (%s)(AX*8)", g.v(r), outRegs[j])
+		} else {
+			g.i("VMASKMOVPD %s, Y15, (%s)(AX*8)", g.v(r), outRegs[j])
+		}
+	}
+	g.i("MOVQ R8, AX")
+	fmt.Fprintf(&g.b, "done:\nbail:\n")
+	g.i("VZEROUPPER")
+	g.i("MOVQ AX, ret+%d(FP)", retOff)
+	g.i("RET")
+}
+
+func generate(avx512 bool) string {
+	g := &gen{avx512: avx512, w: 4, suffix: "AVX2", index: map[string]int{}}
+	if avx512 {
+		g.w, g.suffix = 8, "AVX512"
+	}
+	for j, c := range constants {
+		g.index[c.name] = j
+	}
+	fmt.Fprintf(&g.b, "// Code generated by gen_asm.go; DO NOT EDIT.\n\n//go:build amd64\n\n#include \"textflag.h\"\n")
+	for _, k := range kernels {
+		g.kernel(k)
+	}
+	fmt.Fprintf(&g.b, "\n")
+	for j, c := range constants {
+		for l := 0; l < g.w; l++ {
+			fmt.Fprintf(&g.b, "DATA consts%s<>+%d(SB)/8, $0x%016x // %s\n", g.suffix, (j*g.w+l)*8, c.bits, c.name)
+		}
+	}
+	fmt.Fprintf(&g.b, "GLOBL consts%s<>(SB), RODATA|NOPTR, $%d\n", g.suffix, len(constants)*g.w*8)
+	if !avx512 {
+		for l := 0; l < 8; l++ {
+			v := uint64(0)
+			if l < 4 {
+				v = math.MaxUint64
+			}
+			fmt.Fprintf(&g.b, "DATA tailmask<>+%d(SB)/8, $0x%016x\n", l*8, v)
+		}
+		fmt.Fprintf(&g.b, "GLOBL tailmask<>(SB), RODATA|NOPTR, $64\n")
+	}
+	return g.b.String()
+}
+
+// declarations is the Go side of every kernel.
+func declarations() string {
+	var b strings.Builder
+	b.WriteString("// Code generated by gen_asm.go; DO NOT EDIT.\n\n//go:build amd64\n\npackage vmath\n")
+	for _, suffix := range []string{"AVX2", "AVX512"} {
+		for _, k := range kernels {
+			decl := strings.Join(append(append([]string{}, k.outs...), k.ins...), ", ") + " *float64, n int"
+			if k.omega {
+				decl += ", omega float64"
+			}
+			fmt.Fprintf(&b, "\n//go:noescape\nfunc %s%s(%s) int\n", k.name, suffix, decl)
+		}
+	}
+	return b.String()
+}
+
+func main() {
+	for name, text := range map[string]string{
+		"vector_avx2_amd64.s":   generate(false),
+		"vector_avx512_amd64.s": generate(true),
+		"vector_decl_amd64.go":  declarations(),
+	} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+}
