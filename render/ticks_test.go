@@ -105,7 +105,7 @@ func TestFormatTicks(t *testing.T) {
 		{[]float64{0, 2.5e5, 5e5}, []string{"0", "2.5e5", "5e5"}},
 		{[]float64{-3e6, 0, 3e6}, []string{"-3e6", "0", "3e6"}},
 		{[]float64{1.0001, 1.0002, 1.0003}, []string{"1.0001", "1.0002", "1.0003"}},
-		{[]float64{0.1 + 0.2, 0.4}, []string{"0.3", "0.4"}}, // float noise does not leak into labels
+		{[]float64{0.30000000000000004, 0.4}, []string{"0.3", "0.4"}}, // float noise (0.1+0.2) stays out of labels
 		{[]float64{-2.0000000000000004e-1, 0}, []string{"-0.2", "0.0"}},
 		{[]float64{42}, []string{"42"}},
 	}
