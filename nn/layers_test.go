@@ -105,6 +105,15 @@ func TestLayersFiniteDifferences(t *testing.T) {
 			return net
 		}, 1},
 	)
+	cases = append(cases, layerCase{"layernorm", func(rng *rand.Rand) Layer {
+		l := NewLayerNorm(4)
+		for _, p := range l.Params() {
+			for i := range p.Value {
+				p.Value[i] += 0.3 * rng.NormFloat64()
+			}
+		}
+		return l
+	}, 1})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runLayerFD(t, c.mk, c.inScale) })
 	}

@@ -1,0 +1,231 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// LayerNorm normalises every point over the width: y = γ⊙(x − μ)·s + β with μ the mean,
+// s = 1/√(σ² + ε), σ² the biased variance, ε = 1e-5, γ = 1 and β = 0 at start (PyTorch's
+// LayerNorm). It is nonlinear in x, so the derivative blocks carry the derivatives of μ and s.
+// With c = x − μ, v = mean(c²) and a block direction i (cᵢ = xᵢ − mean(xᵢ)):
+//
+//	vᵢ = 2·mean(c·cᵢ),                 sᵢ = −½s³vᵢ
+//	vᵢⱼ = 2·mean(cᵢcⱼ + c·cᵢⱼ),         sᵢⱼ = ¾s⁵vᵢvⱼ − ½s³vᵢⱼ
+//	x̂ = c·s,  x̂ᵢ = cᵢs + c·sᵢ,  x̂ᵢⱼ = cᵢⱼs + cᵢsⱼ + cⱼsᵢ + c·sᵢⱼ,   yᵦ = γ⊙x̂ᵦ (+β on values)
+//
+// The backward pass runs these formulas in reverse, point by point.
+type LayerNorm struct {
+	Gamma, Beta *Param
+	Eps         float64
+	width       int
+
+	c, xhat JetBuffer
+	sc      floatBuf // per point and block: s, sᵢ…, sᵢⱼ…
+	vc      floatBuf // per point and block: v, vᵢ…, vᵢⱼ…
+	y, dx   JetBuffer
+	res     Jet
+	adj     []float64 // scalar adjoints: gs per block, gv per block
+}
+
+// NewLayerNorm returns a layer normalisation over the given width.
+func NewLayerNorm(width int) *LayerNorm {
+	if width < 1 {
+		panic(fmt.Sprintf("nn: layer norm of width %d", width))
+	}
+	l := &LayerNorm{Gamma: NewParam("gamma", width), Beta: NewParam("beta", width), Eps: 1e-5, width: width}
+	for i := range l.Gamma.Value {
+		l.Gamma.Value[i] = 1
+	}
+	return l
+}
+
+func (l *LayerNorm) InWidth() int     { return l.width }
+func (l *LayerNorm) OutWidth() int    { return l.width }
+func (l *LayerNorm) Params() []*Param { return []*Param{l.Gamma, l.Beta} }
+
+func mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func (l *LayerNorm) Forward(in Jet) Jet {
+	checkIn("layer norm", l, in)
+	plan := in.Plan
+	nb, n, w := plan.Blocks(), in.N, l.width
+	c := l.c.Like(in, w)
+	xh := l.xhat.Like(in, w)
+	y := l.y.Like(in, w)
+	S := l.sc.get(n * nb)
+	V := l.vc.get(n * nb)
+	nf, s0 := plan.NumFirst(), plan.secondStart()
+	fw := float64(w)
+	for p := range n {
+		row := func(j Jet, b int) []float64 { return j.M.Row(b*n + p) }
+		// Centre every block.
+		for b := range nb {
+			x, cb := row(in, b), row(c, b)
+			m := mean(x)
+			for k, v := range x {
+				cb[k] = v - m
+			}
+		}
+		sv, vv := S[p*nb:(p+1)*nb], V[p*nb:(p+1)*nb]
+		c0 := row(c, 0)
+		vv[0] = dot(c0, c0) / fw
+		s := 1 / math.Sqrt(vv[0]+l.Eps)
+		sv[0] = s
+		s3 := s * s * s
+		for b := 1; b <= nf; b++ {
+			vv[b] = 2 * dot(c0, row(c, b)) / fw
+			sv[b] = -0.5 * s3 * vv[b]
+		}
+		for k := range plan.NumSecond() {
+			b := s0 + k
+			bi, bj := plan.pairBlocks(k)
+			vv[b] = 2 * (dot(row(c, bi), row(c, bj)) + dot(c0, row(c, b))) / fw
+			sv[b] = 0.75*s3*s*s*vv[bi]*vv[bj] - 0.5*s3*vv[b]
+		}
+		// x̂ blocks and the output.
+		for b := range nb {
+			xb := row(xh, b)
+			cb := row(c, b)
+			for k := range xb {
+				xb[k] = cb[k] * s
+			}
+			if b >= 1 && b <= nf {
+				axpy(sv[b], c0, xb)
+			}
+			if b >= s0 {
+				bi, bj := plan.pairBlocks(b - s0)
+				axpy(sv[bj], row(c, bi), xb)
+				axpy(sv[bi], row(c, bj), xb)
+				axpy(sv[b], c0, xb)
+			}
+			yb := row(y, b)
+			for k, v := range xb {
+				yb[k] = l.Gamma.Value[k] * v
+			}
+			if b == 0 {
+				for k := range yb {
+					yb[k] += l.Beta.Value[k]
+				}
+			}
+		}
+	}
+	l.res = y
+	return y
+}
+
+func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
+	checkGrad("layer norm", l.res, g)
+	plan := g.Plan
+	nb, n, w := plan.Blocks(), g.N, l.width
+	c := l.c.Like(g, w)
+	xh := l.xhat.Like(g, w)
+	S := l.sc.get(n * nb)
+	V := l.vc.get(n * nb)
+	gamma, dGamma, dBeta := l.Gamma.Value, l.Gamma.Grad, l.Beta.Grad
+	for b := range nb {
+		gb, xb := g.Block(b), xh.Block(b)
+		for p := range n {
+			gr, xr := gb.Row(p), xb.Row(p)
+			for k, v := range gr {
+				dGamma[k] += v * xr[k]
+			}
+			if b == 0 {
+				for k, v := range gr {
+					dBeta[k] += v
+				}
+			}
+		}
+	}
+	if !needIn {
+		return Jet{}
+	}
+	dx := l.dx.Like(g, w)
+	if cap(l.adj) < 2*nb {
+		l.adj = make([]float64, 2*nb)
+	}
+	gs, gv := l.adj[:nb], l.adj[nb:2*nb]
+	nf, s0 := plan.NumFirst(), plan.secondStart()
+	fw := float64(w)
+	for p := range n {
+		row := func(j Jet, b int) []float64 { return j.M.Row(b*n + p) }
+		sv, vv := S[p*nb:(p+1)*nb], V[p*nb:(p+1)*nb]
+		s := sv[0]
+		s2 := s * s
+		s3 := s2 * s
+		c0 := row(c, 0)
+		clear(gs)
+		clear(gv)
+		// gx̂ = γ⊙g, held in g's rows (g is scratch), and the adjoints of the c blocks in dx.
+		for b := range nb {
+			gr := row(g, b)
+			for k := range gr {
+				gr[k] *= gamma[k]
+			}
+			clear(row(dx, b))
+		}
+		for b := range nb {
+			gr, cb, dxb := row(g, b), row(c, b), row(dx, b)
+			axpy(s, gr, dxb)      // cᵦ·s
+			gs[0] += dot(gr, cb)  // …its s
+			if b >= 1 && b <= nf { // c·sᵢ
+				axpy(sv[b], gr, row(dx, 0))
+				gs[b] += dot(gr, c0)
+			}
+			if b >= s0 { // cᵢsⱼ + cⱼsᵢ + c·sᵢⱼ
+				bi, bj := plan.pairBlocks(b - s0)
+				axpy(sv[bj], gr, row(dx, bi))
+				gs[bj] += dot(gr, row(c, bi))
+				axpy(sv[bi], gr, row(dx, bj))
+				gs[bi] += dot(gr, row(c, bj))
+				axpy(sv[b], gr, row(dx, 0))
+				gs[b] += dot(gr, c0)
+			}
+		}
+		// Scalars in reverse: sᵢⱼ, then sᵢ, then s.
+		for k := plan.NumSecond() - 1; k >= 0; k-- {
+			b := s0 + k
+			bi, bj := plan.pairBlocks(k)
+			gs[0] += gs[b] * (3.75*s2*s2*vv[bi]*vv[bj] - 1.5*s2*vv[b])
+			gv[bi] += gs[b] * 0.75 * s3 * s2 * vv[bj]
+			gv[bj] += gs[b] * 0.75 * s3 * s2 * vv[bi]
+			gv[b] += gs[b] * (-0.5 * s3)
+		}
+		for b := 1; b <= nf; b++ {
+			gs[0] += gs[b] * (-1.5 * s2 * vv[b])
+			gv[b] += gs[b] * (-0.5 * s3)
+		}
+		gv[0] += gs[0] * (-0.5 * s3)
+		// The v's in terms of the c blocks.
+		for k := range plan.NumSecond() {
+			b := s0 + k
+			bi, bj := plan.pairBlocks(k)
+			f := 2 * gv[b] / fw
+			axpy(f, row(c, bj), row(dx, bi))
+			axpy(f, row(c, bi), row(dx, bj))
+			axpy(f, row(c, b), row(dx, 0))
+			axpy(f, c0, row(dx, b))
+		}
+		for b := 1; b <= nf; b++ {
+			f := 2 * gv[b] / fw
+			axpy(f, row(c, b), row(dx, 0))
+			axpy(f, c0, row(dx, b))
+		}
+		axpy(2*gv[0]/fw, c0, row(dx, 0))
+		// cᵦ = xᵦ − mean(xᵦ): remove the mean of each adjoint.
+		for b := range nb {
+			r := row(dx, b)
+			m := mean(r)
+			for k := range r {
+				r[k] -= m
+			}
+		}
+	}
+	return dx
+}
