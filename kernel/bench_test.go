@@ -95,3 +95,41 @@ func BenchmarkGonumGemm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLinearSin is SIREN's first layer (K = 2) with bias and sine, sines only: the time per
+// call and the output bandwidth (bytes of s written per second).
+func BenchmarkLinearSin(b *testing.B) {
+	for _, s := range [][3]int{{4096, 2, 256}, {65536, 2, 256}} {
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%dx%dx%d/threads=%d", s[0], s[1], s[2], th), func(b *testing.B) {
+				r := rand.New(rand.NewPCG(1, 2))
+				x, w := randMatrix(r, s[0], s[1]), randMatrix(r, s[1], s[2])
+				bias := make([]float64, s[2])
+				out := NewMatrix(s[0], s[2])
+				impl := Default().WithThreads(th)
+				for b.Loop() {
+					impl.LinearSin(out, Matrix{}, x, w, bias, 30)
+				}
+				sec := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(sec*1e3, "ms")
+				b.ReportMetric(float64(s[0]*s[2]*8)/sec/1e9, "GB/s")
+			})
+		}
+	}
+}
+
+// BenchmarkSin is the elementwise sine of the default implementation over 2²⁰ arguments
+// uniform in [-30, 30] (SIREN-like), one thread.
+func BenchmarkSin(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, 1<<20)
+	for i := range x {
+		x[i] = r.Float64()*60 - 30
+	}
+	y := make([]float64, len(x))
+	impl := Default().WithThreads(1)
+	for b.Loop() {
+		impl.Sin(y, x)
+	}
+	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Melem/s")
+}

@@ -24,6 +24,7 @@ func registerArch() {
 		support:  supportAVX2,
 		vm:       vmath.For("avx2"),
 		gemm:     mkAVX2.gemm,
+		affineK:  smallKAVX2,
 	})
 	register(&backend{
 		name:     "avx512",
@@ -31,5 +32,6 @@ func registerArch() {
 		support:  supportAVX512,
 		vm:       vmath.For("avx512"),
 		gemm:     mkAVX512.gemm,
+		affineK:  smallKAVX2,
 	})
 }
