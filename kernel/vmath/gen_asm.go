@@ -216,16 +216,20 @@ func (g *gen) cosOut(d int) {
 }
 
 // expParts: for y in register y, t (register 4) = y·log2e + magic, r (register y) the reduced
-// argument, and register 6 = Q(r), so that e^y = 2ⁿ·(1 + r·Q(r)).
-func (g *gen) expParts(y int) {
+// argument, and register 6 = Q(r), so that e^y = 2ⁿ·(1 + r·Q(r)); with withQ0 false, register 6
+// is (Q(r)−1)/r instead.
+func (g *gen) expParts(y int, withQ0 bool) {
 	g.mov(4, g.c("magic"))
 	g.fma(4, y, g.c("log2e"))
 	g.sub(5, 4, g.c("magic"))
 	g.fnma(y, 5, g.c("ln2t1"))
 	g.fnma(y, 5, g.c("ln2t2"))
 	g.mov(6, g.c("q10"))
-	for _, k := range []string{"q9", "q8", "q7", "q6", "q5", "q4", "q3", "q2", "q1", "q0"} {
+	for _, k := range []string{"q9", "q8", "q7", "q6", "q5", "q4", "q3", "q2", "q1"} {
 		g.horner(6, y, g.c(k))
+	}
+	if withQ0 {
+		g.horner(6, y, g.c("q0"))
 	}
 }
 
@@ -298,7 +302,7 @@ var kernels = []kernel{
 	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.maxc(2, "explo", 0)
 		g.minc(3, "exphicap", 2)
-		g.expParts(3)
+		g.expParts(3, true)
 		g.expScaled(3)
 		if !g.avx512 {
 			// Beyond the largest finite result (the exponent-field sum may read as NaN).
@@ -311,8 +315,11 @@ var kernels = []kernel{
 		g.and(2, 0, g.c("absmask"))
 		g.minc(3, "tanhcap", 2)
 		g.add(3, 3, g.v(3)) // y = 2|x|
-		g.expParts(3)
-		g.mul(6, 6, g.v(3)) // u = r·Q(r) = e^r − 1
+		g.expParts(3, false)
+		// u = e^r − 1 = r + r·(r·Q'): no rounding of Q(r) near 1, which would cost a whole ulp
+		// of tanh for small |x|.
+		g.mul(6, 6, g.v(3))
+		g.horner(6, 3, g.v(3))
 		g.sll(7, 4, 52)
 		g.addq(7, 7, g.c("onebits")) // 2ⁿ
 		g.sub(8, 7, g.c("one"))
@@ -337,7 +344,7 @@ var kernels = []kernel{
 	{"sigmoid", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.or(2, 0, g.c("signmask")) // −|x|
 		g.maxc(3, "explo", 2)
-		g.expParts(3)
+		g.expParts(3, true)
 		g.expScaled(3) // e = e^−|x|
 		g.add(8, 6, g.c("one"))
 		g.mov(9, g.c("one"))

@@ -34,9 +34,12 @@ func expCore(x float64) float64 {
 	return math.Float64frombits(b)
 }
 
-func expQ(r float64) float64 {
-	return coef.Q0 + r*(coef.Q1+r*(coef.Q2+r*(coef.Q3+r*(coef.Q4+r*(coef.Q5+r*(coef.Q6+
-		r*(coef.Q7+r*(coef.Q8+r*(coef.Q9+r*coef.Q10)))))))))
+func expQ(r float64) float64 { return coef.Q0 + r*expQ1(r) }
+
+// expQ1 is (Q(r)−1)/r.
+func expQ1(r float64) float64 {
+	return coef.Q1 + r*(coef.Q2+r*(coef.Q3+r*(coef.Q4+r*(coef.Q5+r*(coef.Q6+
+		r*(coef.Q7+r*(coef.Q8+r*(coef.Q9+r*coef.Q10))))))))
 }
 
 func expOne(x float64) float64 {
@@ -68,7 +71,7 @@ func tanhOne(x float64) float64 {
 	n := t - coef.Magic
 	r := y - n*coef.Ln2T1
 	r -= n * coef.Ln2T2
-	u := r * expQ(r)
+	u := r + r*(r*expQ1(r)) // e^r − 1, without rounding Q(r) near 1 first
 	sc := math.Float64frombits(math.Float64bits(t)<<52 + oneBits)
 	e := sc*u + (sc - 1)
 	return math.Float64frombits(math.Float64bits(ratioPlus(e, 2)) | math.Float64bits(x)&signBit)

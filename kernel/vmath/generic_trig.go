@@ -66,40 +66,67 @@ func sinCosOne(v float64) (float64, float64) {
 		math.Float64frombits(pick(c, s, q) ^ ((q+1)<<62)&signBit)
 }
 
-// The slice loops call the element functions; the only branch in them is the never-taken
-// (for training data) test for |x| > TrigLimit, so random arguments cost no mispredictions.
-
-func sinGeneric(dst, x []float64) {
-	dst = dst[:len(x)]
+// trigLoop is the loop behind every generic trig function, with trigCore written out so that
+// nothing is called per element: want selects the outputs (wantSin, wantCos or both), and
+// b, when not nil, turns the argument into omega·(x[i]+b[i]). The only data-dependent branch
+// is the test for |x| > TrigLimit (and non-finite x), never taken for training data, so random
+// arguments cost no mispredictions; want and b are the same for every element.
+func trigLoop(s, c, x, b []float64, omega float64, want int) {
 	for i, v := range x {
-		dst[i] = sinOne(v)
+		if b != nil {
+			v = omega * (v + b[i])
+		}
+		a := math.Abs(v)
+		if !(a <= TrigLimit) {
+			sv, cv := math.Sincos(v)
+			if want&wantSin != 0 {
+				s[i] = sv
+			}
+			if want&wantCos != 0 {
+				c[i] = cv
+			}
+			continue
+		}
+		t := a*coef.TwoOverPi + coef.Magic
+		n := t - coef.Magic
+		r := a - n*coef.PiO2T1
+		r -= n * coef.PiO2T2
+		r -= n * coef.PiO2T3
+		r -= n * coef.PiO2T4
+		z := r * r
+		sp := r + r*z*(coef.S0+z*(coef.S1+z*(coef.S2+z*(coef.S3+z*(coef.S4+z*coef.S5)))))
+		hz := 0.5 * z
+		w := 1 - hz
+		cp := w + (((1 - w) - hz) + z*z*(coef.C0+z*(coef.C1+z*(coef.C2+z*(coef.C3+z*(coef.C4+z*coef.C5))))))
+		q := math.Float64bits(t)
+		m := -(q & 1)
+		sb, cb := math.Float64bits(sp), math.Float64bits(cp)
+		if want&wantSin != 0 {
+			s[i] = math.Float64frombits((sb&^m | cb&m) ^ (q<<62^math.Float64bits(v))&signBit)
+		}
+		if want&wantCos != 0 {
+			c[i] = math.Float64frombits((cb&^m | sb&m) ^ ((q+1)<<62)&signBit)
+		}
 	}
 }
 
-func cosGeneric(dst, x []float64) {
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = cosOne(v)
-	}
-}
+const (
+	wantSin = 1 << iota
+	wantCos
+)
+
+func sinGeneric(dst, x []float64) { trigLoop(dst[:len(x)], nil, x, nil, 0, wantSin) }
+
+func cosGeneric(dst, x []float64) { trigLoop(nil, dst[:len(x)], x, nil, 0, wantCos) }
 
 func sinCosGeneric(s, c, x []float64) {
-	s, c = s[:len(x)], c[:len(x)]
-	for i, v := range x {
-		s[i], c[i] = sinCosOne(v)
-	}
+	trigLoop(s[:len(x)], c[:len(x)], x, nil, 0, wantSin|wantCos)
 }
 
 func affineSinCosGeneric(s, c, x, b []float64, omega float64) {
-	c, b = c[:len(x)], b[:len(x)]
 	if s == nil {
-		for i, v := range x {
-			c[i] = cosOne(omega * (v + b[i]))
-		}
+		trigLoop(nil, c[:len(x)], x, b[:len(x)], omega, wantCos)
 		return
 	}
-	s = s[:len(x)]
-	for i, v := range x {
-		s[i], c[i] = sinCosOne(omega * (v + b[i]))
-	}
+	trigLoop(s[:len(x)], c[:len(x)], x, b[:len(x)], omega, wantSin|wantCos)
 }
