@@ -37,6 +37,16 @@ func (a axis) pix(v float64) float64 {
 	return a.p0 + (a.fwd(v)-l)/(h-l)*(a.p1-a.p0)
 }
 
+// mapper returns pix with the axis constants hoisted out, for mapping many points.
+func (a axis) mapper() func(float64) float64 {
+	l := a.fwd(a.lo)
+	k := (a.p1 - a.p0) / (a.fwd(a.hi) - l)
+	if a.log {
+		return func(v float64) float64 { return a.p0 + (math.Log10(v)-l)*k }
+	}
+	return func(v float64) float64 { return a.p0 + (v-l)*k }
+}
+
 // ticks returns at most n major ticks with their labels, and the minor ticks of a log axis.
 func (a axis) ticks(n int) (major []float64, labels []string, minor []float64) {
 	if a.log {
