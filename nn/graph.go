@@ -62,7 +62,13 @@ type Graph struct {
 	layers int
 	used   map[any]bool
 	params []*Param
-	dIn    Jet
+	bufs   []*Param
+}
+
+// Bufferer is implemented by layers with fixed, non-trainable tensors that a model file must keep
+// (like PyTorch's registered buffers), e.g. the random matrix of Fourier features.
+type Bufferer interface {
+	Buffers() []*Param
 }
 
 // NewGraph starts a graph whose input jets have the given width.
@@ -192,6 +198,11 @@ func (g *Graph) Build(out Node) (*Graph, error) {
 			prefixNames(n.name+".", ps)
 			g.params = append(g.params, ps...)
 			n.upParams = n.upParams || len(ps) > 0
+			if b, ok := n.layer.(Bufferer); ok {
+				bs := b.Buffers()
+				prefixNames(n.name+".", bs)
+				g.bufs = append(g.bufs, bs...)
+			}
 		}
 		n.ins = make([]Jet, len(n.inputs))
 		n.need = make([]bool, len(n.inputs))
@@ -224,6 +235,12 @@ func (g *Graph) OutWidth() int { return g.nodes[g.out].width }
 
 // Params lists every parameter of the graph's layers, in construction order.
 func (g *Graph) Params() []*Param { return g.params }
+
+// Buffers lists the fixed tensors of the graph's layers (saved in model files with the parameters).
+func (g *Graph) Buffers() []*Param { return g.bufs }
+
+// State lists the parameters and then the buffers: everything a model file stores.
+func (g *Graph) State() []*Param { return append(append([]*Param(nil), g.params...), g.bufs...) }
 
 // ParamSet packs the graph's parameters into contiguous storage for an optimiser. Call it once,
 // on the outermost graph of a model.

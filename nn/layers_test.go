@@ -114,6 +114,23 @@ func TestLayersFiniteDifferences(t *testing.T) {
 		}
 		return l
 	}, 1})
+	cases = append(cases,
+		layerCase{"positional_encoding", func(rng *rand.Rand) Layer {
+			e, err := NewPositionalEncoding(3, 3)
+			require.NoError(t, err)
+			return e
+		}, 0.5},
+		layerCase{"fourier_features", func(rng *rand.Rand) Layer {
+			e, err := NewFourierFeatures(3, 4, 0.7, false, rng)
+			require.NoError(t, err)
+			return e
+		}, 0.5},
+		layerCase{"fourier_features_affine", func(rng *rand.Rand) Layer {
+			e, err := NewFourierFeatures(3, 4, 0.7, true, rng)
+			require.NoError(t, err)
+			return e
+		}, 0.5},
+	)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runLayerFD(t, c.mk, c.inScale) })
 	}
