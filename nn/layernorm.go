@@ -172,8 +172,8 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		}
 		for b := range nb {
 			gr, cb, dxb := row(g, b), row(c, b), row(dx, b)
-			axpy(s, gr, dxb)      // cᵦ·s
-			gs[0] += dot(gr, cb)  // …its s
+			axpy(s, gr, dxb)       // cᵦ·s
+			gs[0] += dot(gr, cb)   // …its s
 			if b >= 1 && b <= nf { // c·sᵢ
 				axpy(sv[b], gr, row(dx, 0))
 				gs[b] += dot(gr, c0)

@@ -131,6 +131,11 @@ func TestLayersFiniteDifferences(t *testing.T) {
 			return e
 		}, 0.5},
 	)
+	cases = append(cases, layerCase{"lowrank", func(rng *rand.Rand) Layer {
+		l, err := NewLowRank(3, 4, 2, rng)
+		require.NoError(t, err)
+		return l
+	}, 1})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runLayerFD(t, c.mk, c.inScale) })
 	}
