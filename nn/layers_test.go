@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -46,6 +47,17 @@ func perturbTheta(a *Activation, rng *rand.Rand) {
 			p.Value[i] = p.Value[i]*(1+0.1*(2*rng.Float64()-1)) + 0.05*(2*rng.Float64()-1)
 		}
 	}
+}
+
+// pairActs lists every registered complex activation with its default configuration.
+func pairActs() map[string]act.PairFunc {
+	out := map[string]act.PairFunc{}
+	for _, name := range act.Names() {
+		if f, err := act.NewPair(name, nil); err == nil {
+			out[name] = f
+		}
+	}
+	return out
 }
 
 func TestLayersFiniteDifferences(t *testing.T) {
@@ -136,6 +148,39 @@ func TestLayersFiniteDifferences(t *testing.T) {
 		require.NoError(t, err)
 		return l
 	}, 1})
+	for _, mode := range []ComplexMode{ComplexToComplex, RealToComplex, ComplexToReal} {
+		cases = append(cases, layerCase{fmt.Sprintf("complex_dense/mode%d", mode), func(rng *rand.Rand) Layer {
+			l, err := NewComplexDense(2, 3, mode, rng)
+			require.NoError(t, err)
+			return l
+		}, 1})
+	}
+	cases = append(cases, layerCase{"real_part", func(*rand.Rand) Layer { return NewRealPart(2) }, 1})
+	for name, f := range pairActs() {
+		for _, realIn := range []bool{false, true} {
+			cases = append(cases, layerCase{fmt.Sprintf("complex_activation/%s/real_input=%v", name, realIn), func(*rand.Rand) Layer {
+				return NewComplexActivation(f, 2, realIn)
+			}, 0.05})
+		}
+		cases = append(cases, layerCase{"wire_chain/" + name, func(rng *rand.Rand) Layer {
+			first, err := NewComplexDense(3, 2, RealToComplex, rng)
+			require.NoError(t, err)
+			hidden, err := NewComplexDense(2, 2, ComplexToComplex, rng)
+			require.NoError(t, err)
+			out, err := NewComplexDense(2, 1, ComplexToReal, rng)
+			require.NoError(t, err)
+			for _, d := range []*ComplexDense{first, hidden} {
+				for _, p := range d.Params() {
+					for i := range p.Value {
+						p.Value[i] *= 0.05 // keep the Gabor envelope in its informative range
+					}
+				}
+			}
+			g, err := Chain(first, NewComplexActivation(f, 2, false), hidden, NewComplexActivation(f, 2, false), out)
+			require.NoError(t, err)
+			return g
+		}, 1})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runLayerFD(t, c.mk, c.inScale) })
 	}
