@@ -66,12 +66,19 @@ func AutoScale(data []float64, symmetric, log bool) (Scale, error) {
 	if symmetric && log {
 		return Scale{}, fmt.Errorf("auto scale: a log scale cannot be symmetric about zero")
 	}
+	// Plain comparisons rather than math.Min/Max: NaN and ±Inf are already excluded, and this loop
+	// runs over every sample of every snapshot.
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range data {
-		if math.IsNaN(v) || math.IsInf(v, 0) || (log && v <= 0) {
+		if v != v || v > math.MaxFloat64 || v < -math.MaxFloat64 || (log && v <= 0) {
 			continue
 		}
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
 	}
 	switch {
 	case lo > hi && log:
