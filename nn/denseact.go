@@ -56,6 +56,7 @@ func (l *DenseAct) Forward(in Jet) Jet {
 	checkIn("dense+sine", l, in)
 	d := l.Dense
 	l.x = in
+	d.x = in // what the dense part saw, for initialisers that inspect it (LSUV)
 	z := l.z.Like(in, d.out)
 	s := l.s.Like(in, d.out)
 	kernel.Gemm(kernel.NoTrans, kernel.NoTrans, d.Scale, in.M, d.W.Matrix(), 0, z.M)
