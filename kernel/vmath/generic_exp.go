@@ -36,10 +36,14 @@ func expCore(x float64) float64 {
 
 func expQ(r float64) float64 { return coef.Q0 + r*expQ1(r) }
 
-// expQ1 is (Q(r)−1)/r.
+// expQ1 is (Q(r)−1)/r, by Estrin's scheme: a dependency chain of 5 steps instead of 9 lets a
+// scalar core overlap consecutive elements.
 func expQ1(r float64) float64 {
-	return coef.Q1 + r*(coef.Q2+r*(coef.Q3+r*(coef.Q4+r*(coef.Q5+r*(coef.Q6+
-		r*(coef.Q7+r*(coef.Q8+r*(coef.Q9+r*coef.Q10))))))))
+	r2 := r * r
+	r4 := r2 * r2
+	lo := (coef.Q1 + r*coef.Q2) + r2*(coef.Q3+r*coef.Q4)
+	mid := (coef.Q5 + r*coef.Q6) + r2*(coef.Q7+r*coef.Q8)
+	return lo + r4*(mid+r4*(coef.Q9+r*coef.Q10))
 }
 
 func expOne(x float64) float64 {

@@ -23,13 +23,23 @@ func trigCore(a float64) (s, c float64, q uint64) {
 	r -= n * coef.PiO2T2
 	r -= n * coef.PiO2T3
 	r -= n * coef.PiO2T4
+	s, c = trigPolys(r)
+	return s, c, math.Float64bits(t)
+}
+
+// trigPolys returns sin r and cos r for |r| ≤ π/4. The polynomials in z = r² go by Estrin's
+// scheme (short dependency chains, so consecutive elements overlap), and 1 − z/2 is split so
+// that its rounding error is carried into the small correction term.
+func trigPolys(r float64) (s, c float64) {
 	z := r * r
-	s = r + r*z*(coef.S0+z*(coef.S1+z*(coef.S2+z*(coef.S3+z*(coef.S4+z*coef.S5)))))
-	// 1 − z/2 is split so that its rounding error is carried into the small correction term.
+	z2 := z * z
+	sp := (coef.S0 + z*coef.S1) + z2*((coef.S2+z*coef.S3)+z2*(coef.S4+z*coef.S5))
+	cp := (coef.C0 + z*coef.C1) + z2*((coef.C2+z*coef.C3)+z2*(coef.C4+z*coef.C5))
+	s = r + r*z*sp
 	hz := 0.5 * z
 	w := 1 - hz
-	c = w + (((1 - w) - hz) + z*z*(coef.C0+z*(coef.C1+z*(coef.C2+z*(coef.C3+z*(coef.C4+z*coef.C5))))))
-	return s, c, math.Float64bits(t)
+	c = w + (((1 - w) - hz) + z2*cp)
+	return s, c
 }
 
 // pick returns bits of s where the quadrant is even and of c where it is odd, without a branch.
@@ -93,11 +103,15 @@ func trigLoop(s, c, x, b []float64, omega float64, want int) {
 		r -= n * coef.PiO2T2
 		r -= n * coef.PiO2T3
 		r -= n * coef.PiO2T4
+		// trigPolys, written out (the compiler does not inline it).
 		z := r * r
-		sp := r + r*z*(coef.S0+z*(coef.S1+z*(coef.S2+z*(coef.S3+z*(coef.S4+z*coef.S5)))))
+		z2 := z * z
+		sp := (coef.S0 + z*coef.S1) + z2*((coef.S2+z*coef.S3)+z2*(coef.S4+z*coef.S5))
+		cp := (coef.C0 + z*coef.C1) + z2*((coef.C2+z*coef.C3)+z2*(coef.C4+z*coef.C5))
+		sp = r + r*z*sp
 		hz := 0.5 * z
 		w := 1 - hz
-		cp := w + (((1 - w) - hz) + z*z*(coef.C0+z*(coef.C1+z*(coef.C2+z*(coef.C3+z*(coef.C4+z*coef.C5))))))
+		cp = w + (((1 - w) - hz) + z2*cp)
 		q := math.Float64bits(t)
 		m := -(q & 1)
 		sb, cb := math.Float64bits(sp), math.Float64bits(cp)
