@@ -8,11 +8,17 @@ import "github.com/inrstudio/studio/kernel/vmath"
 func gemmKernAVX512(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
 
 //go:noescape
+func gemmKernRowAVX512(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alpha, beta float64)
+
+//go:noescape
+func gemmKernRowAVX2(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alpha, beta float64)
+
+//go:noescape
 func gemmKernAVX2(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
 
 var (
-	mkAVX512 = &microKernel{mr: 12, nr: 16, kern: gemmKernAVX512}
-	mkAVX2   = &microKernel{mr: 6, nr: 8, kern: gemmKernAVX2}
+	mkAVX512 = &microKernel{mr: 12, nr: 16, kern: gemmKernAVX512, kernRow: gemmKernRowAVX512}
+	mkAVX2   = &microKernel{mr: 6, nr: 8, kern: gemmKernAVX2, kernRow: gemmKernRowAVX2}
 )
 
 // registerArch adds the assembly implementations; the best one the CPU supports becomes the

@@ -2,33 +2,34 @@ package kernel
 
 import "unsafe"
 
-// microKernel is a register-blocked tile kernel: kern computes one mr×nr tile of
+// microKernel is a register-blocked tile kernel pair: kern computes one mr×nr tile of
 // C = alpha·A·B + beta·C from a k-major A panel (steps as elements apart) and a k-major B panel
-// (steps bs elements apart), storing only rows×cols of it (see gemmKernAVX512).
+// (steps bs elements apart), storing only rows×cols of it (see gemmKernAVX512); kernRow does the
+// same reading a full mr-row A panel in place from a row-major matrix.
 type microKernel struct {
-	mr, nr int
-	kern   func(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
+	mr, nr  int
+	kern    func(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
+	kernRow func(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alpha, beta float64)
 }
 
 // Blocking of the packed GEMM, sized for 48 KiB of L1 and 2 MiB of L2 per core:
-//   - kcMax: the depth of one packed block. A kc×16 B micro-panel (32 KiB at 256) stays in L1
-//     while the A panels of a block stream past it from L2.
-//   - mcMax: rows of A packed at a time (144×256×8 = 288 KiB in L2).
+//   - kcMax: the depth of one block. A kc×16 B micro-panel (32 KiB at 256) stays in L1 while the
+//     A panels of a tile stream past it from L2.
+//   - mcMax: rows of a tile (144×256×8 = 288 KiB of A in L2, read once per B micro-panel).
 //   - phaseElems: the packed B of one phase (4 MiB); long summations (Xᵀ·dY) run in phases.
-//   - sharedAElems: below this, op(A) of a whole phase is packed once and shared by all tiles.
 const (
-	kcMax        = 256
-	mcMax        = 144
-	phaseElems   = 1 << 19
-	sharedAElems = 1 << 19
+	kcMax      = 256
+	mcMax      = 144
+	phaseElems = 1 << 19
 )
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
-// blockedGemm is the driver shared by the assembly implementations: it packs op(B) (and op(A))
-// into micro-panels and runs the micro-kernel over output tiles. The summation index is cut into
-// the same blocks whatever the thread count, and each output element is summed by one kernel
-// call per block in block order, so the result is bit-identical for any number of threads.
+// blockedGemm is the driver shared by the assembly implementations. op(B) is packed into
+// micro-panels (it is reused by every tile); op(A) is read in place by the kernels, except for
+// the last, partial panel of rows, which is packed with zero padding. The summation index is cut
+// into the same blocks whatever the thread count, and each output element is summed by one
+// kernel call per block in block order, so the result is bit-identical for any thread count.
 func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
 	mr, nr := mk.mr, mk.nr
 	m, n := c.Rows, c.Cols
@@ -42,97 +43,74 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	ipan := ceilDiv(m, mr)
 	blocksPerPhase := max(1, phaseElems/(kc*npan*nr))
 	phaseK := min(k, blocksPerPhase*kc)
-	shared := ipan*mr*phaseK <= sharedAElems
 
 	bBuf := getBuf(phaseK*npan*nr + 8)
 	defer putBuf(bBuf)
 	bp := alignBuf(*bBuf)
-	var ap []float64
-	if shared {
-		aBuf := getBuf(phaseK*ipan*mr + 8)
-		defer putBuf(aBuf)
-		ap = alignBuf(*aBuf)
-	}
 
-	// Tiles: in shared mode a grid of row × column blocks; otherwise bands of rows over all
-	// columns, each packing its own A (so no A is packed twice).
-	var tileRows, tileCols int // in micro-panels
-	if shared {
-		tileRows, tileCols = ipan, npan
-		if threads > 1 {
-			want := 4 * threads
-			tr := min(ipan, want)
+	// Tiles: bands of mcMax rows over all columns; with several workers and few bands, the
+	// columns are split too (A is not packed, so nothing is packed twice).
+	tileRows, tileCols := max(1, mcMax/mr), npan
+	if threads > 1 {
+		want := 4 * threads
+		if tr := ceilDiv(ipan, tileRows); tr < want {
 			tc := min(npan, ceilDiv(want, tr))
-			tileRows, tileCols = ceilDiv(ipan, tr), ceilDiv(npan, tc)
-		}
-	} else {
-		tileRows, tileCols = mcMax/mr, npan
-		if threads > 1 {
-			tileRows = max(1, min(tileRows, ceilDiv(ipan, 4*threads)))
+			tileCols = ceilDiv(npan, tc)
+			tileRows = max(1, min(tileRows, ceilDiv(ipan, ceilDiv(want, tc))))
 		}
 	}
 	tr, tc := ceilDiv(ipan, tileRows), ceilDiv(npan, tileCols)
 
-	var scratch [][]float64
-	var scratchBufs []*[]float64
-	if !shared {
-		for w := 0; w < min(threads, tr*tc); w++ {
-			s := getBuf(tileRows*mr*kc + 8)
-			scratchBufs = append(scratchBufs, s)
-			scratch = append(scratch, alignBuf(*s))
-		}
-		defer func() {
-			for _, s := range scratchBufs {
-				putBuf(s)
-			}
-		}()
+	edge := m%mr != 0 // the last row panel is partial and gets packed
+	var edgeBuf *[]float64
+	var edgePan []float64
+	if edge {
+		edgeBuf = getBuf(kc*mr*min(threads, tr*tc) + 8)
+		defer putBuf(edgeBuf)
+		edgePan = alignBuf(*edgeBuf)
 	}
 
 	for ph := 0; ph < k; ph += phaseK {
 		pk := min(phaseK, k-ph)
 		nb := ceilDiv(pk, kc)
-		// blockOff(q) is where block q of the phase starts in a packed buffer with lanes lanes.
-		blockOff := func(q, lanes int) int { return q * kc * lanes }
-		blockDepth := func(q int) int { return min(kc, pk-q*kc) }
-
 		parallelTasks(nb*npan, threads, func(_, t int) {
 			q, jp := t/npan, t%npan
-			kq := blockDepth(q)
-			packB(bp[blockOff(q, npan*nr)+jp*kq*nr:], b, tB, ph+q*kc, kq, jp*nr, min(nr, n-jp*nr), nr)
+			kq := min(kc, pk-q*kc)
+			packB(bp[q*kc*npan*nr+jp*kq*nr:], b, tB, ph+q*kc, kq, jp*nr, min(nr, n-jp*nr), nr)
 		})
-		if shared {
-			parallelTasks(nb*ipan, threads, func(_, t int) {
-				q, ip := t/ipan, t%ipan
-				kq := blockDepth(q)
-				packA(ap[blockOff(q, ipan*mr)+ip*kq*mr:], a, tA, ip*mr, min(mr, m-ip*mr), ph+q*kc, kq, mr)
-			})
-		}
 		parallelTasks(tr*tc, threads, func(w, t int) {
 			ti, tj := t/tc, t%tc
 			ip0, ip1 := ti*tileRows, min(ipan, (ti+1)*tileRows)
 			jp0, jp1 := tj*tileCols, min(npan, (tj+1)*tileCols)
 			for q := 0; q < nb; q++ {
-				kq := blockDepth(q)
+				kq := min(kc, pk-q*kc)
+				p0 := ph + q*kc
 				be := 1.0
-				if ph == 0 && q == 0 {
+				if p0 == 0 {
 					be = beta
 				}
-				var apan []float64 // A panels of this tile for block q, panel ip0 first
-				if shared {
-					apan = ap[blockOff(q, ipan*mr)+ip0*kq*mr:]
-				} else {
-					apan = scratch[w]
-					packA(apan, a, tA, ip0*mr, min(ip1*mr, m)-ip0*mr, ph+q*kc, kq, mr)
+				var epan []float64
+				if edge && ip1 == ipan {
+					epan = edgePan[w*kc*mr:]
+					i := (ipan - 1) * mr
+					packA(epan, a, tA, i, m-i, p0, kq, mr)
 				}
-				bblk := bp[blockOff(q, npan*nr):]
+				bblk := bp[q*kc*npan*nr:]
 				for jp := jp0; jp < jp1; jp++ {
 					j := jp * nr
 					cols := min(nr, n-j)
 					bpan := &bblk[jp*kq*nr]
 					for ip := ip0; ip < ip1; ip++ {
 						i := ip * mr
-						mk.kern(kq, &apan[(ip-ip0)*kq*mr], bpan, &c.Data[i*c.Stride+j], mr, nr, c.Stride,
-							min(mr, m-i), cols, alpha, be)
+						cp := &c.Data[i*c.Stride+j]
+						switch {
+						case m-i < mr:
+							mk.kern(kq, &epan[0], bpan, cp, mr, nr, c.Stride, m-i, cols, alpha, be)
+						case tA == Trans:
+							mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, nr, c.Stride, mr, cols, alpha, be)
+						default:
+							mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, nr, c.Stride, mr, cols, alpha, be)
+						}
 					}
 				}
 			}
