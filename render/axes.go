@@ -32,15 +32,17 @@ func (a axis) fwd(v float64) float64 {
 }
 
 // pix returns the pixel coordinate of data value v (±Inf for values a log axis cannot show).
-func (a axis) pix(v float64) float64 {
-	l, h := a.fwd(a.lo), a.fwd(a.hi)
-	return a.p0 + (a.fwd(v)-l)/(h-l)*(a.p1-a.p0)
-}
+func (a axis) pix(v float64) float64 { return a.mapper()(v) }
 
 // mapper returns pix with the axis constants hoisted out, for mapping many points.
 func (a axis) mapper() func(float64) float64 {
-	l := a.fwd(a.lo)
-	k := (a.p1 - a.p0) / (a.fwd(a.hi) - l)
+	l, h := a.fwd(a.lo), a.fwd(a.hi)
+	if math.IsInf(h-l, 0) {
+		// A range spanning most of float64: work in halves, which cannot overflow.
+		k := (a.p1 - a.p0) / (h/2 - l/2)
+		return func(v float64) float64 { return a.p0 + (v/2-l/2)*k }
+	}
+	k := (a.p1 - a.p0) / (h - l)
 	if a.log {
 		return func(v float64) float64 { return a.p0 + (math.Log10(v)-l)*k }
 	}
@@ -82,7 +84,8 @@ func autoRange(lo, hi float64, log bool, pad float64) (float64, float64) {
 			l, h = l-0.5, h+0.5
 		}
 		d := (h - l) * pad
-		return math.Pow(10, l-d), math.Pow(10, h+d)
+		// Stay within normal float64 numbers, so the axis ends are finite and positive.
+		return math.Pow(10, math.Max(l-d, -307)), math.Pow(10, math.Min(h+d, 308))
 	}
 	if hi-lo <= 1e-12*math.Max(math.Abs(lo), math.Abs(hi)) {
 		w := math.Max(math.Abs(lo)*0.1, 0.5)
@@ -91,8 +94,8 @@ func autoRange(lo, hi float64, log bool, pad float64) (float64, float64) {
 		}
 		return lo - w, hi + w
 	}
-	d := (hi - lo) * pad
-	return lo - d, hi + d
+	d := (hi/2 - lo/2) * 2 * pad // halves: hi − lo may overflow
+	return math.Max(lo-d, -math.MaxFloat64), math.Min(hi+d, math.MaxFloat64)
 }
 
 // axisStyle holds the sizes every axis drawing shares, all derived from the text size.

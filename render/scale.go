@@ -32,13 +32,7 @@ func (s Scale) Norm(v float64) float64 {
 	if v != v {
 		return v
 	}
-	if s.Log {
-		if v <= 0 {
-			return 0
-		}
-		return (math.Log10(v) - math.Log10(s.Min)) / (math.Log10(s.Max) - math.Log10(s.Min))
-	}
-	return (v - s.Min) / (s.Max - s.Min)
+	return s.normalizer()(v)
 }
 
 // normalizer returns a fast equivalent of Norm for colouring many values.
@@ -54,6 +48,10 @@ func (s Scale) normalizer() func(float64) float64 {
 		}
 	}
 	m, inv := s.Min, 1/(s.Max-s.Min)
+	if math.IsInf(s.Max-s.Min, 0) { // a range spanning most of float64: halves cannot overflow
+		inv = 1 / (s.Max/2 - s.Min/2)
+		return func(v float64) float64 { return (v/2 - m/2) * inv }
+	}
 	return func(v float64) float64 { return (v - m) * inv }
 }
 

@@ -23,7 +23,9 @@ func NiceTicks(lo, hi float64, maxTicks int) []float64 {
 		return []float64{lo}
 	}
 	maxTicks = max(maxTicks, 2)
-	e := int(math.Floor(math.Log10((hi - lo) / float64(maxTicks))))
+	// hi/2 − lo/2 cannot overflow where hi − lo can (a range spanning ±MaxFloat64). Starting one
+	// decade finer than needed costs a few iterations and makes rounding in the logarithm harmless.
+	e := int(math.Floor(math.Log10((hi/2-lo/2)/float64(maxTicks))+math.Log10(2))) - 1
 	var prevM int64
 	var prevE int
 	for ; ; e++ {
