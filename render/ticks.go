@@ -25,11 +25,20 @@ func NiceTicks(lo, hi float64, maxTicks int) []float64 {
 	maxTicks = max(maxTicks, 2)
 	// hi/2 − lo/2 cannot overflow where hi − lo can (a range spanning ±MaxFloat64). Starting one
 	// decade finer than needed costs a few iterations and makes rounding in the logarithm harmless.
-	e := int(math.Floor(math.Log10((hi/2-lo/2)/float64(maxTicks))+math.Log10(2))) - 1
+	// The exponent is clamped so that subnormal spans (whose logarithm may be −Inf) start the
+	// search at the bottom of float64 instead of at an undefined integer.
+	l := math.Log10(hi/2-lo/2) + math.Log10(2) - math.Log10(float64(maxTicks))
+	e := int(math.Floor(math.Max(l, -330))) - 1
 	var prevM int64
 	var prevE int
 	for ; ; e++ {
 		for _, m := range [...]int64{1, 2, 5} {
+			// Steps that underflow, or so fine that lo/step leaves the exact integers, are not
+			// candidates (they would also give far too many ticks).
+			step := decimal(m, e)
+			if !(step > 0) || math.Abs(lo/step) > 1<<53 || math.Abs(hi/step) > 1<<53 {
+				continue
+			}
 			k0, k1 := tickRange(lo, hi, m, e)
 			if k1-k0+1 > int64(maxTicks) {
 				prevM, prevE = m, e
