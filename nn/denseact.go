@@ -13,6 +13,10 @@ import (
 // the incoming gradient by that cosine in place and folds ω into the two GEMMs' scale factors, so
 // no extra pass over the N×width matrices is spent on constants.
 //
+// For a thin first layer (at most 4 inputs, Scale 1) the forward pass is kernel.LinearSin, one
+// streaming pass that writes only the sines; the backward pass recomputes the cosines (a K ≤ 4
+// product is cheaper than storing and re-reading them).
+//
 // On jets with derivative blocks, or for any other activation, it runs the general path.
 type DenseAct struct {
 	Dense *Dense
@@ -21,6 +25,7 @@ type DenseAct struct {
 	omega  float64 // > 0 when the fused sine path applies
 	zeroB  []float64
 	fused  bool // whether the last Forward took the fused path
+	thin   bool // whether it took the LinearSin path (cosines recomputed in Backward)
 	x      Jet
 	z      JetBuffer // pre-activation, then its cosine, then dZ
 	s      JetBuffer
@@ -57,13 +62,16 @@ func (l *DenseAct) Forward(in Jet) Jet {
 	d := l.Dense
 	l.x = in
 	d.x = in // what the dense part saw, for initialisers that inspect it (LSUV)
-	z := l.z.Like(in, d.out)
 	s := l.s.Like(in, d.out)
-	kernel.Gemm(kernel.NoTrans, kernel.NoTrans, d.Scale, in.M, d.W.Matrix(), 0, z.M)
-	b := l.zeroB
-	if d.B != nil {
-		b = d.B.Value
+	b := l.bias()
+	l.thin = d.in <= 4 && d.Scale == 1
+	if l.thin {
+		kernel.LinearSin(s.M, kernel.Matrix{}, in.M, d.W.Matrix(), b, l.omega)
+		l.res = s
+		return s
 	}
+	z := l.z.Like(in, d.out)
+	kernel.Gemm(kernel.NoTrans, kernel.NoTrans, d.Scale, in.M, d.W.Matrix(), 0, z.M)
 	kernel.AffineSinCos(s.M, z.M, z.M, b, l.omega)
 	l.res = s
 	return s
@@ -77,6 +85,9 @@ func (l *DenseAct) Backward(dOut Jet, needIn bool) Jet {
 	d := l.Dense
 	// dZ/ω = dS·cos(ω(z+b)), in place over the cosine.
 	z := l.z.Like(dOut, d.out)
+	if l.thin {
+		kernel.LinearSin(kernel.Matrix{}, z.M, l.x.M, d.W.Matrix(), l.bias(), l.omega)
+	}
 	zf := z.flat()
 	kernel.Mul(zf, zf, dOut.flat())
 	kernel.Gemm(kernel.Trans, kernel.NoTrans, d.Scale*l.omega, l.x.M, z.M, 1, d.W.GradMatrix())
@@ -90,4 +101,11 @@ func (l *DenseAct) Backward(dOut Jet, needIn bool) Jet {
 	dx := l.dx.Like(dOut, d.in)
 	kernel.Gemm(kernel.NoTrans, kernel.Trans, d.Scale*l.omega, z.M, d.W.Matrix(), 0, dx.M)
 	return dx
+}
+
+func (l *DenseAct) bias() []float64 {
+	if l.Dense.B != nil {
+		return l.Dense.B.Value
+	}
+	return l.zeroB
 }

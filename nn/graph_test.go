@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -74,33 +75,41 @@ func TestGraphConstruction(t *testing.T) {
 	require.ErrorContains(t, err, "twice")
 }
 
-// TestFusedSineMatchesGeneral checks that the fused dense+sine path computes what Dense followed
-// by the sine Activation computes, forward and backward.
+// TestFusedSineMatchesGeneral checks that the fused dense+sine paths (LinearSin for 3 inputs,
+// GEMM + AffineSinCos for 6) compute what Dense followed by the sine Activation computes,
+// forward and backward.
 func TestFusedSineMatchesGeneral(t *testing.T) {
+	for _, in := range []int{3, 6} {
+		t.Run(fmt.Sprintf("in=%d", in), func(t *testing.T) { testFusedSine(t, in) })
+	}
+}
+
+func testFusedSine(t *testing.T, nin int) {
 	sine, err := act.New("sine", act.Config{"omega": 30})
 	require.NoError(t, err)
 	rng := NewRNG(4)
-	fused := NewDenseAct(3, 5, true, sine, false)
+	fused := NewDenseAct(nin, 5, true, sine, false)
 	require.NoError(t, InitDense(fused.Dense, Init{Weight: "siren_first"}, rng))
-	dense := NewDense(3, 5, true)
+	require.Equal(t, nin <= 4, func() bool { fused.Forward(NewJet(ValuePlan(nin), 1, nin)); return fused.thin }())
+	dense := NewDense(nin, 5, true)
 	copy(dense.W.Value, fused.Dense.W.Value)
 	copy(dense.B.Value, fused.Dense.B.Value)
 	general, err := Chain(dense, NewActivation(sine, 5, false))
 	require.NoError(t, err)
 
-	x := kernel.NewMatrix(7, 3)
+	x := kernel.NewMatrix(7, nin)
 	for i := range x.Data {
 		x.Data[i] = 2*rng.Float64() - 1
 	}
-	in := NewInputJet(ValuePlan(3), x)
+	in := NewInputJet(ValuePlan(nin), x)
 	yf := fused.Forward(in).M.Clone()
 	yg := general.Forward(in).M.Clone()
 	g := kernel.NewMatrix(7, 5)
 	for i := range g.Data {
 		g.Data[i] = rng.NormFloat64()
 	}
-	dxf := fused.Backward(Wrap(ValuePlan(3), 7, g.Clone()), true).M.Clone()
-	dxg := general.Backward(Wrap(ValuePlan(3), 7, g.Clone()), true).M.Clone()
+	dxf := fused.Backward(Wrap(ValuePlan(nin), 7, g.Clone()), true).M.Clone()
+	dxg := general.Backward(Wrap(ValuePlan(nin), 7, g.Clone()), true).M.Clone()
 	// Same operations up to the order of roundings (ω folded into the GEMM scale): 1e-13.
 	for i := range yf.Data {
 		require.InDelta(t, yg.Data[i], yf.Data[i], 1e-13)
