@@ -41,7 +41,16 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	kc := ceilDiv(k, nk) // equal blocks; the last one may be shorter
 	npan := ceilDiv(n, nr)
 	ipan := ceilDiv(m, mr)
+	// Aᵀ·B (the weight gradient) reads B in place too: both operands then stream along their
+	// rows, which measured faster than packing the long B (a copy of all of dY) first. Only a
+	// partial last column panel is packed.
+	directB := tA == Trans && tB == NoTrans
 	blocksPerPhase := max(1, phaseElems/(kc*npan*nr))
+	packFrom := 0 // first column panel to pack
+	if directB {
+		blocksPerPhase = nk
+		packFrom = n / nr
+	}
 	phaseK := min(k, blocksPerPhase*kc)
 
 	bBuf := getBuf(phaseK*npan*nr + 8)
@@ -51,6 +60,11 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	// Tiles: bands of mcMax rows over all columns; with several workers and few bands, the
 	// columns are split too (A is not packed, so nothing is packed twice).
 	tileRows, tileCols := max(1, mcMax/mr), npan
+	if directB {
+		// The long summation streams B from memory once per band of rows: take all rows of
+		// the (small) output at once, up to 512.
+		tileRows = min(ipan, ceilDiv(512, mr))
+	}
 	if threads > 1 {
 		want := 4 * threads
 		if tr := ceilDiv(ipan, tileRows); tr < want {
@@ -73,8 +87,9 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	for ph := 0; ph < k; ph += phaseK {
 		pk := min(phaseK, k-ph)
 		nb := ceilDiv(pk, kc)
-		parallelTasks(nb*npan, threads, func(_, t int) {
-			q, jp := t/npan, t%npan
+		packPan := npan - packFrom
+		parallelTasks(nb*packPan, threads, func(_, t int) {
+			q, jp := t/packPan, packFrom+t%packPan
 			kq := min(kc, pk-q*kc)
 			packB(bp[q*kc*npan*nr+jp*kq*nr:], b, tB, ph+q*kc, kq, jp*nr, min(nr, n-jp*nr), nr)
 		})
@@ -99,17 +114,20 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 				for jp := jp0; jp < jp1; jp++ {
 					j := jp * nr
 					cols := min(nr, n-j)
-					bpan := &bblk[jp*kq*nr]
+					bpan, bs := &bblk[jp*kq*nr], nr
+					if jp < packFrom {
+						bpan, bs = &b.Data[p0*b.Stride+j], b.Stride
+					}
 					for ip := ip0; ip < ip1; ip++ {
 						i := ip * mr
 						cp := &c.Data[i*c.Stride+j]
 						switch {
 						case m-i < mr:
-							mk.kern(kq, &epan[0], bpan, cp, mr, nr, c.Stride, m-i, cols, alpha, be)
+							mk.kern(kq, &epan[0], bpan, cp, mr, bs, c.Stride, m-i, cols, alpha, be)
 						case tA == Trans:
-							mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, nr, c.Stride, mr, cols, alpha, be)
+							mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, bs, c.Stride, mr, cols, alpha, be)
 						default:
-							mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, nr, c.Stride, mr, cols, alpha, be)
+							mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, bs, c.Stride, mr, cols, alpha, be)
 						}
 					}
 				}
