@@ -48,6 +48,9 @@ var constants = []struct {
 	{"magic", f64(coef.Magic)}, {"twooverpi", f64(coef.TwoOverPi)}, {"triglimit", f64(0x1p23)},
 	{"pf1", f64(coef.PiO2F1)}, {"pf2", f64(coef.PiO2F2)}, {"pf3", f64(coef.PiO2F3)},
 	{"s0", f64(coef.S0)}, {"s1", f64(coef.S1)}, {"s2", f64(coef.S2)}, {"s3", f64(coef.S3)}, {"s4", f64(coef.S4)}, {"s5", f64(coef.S5)},
+	{"invpi", f64(coef.InvPi)}, {"pi1", f64(2 * coef.PiO2F1)}, {"pi2", f64(2 * coef.PiO2F2)}, {"pi3", f64(2 * coef.PiO2F3)},
+	{"t0", f64(coef.T0)}, {"t1", f64(coef.T1)}, {"t2", f64(coef.T2)}, {"t3", f64(coef.T3)},
+	{"t4", f64(coef.T4)}, {"t5", f64(coef.T5)}, {"t6", f64(coef.T6)}, {"t7", f64(coef.T7)},
 	{"c0", f64(coef.C0)}, {"c1", f64(coef.C1)}, {"c2", f64(coef.C2)}, {"c3", f64(coef.C3)}, {"c4", f64(coef.C4)}, {"c5", f64(coef.C5)},
 	{"log2e", f64(coef.Log2E)}, {"ln2t1", f64(coef.Ln2T1)}, {"ln2t2", f64(coef.Ln2T2)},
 	{"q0", f64(coef.Q0)}, {"q1", f64(coef.Q1)}, {"q2", f64(coef.Q2)}, {"q3", f64(coef.Q3)}, {"q4", f64(coef.Q4)}, {"q5", f64(coef.Q5)},
@@ -198,6 +201,37 @@ func (g *gen) trig() {
 	g.fma(2, 8, g.v(7)) // sin r = r + r·z·S(z)
 }
 
+// halfTurns serves the kernels that need only sin or only cos: one reduction by π and one
+// polynomial instead of two. Register 2 holds a = |x|. For sin, a = n·π + r; for cos,
+// a = (m+½)·π + r, since cos a = (−1)^(m+1)·sin r. It leaves sin r in 2 and the rounding sum
+// (n or m in the low bits) in 3. Both first reduction steps are exact with FMA: n·π1 (or
+// (m+½)·π1) is a multiple of 2⁻⁵² and so is a, and |r| < 2.
+func (g *gen) halfTurns(cos bool) {
+	g.cmp(0, 2, g.c("triglimit"), nleUQ)
+	g.bailIf(0, false)
+	if cos {
+		g.mov(4, g.c("mhalf"))
+		g.fma(4, 2, g.c("invpi")) // a/π − ½
+		g.add(3, 4, g.c("magic"))
+		g.sub(4, 3, g.c("magic"))
+		g.add(4, 4, g.c("half")) // m + ½
+	} else {
+		g.mov(3, g.c("magic"))
+		g.fma(3, 2, g.c("invpi"))
+		g.sub(4, 3, g.c("magic")) // n
+	}
+	g.fnma(2, 4, g.c("pi1"))
+	g.fnma(2, 4, g.c("pi2"))
+	g.fnma(2, 4, g.c("pi3"))
+	g.mul(6, 2, g.v(2))
+	g.mov(7, g.c("t7"))
+	for _, k := range []string{"t6", "t5", "t4", "t3", "t2", "t1", "t0"} {
+		g.horner(7, 6, g.c(k))
+	}
+	g.mul(8, 2, g.v(6))
+	g.fma(2, 8, g.v(7))
+}
+
 // sinOut writes sin x into d from trig's results and the argument in register x.
 func (g *gen) sinOut(d, x int) {
 	g.pickOdd(d, 3, 2, 9)
@@ -265,14 +299,19 @@ type kernel struct {
 var kernels = []kernel{
 	{"sin", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.and(2, 0, g.c("absmask"))
-		g.trig()
-		g.sinOut(5, 0)
+		g.halfTurns(false)
+		g.sll(10, 3, 63) // (−1)ⁿ, then the sign of x
+		g.xor(10, 10, g.v(0))
+		g.and(10, 10, g.c("signmask"))
+		g.xor(5, 2, g.v(10))
 		return []int{5}
 	}},
 	{"cos", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.and(2, 0, g.c("absmask"))
-		g.trig()
-		g.cosOut(5)
+		g.halfTurns(true)
+		g.addq(10, 3, g.c("int1")) // (−1)^(m+1)
+		g.sll(10, 10, 63)
+		g.xor(5, 2, g.v(10))
 		return []int{5}
 	}},
 	{"sinCos", []string{"s", "c"}, []string{"x"}, false, func(g *gen) []int {
@@ -295,8 +334,10 @@ var kernels = []kernel{
 		g.add(0, 0, g.v(1))
 		g.mul(0, 0, g.v(14))
 		g.and(2, 0, g.c("absmask"))
-		g.trig()
-		g.cosOut(5)
+		g.halfTurns(true)
+		g.addq(10, 3, g.c("int1"))
+		g.sll(10, 10, 63)
+		g.xor(5, 2, g.v(10))
 		return []int{5}
 	}},
 	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {

@@ -150,8 +150,10 @@ func checkSinCosTail(t *testing.T, f, ref Funcs, x []float64) {
 	for i := range n {
 		assert.LessOrEqualf(t, ulps(as[i], was[i]), 2.0, "%s affine sin n=%d i=%d", f.Name, n, i)
 		assert.LessOrEqualf(t, ulps(ac[i], wac[i]), 2.0, "%s affine cos n=%d i=%d", f.Name, n, i)
-		assertSame(t, ac[i], onlyC[i], "%s affine s==nil i=%d", f.Name, i)
-		assertSame(t, ac[i], alias[i], "%s affine s==nil, c aliasing x, i=%d", f.Name, i)
+		// Cosines alone may take another reduction (by π, one polynomial), so they are checked
+		// against the reference, and in place against themselves.
+		assert.LessOrEqualf(t, ulps(onlyC[i], wac[i]), 2.0, "%s affine s==nil n=%d i=%d", f.Name, n, i)
+		assertSame(t, onlyC[i], alias[i], "%s affine s==nil, c aliasing x, i=%d", f.Name, i)
 		assertSame(t, ac[i], alias2[i], "%s affine c aliasing x, i=%d", f.Name, i)
 		assertSame(t, as[i], s2[i], "%s affine s with c aliasing x, i=%d", f.Name, i)
 	}

@@ -46,6 +46,22 @@ const (
 	S5 = 1.5917933886388792e-10
 )
 
+// T: sin r = r + r³·T(r²) on |r| ≤ π/2, for the vector sin and cos kernels, which reduce by π
+// and evaluate one polynomial (relative error of T below 2⁻⁵⁸·⁷).
+const (
+	T0 = -0.16666666666666666
+	T1 = 0.008333333333333316
+	T2 = -0.00019841269841254437
+	T3 = 2.7557319219033007e-06
+	T4 = -2.5052107601918427e-08
+	T5 = 1.6058976415720082e-10
+	T6 = -7.64394383729171e-13
+	T7 = 2.7311379396906786e-15
+)
+
+// InvPi is 1/π rounded to float64.
+const InvPi = 0x1.45f306dc9c883p-2
+
 // C: cos r = 1 − r²/2 + r⁴·C(r²) on |r| ≤ π/4 (relative error of C below 2⁻⁵⁴·⁸).
 const (
 	C0 = 0.041666666666666664

@@ -74,6 +74,9 @@ rel = lambda g: (lambda z: 1 / abs(g(z)))
 R = mp.pi / 4 * mp.mpf("1.0001")
 sinS = lambda z: (mp.sin(mp.sqrt(z)) - mp.sqrt(z)) / mp.sqrt(z) ** 3 if z > 0 else mp.mpf(-1) / 6
 show("S", sinS, mp.mpf(0), R * R, 5, rel(sinS))
+# sin r = r + r^3*T(r^2) on |r| <= pi/2, for the vector kernels that reduce by pi.
+R2 = mp.pi / 2 * mp.mpf("1.0001")
+show("T", sinS, mp.mpf(0), R2 * R2, 7, rel(sinS))
 # cos r = 1 - r^2/2 + r^4*C(r^2).
 cosC = lambda z: (mp.cos(mp.sqrt(z)) - 1 + z / 2) / z ** 2 if z > 0 else mp.mpf(1) / 24
 show("C", cosC, mp.mpf(0), R * R, 5, rel(cosC))
