@@ -26,6 +26,8 @@ type DenseAct struct {
 	zeroB  []float64
 	fused  bool // whether the last Forward took the fused path
 	thin   bool // whether it took the LinearSin path (cosines recomputed in Backward)
+	// noThin turns the LinearSin path off, so that tests and benchmarks can compare the two.
+	noThin bool
 	x      Jet
 	z      JetBuffer // pre-activation, then its cosine, then dZ
 	s      JetBuffer
@@ -64,7 +66,7 @@ func (l *DenseAct) Forward(in Jet) Jet {
 	d.x = in // what the dense part saw, for initialisers that inspect it (LSUV)
 	s := l.s.Like(in, d.out)
 	b := l.bias()
-	l.thin = d.in <= 4 && d.Scale == 1
+	l.thin = d.in <= 4 && d.Scale == 1 && !l.noThin
 	if l.thin {
 		kernel.LinearSin(s.M, kernel.Matrix{}, in.M, d.W.Matrix(), b, l.omega)
 		l.res = s

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -155,6 +156,8 @@ func BenchmarkStep(b *testing.B) {
 		{"tanh3x64", func() *Graph { return tanhNet(b, 2, 64, 3, 1) }, 10000, GradientPlan(2)},
 		{"tanh3x64", func() *Graph { return tanhNet(b, 2, 64, 3, 1) }, 10000, LaplacianPlan(2)},
 	}
+	name, why := kernel.Selection()
+	b.Logf("kernel %s (%s), GOMAXPROCS %d", name, why, runtime.GOMAXPROCS(0))
 	for _, c := range cases {
 		b.Run(fmt.Sprintf("%s/%dpts/order=%d", c.arch, c.n, c.plan.Order()), func(b *testing.B) {
 			s := newStepper(b, c.net(), c.plan, c.n, 1e-4)
@@ -169,5 +172,34 @@ func BenchmarkStep(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
 		})
+	}
+}
+
+// BenchmarkFirstSineLayer compares the two fused paths of a thin first SIREN layer (2→256,
+// forward and backward without the input gradient): LinearSin with the cosines recomputed in the
+// backward pass, against GEMM + AffineSinCos keeping them.
+func BenchmarkFirstSineLayer(b *testing.B) {
+	sine, err := act.New("sine", act.Config{"omega": 30})
+	require.NoError(b, err)
+	for _, n := range []int{4096, 65536} {
+		for _, path := range []string{"linearsin", "gemm+affinesincos"} {
+			b.Run(fmt.Sprintf("%dpts/%s", n, path), func(b *testing.B) {
+				l := NewDenseAct(2, 256, true, sine, false)
+				l.noThin = path != "linearsin"
+				require.NoError(b, InitDense(l.Dense, Init{Weight: "siren_first"}, NewRNG(1)))
+				in := gridInput(ValuePlan(2), n)
+				var gb JetBuffer
+				y := l.Forward(in)
+				g := gb.Like(y, 256)
+				for i := range g.M.Data {
+					g.M.Data[i] = 1e-3
+				}
+				for b.Loop() {
+					l.Forward(in)
+					l.Backward(g, false)
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/op")
+			})
+		}
 	}
 }
