@@ -22,10 +22,10 @@ type DenseAct struct {
 	Dense *Dense
 	Act   *Activation
 
-	omega  float64 // > 0 when the fused sine path applies
-	zeroB  []float64
-	fused  bool // whether the last Forward took the fused path
-	thin   bool // whether it took the LinearSin path (cosines recomputed in Backward)
+	omega float64 // > 0 when the fused sine path applies
+	zeroB []float64
+	fused bool // whether the last Forward took the fused path
+	thin  bool // whether it took the LinearSin path (cosines recomputed in Backward)
 	// noThin turns the LinearSin path off, so that tests and benchmarks can compare the two.
 	noThin bool
 	x      Jet
