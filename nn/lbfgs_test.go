@@ -170,3 +170,26 @@ func TestMLPToMachinePrecision(t *testing.T) {
 		afterAdam, final, res.Reason, res.Iterations, res.Evaluations, res.Loss, relL2(fine, fineTarget))
 	require.LessOrEqual(t, final, 1e-9)
 }
+
+// TestLBFGSIterationsAllocateNothing compares the allocations of short and long runs: only the
+// set-up allocates, never an iteration.
+func TestLBFGSIterationsAllocateNothing(t *testing.T) {
+	p := NewParam("x", 10)
+	ps, err := NewParamSet([]*Param{p})
+	require.NoError(t, err)
+	o := NewLBFGS(ps)
+	f := func() (float64, error) { return rosenbrock(ps.Value, ps.Grad), nil }
+	run := func(iters int) float64 {
+		return testing.AllocsPerRun(3, func() {
+			for i := range p.Value {
+				p.Value[i] = -1.2
+			}
+			o.MaxIter = iters
+			if _, err := o.Minimize(f); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	short, long := run(3), run(40)
+	require.Equal(t, short, long, "allocations of a 3- and a 40-iteration run")
+}

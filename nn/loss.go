@@ -170,3 +170,12 @@ func (o *Objective) Value(name string) (float64, bool) {
 	}
 	return 0, false
 }
+
+// CheckFinite returns an error naming what when v is NaN or infinite: a training loop calls it on
+// every loss so that a diverging run stops with a message instead of continuing on NaNs.
+func CheckFinite(what string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("%s is %v: training diverged (lower the learning rate, or check the data for NaN)", what, v)
+	}
+	return nil
+}
