@@ -12,8 +12,9 @@ import (
 // registered is the complete list of names; adding an activation means adding it here and
 // giving it test cases.
 var registered = []string{
-	"abs", "elu", "gauss", "leaky_relu", "linear", "relu", "relu2", "selu", "sigmoid",
-	"sine", "softplus", "tanh",
+	"abs", "apa", "cauchy", "elu", "finer", "fkan", "gabor_complex", "gabor_real", "gauss", "gelu",
+	"leaky_relu", "linear", "mish", "rational", "relu", "relu2", "selu", "sigmoid", "silu", "sine",
+	"softplus", "spder", "spder_atan", "swish", "tanh", "xatlu", "xgelu", "xsilu",
 }
 
 func TestNamesListsEverything(t *testing.T) {
