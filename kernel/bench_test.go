@@ -133,3 +133,35 @@ func BenchmarkSin(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Melem/s")
 }
+
+// BenchmarkStreaming times the memory-bound loops over 2²⁴ float64 (128 MiB per operand), one
+// thread, as GB/s of bytes read plus written.
+func BenchmarkStreaming(b *testing.B) {
+	const n = 1 << 24
+	r := rand.New(rand.NewPCG(1, 2))
+	x, y, z := randSlice(r, n), randSlice(r, n), randSlice(r, n)
+	g, m, v := randSlice(r, n), make([]float64, n), make([]float64, n)
+	mat := MatrixFrom(n/256, 256, x)
+	cols := make([]float64, 256)
+	impl := Default().WithThreads(1)
+	for _, c := range []struct {
+		name  string
+		bytes int
+		run   func()
+	}{
+		{"Axpy", 3 * 8 * n, func() { impl.Axpy(0.5, x, y) }},
+		{"Mul", 3 * 8 * n, func() { impl.Mul(z, x, y) }},
+		{"MulAdd", 4 * 8 * n, func() { impl.MulAdd(z, x, y) }},
+		{"Sum", 8 * n, func() { impl.Sum(x) }},
+		{"SquaredError", 3 * 8 * n, func() { impl.SquaredError(z, x, y, 0.5) }},
+		{"ColSums", 8 * n, func() { impl.ColSums(cols, mat, 0) }},
+		{"Adam", 7 * 8 * n, func() { impl.Adam(z, g, m, v, AdamStep{LR: 1e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Step: 1}) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.run()
+			}
+			b.ReportMetric(float64(c.bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
+	}
+}

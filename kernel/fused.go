@@ -10,12 +10,11 @@ func (k *Impl) AddBias(m Matrix, b []float64) {
 	if len(b) < m.Cols {
 		panic(fmt.Sprintf("kernel: bias of %d for %d columns", len(b), m.Cols))
 	}
+	b = b[:m.Cols]
+	axpy := k.b.ops.axpy
 	parallelRows(m.Rows, m.Cols, k.Threads(), func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
-			row := m.Row(i)
-			for j := range row {
-				row[j] += b[j]
-			}
+			axpy(1, b, m.Row(i)) // 1·b + row rounds exactly like b + row
 		}
 	})
 }
@@ -23,46 +22,26 @@ func (k *Impl) AddBias(m Matrix, b []float64) {
 // Axpy sets y[i] += alpha·x[i].
 func (k *Impl) Axpy(alpha float64, x, y []float64) {
 	checkLen("axpy", y, x)
-	k.mapSlice(len(x), func(lo, hi int) {
-		xs, ys := x[lo:hi], y[lo:hi]
-		for i, v := range xs {
-			ys[i] += alpha * v
-		}
-	})
+	k.mapSlice(len(x), func(lo, hi int) { k.b.ops.axpy(alpha, x[lo:hi], y[lo:hi]) })
 }
 
 // Scale sets x[i] *= alpha.
 func (k *Impl) Scale(alpha float64, x []float64) {
-	k.mapSlice(len(x), func(lo, hi int) {
-		xs := x[lo:hi]
-		for i := range xs {
-			xs[i] *= alpha
-		}
-	})
+	k.mapSlice(len(x), func(lo, hi int) { k.b.ops.scale(alpha, x[lo:hi]) })
 }
 
 // Mul sets dst[i] = a[i]·b[i]. dst may be a or b.
 func (k *Impl) Mul(dst, a, b []float64) {
 	checkLen("mul", dst, a)
 	checkLen("mul", b, a)
-	k.mapSlice(len(a), func(lo, hi int) {
-		d, as, bs := dst[lo:hi], a[lo:hi], b[lo:hi]
-		for i, v := range as {
-			d[i] = v * bs[i]
-		}
-	})
+	k.mapSlice(len(a), func(lo, hi int) { k.b.ops.mul(dst[lo:hi], a[lo:hi], b[lo:hi]) })
 }
 
 // MulAdd sets dst[i] += a[i]·b[i].
 func (k *Impl) MulAdd(dst, a, b []float64) {
 	checkLen("muladd", dst, a)
 	checkLen("muladd", b, a)
-	k.mapSlice(len(a), func(lo, hi int) {
-		d, as, bs := dst[lo:hi], a[lo:hi], b[lo:hi]
-		for i, v := range as {
-			d[i] += v * bs[i]
-		}
-	})
+	k.mapSlice(len(a), func(lo, hi int) { k.b.ops.mulAdd(dst[lo:hi], a[lo:hi], b[lo:hi]) })
 }
 
 // AdamStep holds the scalars of one Adam/AdamW update.
@@ -87,20 +66,8 @@ func (k *Impl) Adam(p, g, m, v []float64, s AdamStep) {
 	t := float64(max(s.Step, 1))
 	bc1 := 1 - math.Pow(s.Beta1, t)
 	bc2 := 1 - math.Pow(s.Beta2, t)
-	stepSize := s.LR / bc1
-	invSqrtBC2 := 1 / math.Sqrt(bc2)
-	decay := 1 - s.LR*s.WeightDecay
-	b1, b2 := s.Beta1, s.Beta2
-	eps := s.Eps
-	k.mapSlice(n, func(lo, hi int) {
-		ps, gs, ms, vs := p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi]
-		for i, gi := range gs {
-			mi := b1*ms[i] + (1-b1)*gi
-			vi := b2*vs[i] + (1-b2)*gi*gi
-			ms[i], vs[i] = mi, vi
-			ps[i] = ps[i]*decay - stepSize*mi/(math.Sqrt(vi)*invSqrtBC2+eps)
-		}
-	})
+	coef := [8]float64{s.Beta1, 1 - s.Beta1, s.Beta2, 1 - s.Beta2, 1 - s.LR*s.WeightDecay, s.LR / bc1, 1 / math.Sqrt(bc2), s.Eps}
+	k.mapSlice(n, func(lo, hi int) { k.b.ops.adam(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], &coef) })
 }
 
 // SquaredError sets grad[i] = scale·(pred[i]-target[i]) and returns Σ(pred[i]-target[i])².
@@ -111,14 +78,10 @@ func (k *Impl) SquaredError(grad, pred, target []float64, scale float64) float64
 		checkLen("squared error", grad, pred)
 	}
 	return k.reduce(len(pred), func(lo, hi int) float64 {
-		var s float64
-		for i := lo; i < hi; i++ {
-			d := pred[i] - target[i]
-			s += d * d
-			if grad != nil {
-				grad[i] = scale * d
-			}
+		var gr []float64
+		if grad != nil {
+			gr = grad[lo:hi]
 		}
-		return s
+		return k.b.ops.sqErr(gr, pred[lo:hi], target[lo:hi], scale)
 	})
 }

@@ -31,6 +31,7 @@ func registerArch() {
 		vm:       vmath.For("avx2"),
 		gemm:     mkAVX2.gemm,
 		affineK:  smallKAVX2,
+		ops:      avx2Ops,
 	})
 	register(&backend{
 		name:     "avx512",
@@ -39,5 +40,6 @@ func registerArch() {
 		vm:       vmath.For("avx512"),
 		gemm:     mkAVX512.gemm,
 		affineK:  smallKAVX2,
+		ops:      avx2Ops,
 	})
 }

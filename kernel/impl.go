@@ -23,6 +23,7 @@ type backend struct {
 	support  func(cpuFeatures) (bool, string) // whether a CPU can run it, and why (not)
 	vm       vmath.Funcs
 	gemm     gemmKernels
+	ops      vecOps
 	// affineK is the outer-product kernel of thin first layers (see smallKAVX2), nil where
 	// none exists; LinearSin streams through it.
 	affineK func(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64)
@@ -46,6 +47,7 @@ func init() {
 		support:  func(cpuFeatures) (bool, string) { return true, "pure Go, runs everywhere" },
 		vm:       vmath.Generic(),
 		gemm:     genericGemm,
+		ops:      genericOps,
 	})
 	registerArch() // the assembly implementations of this GOARCH, if any
 	defaultImpl, defaultReason, selectErr = choose(os.Getenv("INR_KERNEL"), host)

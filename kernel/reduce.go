@@ -27,37 +27,18 @@ func (k *Impl) reduce(n int, part func(lo, hi int) float64) float64 {
 
 // Sum returns Σ x[i].
 func (k *Impl) Sum(x []float64) float64 {
-	return k.reduce(len(x), func(lo, hi int) float64 {
-		var s float64
-		for _, v := range x[lo:hi] {
-			s += v
-		}
-		return s
-	})
+	return k.reduce(len(x), func(lo, hi int) float64 { return k.b.ops.sum(x[lo:hi]) })
 }
 
 // Dot returns Σ x[i]·y[i].
 func (k *Impl) Dot(x, y []float64) float64 {
 	checkLen("dot", y, x)
-	return k.reduce(len(x), func(lo, hi int) float64 {
-		var s float64
-		ys := y[lo:hi]
-		for i, v := range x[lo:hi] {
-			s += v * ys[i]
-		}
-		return s
-	})
+	return k.reduce(len(x), func(lo, hi int) float64 { return k.b.ops.dot(x[lo:hi], y[lo:hi]) })
 }
 
 // SumSq returns Σ x[i]².
 func (k *Impl) SumSq(x []float64) float64 {
-	return k.reduce(len(x), func(lo, hi int) float64 {
-		var s float64
-		for _, v := range x[lo:hi] {
-			s += v * v
-		}
-		return s
-	})
+	return k.reduce(len(x), func(lo, hi int) float64 { return k.b.ops.dot(x[lo:hi], x[lo:hi]) })
 }
 
 // ColSums sets dst[j] = beta·dst[j] + Σ_i m[i,j] (beta 0 ignores what dst held). The sum over
@@ -70,21 +51,18 @@ func (k *Impl) ColSums(dst []float64, m Matrix, beta float64) {
 	if beta == 0 {
 		clear(dst)
 	} else if beta != 1 {
-		for j := range dst {
-			dst[j] *= beta
-		}
+		k.b.ops.scale(beta, dst)
 	}
-	// Columns are split across workers in contiguous bands; each band walks all rows.
+	// Columns are split across workers in bands; each band adds the rows in order (1·x + d
+	// rounds exactly like x + d), streaming the matrix row by row.
 	const band = 64
 	bands := (m.Cols + band - 1) / band
+	axpy := k.b.ops.axpy
 	parallelRows(bands, band*m.Rows, k.Threads(), func(b0, b1 int) {
 		j0, j1 := b0*band, min(b1*band, m.Cols)
 		d := dst[j0:j1]
 		for i := 0; i < m.Rows; i++ {
-			row := m.Row(i)[j0:j1]
-			for j, v := range row {
-				d[j] += v
-			}
+			axpy(1, m.Row(i)[j0:j1], d)
 		}
 	})
 }
