@@ -119,15 +119,15 @@ func (a *Activation) Forward(in Jet) Jet {
 	y := a.y.Like(in, a.width)
 	plan := in.Plan
 	r := plan.Order()
-	a.evalValue(in.blockFlat(0), y.blockFlat(0), r+1)
+	a.evalValue(in.BlockData(0), y.BlockData(0), r+1)
 	d1 := a.d[0]
 	for b := 1; b <= plan.NumFirst(); b++ {
-		kernel.Mul(y.blockFlat(b), d1, in.blockFlat(b))
+		kernel.Mul(y.BlockData(b), d1, in.BlockData(b))
 	}
 	for k := range plan.NumSecond() {
-		b := plan.secondStart() + k
-		bi, bj := plan.pairBlocks(k)
-		secondForward(y.blockFlat(b), a.d[1], d1, in.blockFlat(bi), in.blockFlat(bj), in.blockFlat(b))
+		b := plan.SecondStart() + k
+		bi, bj := plan.PairBlocks(k)
+		secondForward(y.BlockData(b), a.d[1], d1, in.BlockData(bi), in.BlockData(bj), in.BlockData(b))
 	}
 	a.res = y
 	return y
@@ -154,30 +154,30 @@ func (a *Activation) Backward(g Jet, needIn bool) Jet {
 	z := a.x
 	d1 := a.d[0]
 	// Value block first: it reads every block of g, which the later steps overwrite in place.
-	g0 := g.blockFlat(0)
+	g0 := g.BlockData(0)
 	kernel.Mul(g0, g0, d1)
 	for b := 1; b <= plan.NumFirst(); b++ {
-		mul3Add(g0, g.blockFlat(b), a.d[1], z.blockFlat(b))
+		mul3Add(g0, g.BlockData(b), a.d[1], z.BlockData(b))
 	}
 	for k := range plan.NumSecond() {
-		b := plan.secondStart() + k
-		bi, bj := plan.pairBlocks(k)
-		secondBackValue(g0, g.blockFlat(b), a.d[2], a.d[1], z.blockFlat(bi), z.blockFlat(bj), z.blockFlat(b))
+		b := plan.SecondStart() + k
+		bi, bj := plan.PairBlocks(k)
+		secondBackValue(g0, g.BlockData(b), a.d[2], a.d[1], z.BlockData(bi), z.BlockData(bj), z.BlockData(b))
 	}
 	// First-derivative blocks: gᵢ·σ′ plus, from every pair (i,j), gᵢⱼ·σ″·zⱼ (twice for i = j).
 	for b := 1; b <= plan.NumFirst(); b++ {
-		gb := g.blockFlat(b)
+		gb := g.BlockData(b)
 		kernel.Mul(gb, gb, d1)
 	}
 	for k := range plan.NumSecond() {
-		b := plan.secondStart() + k
-		bi, bj := plan.pairBlocks(k)
-		gk := g.blockFlat(b)
-		mul3Add(g.blockFlat(bi), gk, a.d[1], z.blockFlat(bj))
-		mul3Add(g.blockFlat(bj), gk, a.d[1], z.blockFlat(bi))
+		b := plan.SecondStart() + k
+		bi, bj := plan.PairBlocks(k)
+		gk := g.BlockData(b)
+		mul3Add(g.BlockData(bi), gk, a.d[1], z.BlockData(bj))
+		mul3Add(g.BlockData(bj), gk, a.d[1], z.BlockData(bi))
 	}
 	for k := range plan.NumSecond() {
-		gk := g.blockFlat(plan.secondStart() + k)
+		gk := g.BlockData(plan.SecondStart() + k)
 		kernel.Mul(gk, gk, d1)
 	}
 	return g
@@ -208,12 +208,12 @@ func (a *Activation) paramGrad(g Jet) {
 	plan := g.Plan
 	r := plan.Order()
 	z := a.x
-	zv := z.blockFlat(0)
+	zv := z.BlockData(0)
 	w := a.width
-	nf, ns, s0 := plan.NumFirst(), plan.NumSecond(), plan.secondStart()
+	nf, ns, s0 := plan.NumFirst(), plan.NumSecond(), plan.SecondStart()
 	gr := a.theta.Grad
 	blockLen := len(zv)
-	gf, zf := g.flat(), z.flat()
+	gf, zf := g.Data(), z.Data()
 	for p, v := range zv {
 		j := p % w
 		th := a.thetaFor(j)
@@ -225,7 +225,7 @@ func (a *Activation) paramGrad(g Jet) {
 		}
 		for k := range ns {
 			b := s0 + k
-			bi, bj := plan.pairBlocks(k)
+			bi, bj := plan.PairBlocks(k)
 			gk := gf[b*blockLen+p]
 			c2 += gk * zf[bi*blockLen+p] * zf[bj*blockLen+p]
 			c1 += gk * zf[b*blockLen+p]

@@ -255,8 +255,8 @@ func (c *ComplexActivation) Forward(in Jet) Jet {
 				}
 			}
 			for q := range plan.NumSecond() {
-				blk := plan.secondStart() + q
-				i, j := plan.pairBlocks(q)
+				blk := plan.SecondStart() + q
+				i, j := plan.PairBlocks(q)
 				ai, bi := c.pairAt(in, i*n+p, k)
 				aj, bj := c.pairAt(in, j*n+p, k)
 				aij, bij := c.pairAt(in, blk*n+p, k)
@@ -307,8 +307,8 @@ func (c *ComplexActivation) Backward(g Jet, needIn bool) Jet {
 					add(blk*n+p, k, gi*d.D1[o][0], gi*d.D1[o][1])
 				}
 				for q := range plan.NumSecond() {
-					blk := plan.secondStart() + q
-					i, j := plan.pairBlocks(q)
+					blk := plan.SecondStart() + q
+					i, j := plan.PairBlocks(q)
 					gk := g.M.Row(blk*n + p)[col]
 					ai, bi := c.pairAt(in, i*n+p, k)
 					aj, bj := c.pairAt(in, j*n+p, k)

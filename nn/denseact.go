@@ -90,8 +90,8 @@ func (l *DenseAct) Backward(dOut Jet, needIn bool) Jet {
 	if l.thin {
 		kernel.LinearSin(kernel.Matrix{}, z.M, l.x.M, d.W.Matrix(), l.bias(), l.omega)
 	}
-	zf := z.flat()
-	kernel.Mul(zf, zf, dOut.flat())
+	zf := z.Data()
+	kernel.Mul(zf, zf, dOut.Data())
 	kernel.Gemm(kernel.Trans, kernel.NoTrans, d.Scale*l.omega, l.x.M, z.M, 1, d.W.GradMatrix())
 	if d.B != nil {
 		kernel.ColSums(l.colSum, z.M, 0)

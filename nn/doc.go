@@ -24,6 +24,11 @@
 // gradients), and a built Graph is itself a Layer. Parameters are named by their path
 // ("2.weight") and packed into a ParamSet, the flat vector optimisers update.
 //
+// Layers in other packages (KAN layers, say) follow the same contract with the exported jet API:
+// Plan.PairBlocks and SecondStart locate the blocks, Jet.BlockData gives them as slices, and
+// ChainForward/ChainBackward apply the elementwise chain rule. A network and its buffers are used
+// by one goroutine at a time.
+//
 // # Training
 //
 // Losses (MSE, L1, Huber, and Objective for weighted named terms) write the gradient with

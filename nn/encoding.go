@@ -121,7 +121,7 @@ func (e *Encoding) Forward(in Jet) Jet {
 	kernel.AddBias(z.Value(), e.c)
 	n := in.N * e.m
 	s, c := e.sin.get(n), e.cos.get(n)
-	kernel.SinCos(s, c, z.blockFlat(0))
+	kernel.SinCos(s, c, z.BlockData(0))
 	// Build the sin and cos jets in scratch (dz's buffer) and copy them into their columns.
 	off := 0
 	if e.identity {
@@ -129,11 +129,11 @@ func (e *Encoding) Forward(in Jet) Jet {
 		off = e.dim
 	}
 	tmp := e.dz.Like(in, e.m)
-	copy(tmp.blockFlat(0), s)
-	elemForward(tmp, z, c, 1, s, -1)
+	copy(tmp.BlockData(0), s)
+	ChainForward(tmp, z, c, 1, s, -1)
 	y.M.View(0, off, y.M.Rows, e.m).CopyFrom(tmp.M)
-	copy(tmp.blockFlat(0), c)
-	elemForward(tmp, z, s, -1, c, -1)
+	copy(tmp.BlockData(0), c)
+	ChainForward(tmp, z, s, -1, c, -1)
 	y.M.View(0, off+e.m, y.M.Rows, e.m).CopyFrom(tmp.M)
 	e.res = y
 	return y
@@ -160,9 +160,9 @@ func (e *Encoding) Backward(g Jet, needIn bool) Jet {
 	// The sin and cos columns of g, copied out contiguously.
 	gp := e.gp.Like(g, e.m)
 	gp.M.CopyFrom(g.M.View(0, off, g.M.Rows, e.m))
-	elemBackward(dz, gp, z, c, 1, s, -1, c, -1)
+	ChainBackward(dz, gp, z, c, 1, s, -1, c, -1)
 	gp.M.CopyFrom(g.M.View(0, off+e.m, g.M.Rows, e.m))
-	elemBackward(dz, gp, z, s, -1, c, -1, s, 1)
+	ChainBackward(dz, gp, z, s, -1, c, -1, s, 1)
 	kernel.Gemm(kernel.NoTrans, kernel.Trans, 1, dz.M, e.a, 0, dx.M)
 	if e.identity {
 		for i := 0; i < dx.M.Rows; i++ {

@@ -330,7 +330,7 @@ func (g *Graph) accumulate(m Node, d Jet) {
 		n.hasGrad = true
 		return
 	}
-	addTo(n.grad.flat(), d.flat())
+	addTo(n.grad.Data(), d.Data())
 }
 
 func addTo(dst, src []float64) {

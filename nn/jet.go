@@ -94,18 +94,19 @@ func (j Jet) D2(a, b int) kernel.Matrix {
 // Zero sets every element to zero.
 func (j Jet) Zero() { j.M.Zero() }
 
-// flat returns the jet's elements as one slice; the jet must be contiguous (all layer buffers are).
-func (j Jet) flat() []float64 {
+// Data returns the jet's elements as one slice, blocks one after the other; the jet must be
+// contiguous (all layer buffers are).
+func (j Jet) Data() []float64 {
 	if !j.M.Contiguous() {
 		panic("nn: jet storage is not contiguous")
 	}
 	return j.M.Data[:j.M.Rows*j.M.Cols]
 }
 
-// blockFlat returns block b as one contiguous slice.
-func (j Jet) blockFlat(b int) []float64 {
+// BlockData returns block b as one contiguous slice (N·Width elements, row-major).
+func (j Jet) BlockData(b int) []float64 {
 	n := j.N * j.M.Cols
-	return j.flat()[b*n : (b+1)*n]
+	return j.Data()[b*n : (b+1)*n]
 }
 
 // same reports whether j has the given plan, size and width.

@@ -61,7 +61,7 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 	y := l.y.Like(in, w)
 	S := l.sc.get(n * nb)
 	V := l.vc.get(n * nb)
-	nf, s0 := plan.NumFirst(), plan.secondStart()
+	nf, s0 := plan.NumFirst(), plan.SecondStart()
 	fw := float64(w)
 	for p := range n {
 		row := func(j Jet, b int) []float64 { return j.M.Row(b*n + p) }
@@ -85,7 +85,7 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 		}
 		for k := range plan.NumSecond() {
 			b := s0 + k
-			bi, bj := plan.pairBlocks(k)
+			bi, bj := plan.PairBlocks(k)
 			vv[b] = 2 * (dot(row(c, bi), row(c, bj)) + dot(c0, row(c, b))) / fw
 			sv[b] = 0.75*s3*s*s*vv[bi]*vv[bj] - 0.5*s3*vv[b]
 		}
@@ -100,7 +100,7 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 				axpy(sv[b], c0, xb)
 			}
 			if b >= s0 {
-				bi, bj := plan.pairBlocks(b - s0)
+				bi, bj := plan.PairBlocks(b - s0)
 				axpy(sv[bj], row(c, bi), xb)
 				axpy(sv[bi], row(c, bj), xb)
 				axpy(sv[b], c0, xb)
@@ -151,7 +151,7 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		l.adj = make([]float64, 2*nb)
 	}
 	gs, gv := l.adj[:nb], l.adj[nb:2*nb]
-	nf, s0 := plan.NumFirst(), plan.secondStart()
+	nf, s0 := plan.NumFirst(), plan.SecondStart()
 	fw := float64(w)
 	for p := range n {
 		row := func(j Jet, b int) []float64 { return j.M.Row(b*n + p) }
@@ -179,7 +179,7 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 				gs[b] += dot(gr, c0)
 			}
 			if b >= s0 { // cᵢsⱼ + cⱼsᵢ + c·sᵢⱼ
-				bi, bj := plan.pairBlocks(b - s0)
+				bi, bj := plan.PairBlocks(b - s0)
 				axpy(sv[bj], gr, row(dx, bi))
 				gs[bj] += dot(gr, row(c, bi))
 				axpy(sv[bi], gr, row(dx, bj))
@@ -191,7 +191,7 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		// Scalars in reverse: sᵢⱼ, then sᵢ, then s.
 		for k := plan.NumSecond() - 1; k >= 0; k-- {
 			b := s0 + k
-			bi, bj := plan.pairBlocks(k)
+			bi, bj := plan.PairBlocks(k)
 			gs[0] += gs[b] * (3.75*s2*s2*vv[bi]*vv[bj] - 1.5*s2*vv[b])
 			gv[bi] += gs[b] * 0.75 * s3 * s2 * vv[bj]
 			gv[bj] += gs[b] * 0.75 * s3 * s2 * vv[bi]
@@ -205,7 +205,7 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		// The v's in terms of the c blocks.
 		for k := range plan.NumSecond() {
 			b := s0 + k
-			bi, bj := plan.pairBlocks(k)
+			bi, bj := plan.PairBlocks(k)
 			f := 2 * gv[b] / fw
 			axpy(f, row(c, bj), row(dx, bi))
 			axpy(f, row(c, bi), row(dx, bj))

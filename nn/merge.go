@@ -40,7 +40,7 @@ func (s *Sum) Forward(in []Jet) Jet {
 	y := s.y.Like(in[0], in[0].Width())
 	y.M.CopyFrom(in[0].M)
 	for _, x := range in[1:] {
-		addTo(y.flat(), x.flat())
+		addTo(y.Data(), x.Data())
 	}
 	return y
 }
@@ -97,20 +97,20 @@ func (p *Product) Forward(in []Jet) Jet {
 	p.a, p.b = a, b
 	y := p.y.Like(a, a.Width())
 	plan := a.Plan
-	kernel.Mul(y.blockFlat(0), a.blockFlat(0), b.blockFlat(0))
+	kernel.Mul(y.BlockData(0), a.BlockData(0), b.BlockData(0))
 	for i := 1; i <= plan.NumFirst(); i++ {
-		yi := y.blockFlat(i)
-		kernel.Mul(yi, a.blockFlat(i), b.blockFlat(0))
-		kernel.MulAdd(yi, a.blockFlat(0), b.blockFlat(i))
+		yi := y.BlockData(i)
+		kernel.Mul(yi, a.BlockData(i), b.BlockData(0))
+		kernel.MulAdd(yi, a.BlockData(0), b.BlockData(i))
 	}
 	for k := range plan.NumSecond() {
-		blk := plan.secondStart() + k
-		bi, bj := plan.pairBlocks(k)
-		yk := y.blockFlat(blk)
-		kernel.Mul(yk, a.blockFlat(blk), b.blockFlat(0))
-		kernel.MulAdd(yk, a.blockFlat(bi), b.blockFlat(bj))
-		kernel.MulAdd(yk, a.blockFlat(bj), b.blockFlat(bi))
-		kernel.MulAdd(yk, a.blockFlat(0), b.blockFlat(blk))
+		blk := plan.SecondStart() + k
+		bi, bj := plan.PairBlocks(k)
+		yk := y.BlockData(blk)
+		kernel.Mul(yk, a.BlockData(blk), b.BlockData(0))
+		kernel.MulAdd(yk, a.BlockData(bi), b.BlockData(bj))
+		kernel.MulAdd(yk, a.BlockData(bj), b.BlockData(bi))
+		kernel.MulAdd(yk, a.BlockData(0), b.BlockData(blk))
 	}
 	return y
 }
@@ -132,18 +132,18 @@ func (p *Product) Backward(d Jet, need []bool) []Jet {
 // dx = g·o + Σᵢ gᵢ·oᵢ + Σ gᵢⱼ·oᵢⱼ;  dxᵢ = gᵢ·o + Σ_{pairs ∋ i} gᵢⱼ·o_other;  dxᵢⱼ = gᵢⱼ·o.
 func leibnizBackBlocks(dx, g, o Jet) {
 	plan := g.Plan
-	ov := o.blockFlat(0)
+	ov := o.BlockData(0)
 	for b := 0; b < plan.Blocks(); b++ {
-		kernel.Mul(dx.blockFlat(b), g.blockFlat(b), ov)
+		kernel.Mul(dx.BlockData(b), g.BlockData(b), ov)
 	}
 	for b := 1; b < plan.Blocks(); b++ {
-		kernel.MulAdd(dx.blockFlat(0), g.blockFlat(b), o.blockFlat(b))
+		kernel.MulAdd(dx.BlockData(0), g.BlockData(b), o.BlockData(b))
 	}
 	for k := range plan.NumSecond() {
-		blk := plan.secondStart() + k
-		bi, bj := plan.pairBlocks(k)
-		kernel.MulAdd(dx.blockFlat(bi), g.blockFlat(blk), o.blockFlat(bj))
-		kernel.MulAdd(dx.blockFlat(bj), g.blockFlat(blk), o.blockFlat(bi))
+		blk := plan.SecondStart() + k
+		bi, bj := plan.PairBlocks(k)
+		kernel.MulAdd(dx.BlockData(bi), g.BlockData(blk), o.BlockData(bj))
+		kernel.MulAdd(dx.BlockData(bj), g.BlockData(blk), o.BlockData(bi))
 	}
 }
 

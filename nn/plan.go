@@ -171,15 +171,15 @@ func (p *Plan) SecondBlock(i, j int) (int, bool) {
 	return 0, false
 }
 
-// pairBlocks returns, for second-derivative block k (0-based among the pairs), the block indices
-// of the two first derivatives it combines.
-func (p *Plan) pairBlocks(k int) (bi, bj int) { return p.pairFirst[k][0], p.pairFirst[k][1] }
+// PairBlocks returns, for the k-th second-derivative pair (0-based; its block is SecondStart()+k),
+// the block indices of the two first derivatives ∂ᵢ and ∂ⱼ it combines.
+func (p *Plan) PairBlocks(k int) (bi, bj int) { return p.pairFirst[k][0], p.pairFirst[k][1] }
 
 // firstCoord returns the coordinate of first-derivative block b (1 ≤ b ≤ NumFirst).
 func (p *Plan) firstCoord(b int) int { return p.first[b-1] }
 
-// secondStart is the block index of the first second-derivative block.
-func (p *Plan) secondStart() int { return 1 + len(p.first) }
+// SecondStart is the block index of the first second-derivative block (1 + NumFirst).
+func (p *Plan) SecondStart() int { return 1 + len(p.first) }
 
 // Equal reports whether two plans carry the same blocks in the same order.
 func (p *Plan) Equal(q *Plan) bool {
