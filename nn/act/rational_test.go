@@ -64,8 +64,7 @@ func exactRational(x float64, th []float64, m, n int) (R [4]float64, G [][3]floa
 			Q[k].Add(Q[k], new(big.Rat).Mul(rat(math.Abs(th[m+i])), amono(i, k)))
 		}
 	}
-	binom := [4][4]int64{{1}, {1, 1}, {1, 2, 1}, {1, 3, 3, 1}}
-	binomR := func(k, j int) *big.Rat { return big.NewRat(binom[k][j], 1) }
+	binomR := func(k, j int) *big.Rat { return big.NewRat(int64(binom[k][j]), 1) }
 	var Rr [4]*big.Rat
 	for k := 0; k < 4; k++ {
 		v := new(big.Rat).Set(P[k])
