@@ -1,6 +1,8 @@
-//go:build amd64
+//go:build amd64 && !purego
 
 package kernel
+
+//go:generate go run ./internal/asmgen
 
 import "github.com/inrstudio/studio/kernel/vmath"
 

@@ -23,6 +23,15 @@ const (
 	phaseElems = 1 << 19
 )
 
+// Thresholds of the bandwidth-bound paths. Below them a packed tile kernel would spend its time
+// on padding and packing, while these stream the large operand once at memory speed.
+const (
+	smallKMax = 4 // outer-product form: first layer X·W with 2-4 inputs, dY·Wᵀ of a 1-3 output layer
+	smallNMax = 3 // dot form / summation-outer form: the output layer and its weight gradient
+	// streamChunk is about how many elements of the large operand one parallel task streams.
+	streamChunk = 1 << 16
+)
+
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // blockedGemm is the driver shared by the assembly implementations. op(B) is packed into

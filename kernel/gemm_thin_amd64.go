@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 && !purego
 
 package kernel
 
@@ -11,14 +11,6 @@ func dot3AVX2(rows, k int, a *float64, lda int, bt *float64, out *float64)
 //go:noescape
 func axpy3AVX2(kp int, s *float64, sps, o1, o2 int, l *float64, lld int, acc *float64)
 
-// Thresholds of the bandwidth-bound paths. Below them a packed tile kernel would spend its time
-// on padding and packing, while these stream the large operand once at memory speed.
-const (
-	smallKMax = 4 // outer-product form: first layer X·W with 2-4 inputs, dY·Wᵀ of a 1-3 output layer
-	smallNMax = 3 // dot form / summation-outer form: the output layer and its weight gradient
-	// streamChunk is about how many elements of the large operand one parallel task streams.
-	streamChunk = 1 << 16
-)
 
 // gemm picks the path for one product: the thin shapes of coordinate networks are bandwidth-
 // bound and have their own kernels; everything else runs the packed, register-blocked driver.
