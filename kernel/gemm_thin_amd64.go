@@ -11,7 +11,6 @@ func dot3AVX2(rows, k int, a *float64, lda int, bt *float64, out *float64)
 //go:noescape
 func axpy3AVX2(kp int, s *float64, sps, o1, o2 int, l *float64, lld int, acc *float64)
 
-
 // gemm picks the path for one product: the thin shapes of coordinate networks are bandwidth-
 // bound and have their own kernels; everything else runs the packed, register-blocked driver.
 func (mk *microKernel) gemm(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
