@@ -117,29 +117,13 @@ func (a *Activation) Forward(in Jet) Jet {
 	checkInNamed("activation", a.f.Name(), a, in)
 	a.x = in
 	y := a.y.Like(in, a.width)
-	plan := in.Plan
-	r := plan.Order()
+	r := in.Plan.Order()
 	a.evalValue(in.BlockData(0), y.BlockData(0), r+1)
-	d1 := a.d[0]
-	for b := 1; b <= plan.NumFirst(); b++ {
-		kernel.Mul(y.BlockData(b), d1, in.BlockData(b))
-	}
-	for k := range plan.NumSecond() {
-		b := plan.SecondStart() + k
-		bi, bj := plan.PairBlocks(k)
-		secondForward(y.BlockData(b), a.d[1], d1, in.BlockData(bi), in.BlockData(bj), in.BlockData(b))
+	if r > 0 {
+		ChainForward(y, in, a.d[0], 1, a.d[1], 1)
 	}
 	a.res = y
 	return y
-}
-
-// secondForward sets v = d2·zi·zj + d1·zij.
-func secondForward(v, d2, d1, zi, zj, zij []float64) {
-	v = v[:len(d1)]
-	d2, zi, zj, zij = d2[:len(v)], zi[:len(v)], zj[:len(v)], zij[:len(v)]
-	for p := range v {
-		v[p] = d2[p]*zi[p]*zj[p] + d1[p]*zij[p]
-	}
 }
 
 func (a *Activation) Backward(g Jet, needIn bool) Jet {
@@ -150,56 +134,13 @@ func (a *Activation) Backward(g Jet, needIn bool) Jet {
 	if !needIn {
 		return Jet{}
 	}
-	plan := g.Plan
-	z := a.x
-	d1 := a.d[0]
-	// Value block first: it reads every block of g, which the later steps overwrite in place.
-	g0 := g.BlockData(0)
-	kernel.Mul(g0, g0, d1)
-	for b := 1; b <= plan.NumFirst(); b++ {
-		mul3Add(g0, g.BlockData(b), a.d[1], z.BlockData(b))
+	if g.Plan.Order() == 0 {
+		g0 := g.BlockData(0)
+		kernel.Mul(g0, g0, a.d[0])
+		return g
 	}
-	for k := range plan.NumSecond() {
-		b := plan.SecondStart() + k
-		bi, bj := plan.PairBlocks(k)
-		secondBackValue(g0, g.BlockData(b), a.d[2], a.d[1], z.BlockData(bi), z.BlockData(bj), z.BlockData(b))
-	}
-	// First-derivative blocks: gᵢ·σ′ plus, from every pair (i,j), gᵢⱼ·σ″·zⱼ (twice for i = j).
-	for b := 1; b <= plan.NumFirst(); b++ {
-		gb := g.BlockData(b)
-		kernel.Mul(gb, gb, d1)
-	}
-	for k := range plan.NumSecond() {
-		b := plan.SecondStart() + k
-		bi, bj := plan.PairBlocks(k)
-		gk := g.BlockData(b)
-		mul3Add(g.BlockData(bi), gk, a.d[1], z.BlockData(bj))
-		mul3Add(g.BlockData(bj), gk, a.d[1], z.BlockData(bi))
-	}
-	for k := range plan.NumSecond() {
-		gk := g.BlockData(plan.SecondStart() + k)
-		kernel.Mul(gk, gk, d1)
-	}
+	chainBackwardInPlace(g, a.x, a.d[0], a.d[1], a.d[2])
 	return g
-}
-
-// mul3Add sets dst += a·b·c.
-func mul3Add(dst, a, b, c []float64) {
-	dst = dst[:len(a)]
-	b, c = b[:len(dst)], c[:len(dst)]
-	for p := range dst {
-		dst[p] += a[p] * b[p] * c[p]
-	}
-}
-
-// secondBackValue adds the value-block gradient of one second-derivative block:
-// dst += g·(σ‴·zi·zj + σ″·zij).
-func secondBackValue(dst, g, d3, d2, zi, zj, zij []float64) {
-	dst = dst[:len(g)]
-	d3, d2, zi, zj, zij = d3[:len(dst)], d2[:len(dst)], zi[:len(dst)], zj[:len(dst)], zij[:len(dst)]
-	for p := range dst {
-		dst[p] += g[p] * (d3[p]*zi[p]*zj[p] + d2[p]*zij[p])
-	}
 }
 
 // paramGrad accumulates ∂L/∂θ. The derivative blocks depend on θ through σ⁽ᵏ⁾(z; θ):
