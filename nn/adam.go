@@ -50,6 +50,7 @@ func (a *Adam) Reset() {
 	a.t = 0
 }
 
+// Step applies one Adam update from ps.Grad (clipped first when ClipNorm > 0).
 func (a *Adam) Step() error {
 	norm := a.ps.ClipGradNorm(a.ClipNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
@@ -84,6 +85,7 @@ func NewSGD(ps *ParamSet, lr, mu float64) *SGD {
 // Steps is the number of updates applied.
 func (s *SGD) Steps() int { return s.t }
 
+// Step applies one SGD update from ps.Grad (clipped first when ClipNorm > 0).
 func (s *SGD) Step() error {
 	norm := s.ps.ClipGradNorm(s.ClipNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
