@@ -25,6 +25,8 @@ const (
 	LineSearchFailed
 	// NonFinite: the loss or gradient at the starting point is NaN or infinite.
 	NonFinite
+	// Interrupted: the OnIter callback asked to stop.
+	Interrupted
 )
 
 func (r StopReason) String() string {
@@ -43,6 +45,8 @@ func (r StopReason) String() string {
 		return "line search failed"
 	case NonFinite:
 		return "non-finite loss"
+	case Interrupted:
+		return "interrupted"
 	}
 	return fmt.Sprintf("StopReason(%d)", int(r))
 }
@@ -69,7 +73,7 @@ type LBFGS struct {
 	LineIters int     // evaluations per line search (default 25)
 	C1, C2    float64 // Wolfe constants (1e-4, 0.9)
 	// OnIter, when set, is called after every iteration with the iteration count and the loss;
-	// returning false stops the run (Result.Reason is IterationLimit).
+	// returning false stops the run (Result.Reason is Interrupted).
 	OnIter func(iter int, loss float64) bool
 
 	ps           *ParamSet
@@ -224,7 +228,7 @@ func (o *LBFGS) Minimize(eval func() (float64, error)) (LBFGSResult, error) {
 		case res.Evaluations >= maxEval:
 			res.Reason = EvaluationLimit
 		case o.OnIter != nil && !o.OnIter(res.Iterations, f):
-			res.Reason = IterationLimit
+			res.Reason = Interrupted
 		}
 		if res.Reason != 0 {
 			return res, nil

@@ -79,6 +79,16 @@ func TestLBFGSStopReasons(t *testing.T) {
 	require.Equal(t, EvaluationLimit, res.Reason)
 	require.LessOrEqual(t, res.Evaluations, 7)
 
+	reset()
+	o = NewLBFGS(ps)
+	calls := 0
+	o.OnIter = func(iter int, loss float64) bool { calls++; return iter < 3 }
+	res, err = o.Minimize(rosen)
+	require.NoError(t, err)
+	require.Equal(t, Interrupted, res.Reason)
+	require.Equal(t, 3, res.Iterations)
+	require.Equal(t, 3, calls)
+
 	// NaN at the start is an error, never a silent run.
 	o = NewLBFGS(ps)
 	res, err = o.Minimize(func() (float64, error) { return math.NaN(), nil })
