@@ -145,6 +145,15 @@ func TestGemmSizes(t *testing.T) {
 	for s := 1; s <= 67; s += step {
 		shapes = append(shapes, shape{s, s, s}, shape{s, 7, 13}, shape{29, s, 5}, shape{3, 11, s}, shape{s, 2, s + 3})
 	}
+	// Random triples from 1…67 (a sample of the full cube of 300,763).
+	r := rand.New(rand.NewPCG(11, 12))
+	samples := 300
+	if testing.Short() {
+		samples = 60
+	}
+	for range samples {
+		shapes = append(shapes, shape{1 + r.IntN(67), 1 + r.IntN(67), 1 + r.IntN(67)})
+	}
 	// Shapes that cross the blocking: several K blocks, row bands beyond one packed block,
 	// a long summation, phases of packed B, and the thin layers of coordinate networks.
 	shapes = append(shapes, shape{300, 520, 70}, shape{161, 257, 33}, shape{13, 1100, 29}, shape{5, 600, 2048},
