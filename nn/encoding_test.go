@@ -55,3 +55,17 @@ func TestEncodingValues(t *testing.T) {
 	require.Len(t, net.Buffers(), 1)
 	require.Equal(t, "0.B", net.Buffers()[0].Name)
 }
+
+func TestNormalize(t *testing.T) {
+	l, err := NewNormalize([]float64{-2, 10}, []float64{2, 20})
+	require.NoError(t, err)
+	in := NewInputJet(GradientPlan(2), kernel.MatrixFrom(2, 2, []float64{-2, 10, 2, 20}))
+	y := l.Forward(in)
+	require.Equal(t, []float64{-1, -1, 1, 1}, y.Value().Data[:4])
+	require.Equal(t, []float64{0.5, 0, 0.5, 0}, y.D(0).Data[:4], "∂/∂x₀ scaled by 2/(hi−lo), no shift")
+	require.Equal(t, []float64{0, 0.2, 0, 0.2}, y.D(1).Data[:4])
+	_, err = NewNormalize([]float64{1}, []float64{1})
+	require.ErrorContains(t, err, "bounds")
+	_, err = NewAffine([]float64{1}, nil)
+	require.Error(t, err)
+}

@@ -143,6 +143,11 @@ func TestLayersFiniteDifferences(t *testing.T) {
 			return e
 		}, 0.5},
 	)
+	cases = append(cases, layerCase{"affine", func(rng *rand.Rand) Layer {
+		l, err := NewNormalize([]float64{-2, 0, 1}, []float64{3, 0.5, 4})
+		require.NoError(t, err)
+		return l
+	}, 1})
 	cases = append(cases, layerCase{"lowrank", func(rng *rand.Rand) Layer {
 		l, err := NewLowRank(3, 4, 2, rng)
 		require.NoError(t, err)

@@ -96,6 +96,14 @@ func (p *Product) Forward(in []Jet) Jet {
 	a, b := in[0], in[1]
 	p.a, p.b = a, b
 	y := p.y.Like(a, a.Width())
+	LeibnizForward(y, a, b)
+	return y
+}
+
+// LeibnizForward sets y = a⊙b on every block of same-shaped jets (y must not be a or b):
+// (ab)ᵢ = aᵢb + abᵢ, (ab)ᵢⱼ = aᵢⱼb + aᵢbⱼ + aⱼbᵢ + abᵢⱼ. Hard constraints of PINNs
+// (u = g + d·N with known jets g and d) are products like this outside any graph.
+func LeibnizForward(y, a, b Jet) {
 	plan := a.Plan
 	kernel.Mul(y.BlockData(0), a.BlockData(0), b.BlockData(0))
 	for i := 1; i <= plan.NumFirst(); i++ {
@@ -112,25 +120,25 @@ func (p *Product) Forward(in []Jet) Jet {
 		kernel.MulAdd(yk, a.BlockData(bj), b.BlockData(bi))
 		kernel.MulAdd(yk, a.BlockData(0), b.BlockData(blk))
 	}
-	return y
 }
 
 func (p *Product) Backward(d Jet, need []bool) []Jet {
 	p.ds = [2]Jet{}
 	if need[0] {
 		p.ds[0] = p.da.Like(d, d.Width())
-		leibnizBackBlocks(p.ds[0], d, p.b)
+		LeibnizBackward(p.ds[0], d, p.b)
 	}
 	if need[1] {
 		p.ds[1] = p.db.Like(d, d.Width())
-		leibnizBackBlocks(p.ds[1], d, p.a)
+		LeibnizBackward(p.ds[1], d, p.a)
 	}
 	return p.ds[:]
 }
 
-// leibnizBackBlocks sets dx to the gradient for one factor given the other factor o:
+// LeibnizBackward sets dx (not g or o) to the gradient with respect to every block of one factor
+// of y = x⊙o, given the gradient g of every block of y and the other factor o:
 // dx = g·o + Σᵢ gᵢ·oᵢ + Σ gᵢⱼ·oᵢⱼ;  dxᵢ = gᵢ·o + Σ_{pairs ∋ i} gᵢⱼ·o_other;  dxᵢⱼ = gᵢⱼ·o.
-func leibnizBackBlocks(dx, g, o Jet) {
+func LeibnizBackward(dx, g, o Jet) {
 	plan := g.Plan
 	ov := o.BlockData(0)
 	for b := 0; b < plan.Blocks(); b++ {
