@@ -122,6 +122,16 @@ TEXT ·%s(SB), NOSPLIT, $0-88
 			a.i("ADDQ R9, %s", bases[g])
 		}
 	}
+	// Prefetch the C tile: its rows are usually far away in memory, and the loads/stores at
+	// the end would otherwise wait for them after the k loop.
+	a.i("MOVQ DX, AX")
+	for r := 0; r < mr; r++ {
+		a.i("PREFETCHT0 (AX)")
+		a.i("PREFETCHT0 %d(AX)", 8*nr-8)
+		if r < mr-1 {
+			a.i("ADDQ R8, AX")
+		}
+	}
 	for r := 0; r < 2*mr; r++ {
 		if s.name == "AVX512" {
 			a.i("VPXORQ Z%d, Z%d, Z%d", r, r, r)
