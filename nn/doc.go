@@ -18,15 +18,16 @@
 // Every building block implements Layer (Forward, Backward, Params). Layers own their buffers and
 // reuse them, so a training step with a fixed batch size allocates nothing after the first.
 // Dense, DenseAct (dense + activation, with a fused path for SIREN's sine), Activation, LowRank,
-// LayerNorm, Encoding (NeRF positional encoding, Gaussian Fourier features), ComplexDense,
-// ComplexActivation and RealPart are provided; Graph composes them into any directed acyclic
+// LayerNorm, Encoding (NeRF positional encoding, Gaussian Fourier features), Affine (fixed
+// scaling, domain normalisation), ComplexDense, ComplexActivation and RealPart are provided; Graph composes them into any directed acyclic
 // network (Chain, Residual, Add, Mul with the Leibniz rule, Concat, fan-out with summed
 // gradients), and a built Graph is itself a Layer. Parameters are named by their path
 // ("2.weight") and packed into a ParamSet, the flat vector optimisers update.
 //
 // Layers in other packages (KAN layers, say) follow the same contract with the exported jet API:
-// Plan.PairBlocks and SecondStart locate the blocks, Jet.BlockData gives them as slices, and
-// ChainForward/ChainBackward apply the elementwise chain rule. A network and its buffers are used
+// Plan.PairBlocks and SecondStart locate the blocks, Jet.BlockData gives them as slices,
+// ChainForward/ChainBackward apply the elementwise chain rule and LeibnizForward/LeibnizBackward
+// the product rule (hard constraints u = g + d·N of PINNs). A network and its buffers are used
 // by one goroutine at a time.
 //
 // # Training
