@@ -231,13 +231,18 @@ func checkBackward(t *testing.T, l Layer, plan *Plan, rng *rand.Rand, inScale fl
 }
 
 // fdPlans are the derivative plans every layer is checked on: orders 0, 1 and 2 (full Hessian in
-// 2-D) and a partial 3-D plan whose block order differs from the coordinate order.
+// 2-D) and two partial 3-D plans whose block indices differ from the coordinates.
 func fdPlans() map[string]*Plan {
 	partial, err := NewPlan(3, []int{2}, []Pair{{1, 0}, {1, 1}})
 	if err != nil {
 		panic(err)
 	}
+	subset, err := NewPlan(3, nil, []Pair{{2, 2}})
+	if err != nil {
+		panic(err)
+	}
 	return map[string]*Plan{
+		"subset":  subset, // only ∂₂ and ∂₂₂: block indices differ from coordinates
 		"order0":  ValuePlan(2),
 		"order1":  GradientPlan(2),
 		"order2":  HessianPlan(2),
@@ -247,7 +252,7 @@ func fdPlans() map[string]*Plan {
 
 // runLayerFD runs both checks for a layer built by mk on every plan.
 func runLayerFD(t *testing.T, mk func(rng *rand.Rand) Layer, inScale float64) {
-	for _, name := range []string{"order0", "order1", "order2", "partial"} {
+	for _, name := range []string{"order0", "order1", "order2", "partial", "subset"} {
 		plan := fdPlans()[name]
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(len(name))))
