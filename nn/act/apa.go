@@ -46,8 +46,8 @@ func apaAt(x, kappa, lambda float64) apaState {
 	}
 	y := kappa*x - math.Log(st.lam)
 	e := math.Exp(-math.Abs(y))
-	lg := logisticFrom(y, e, true)
-	st.q, st.r, st.tq = lg.c, lg.p, lg.th
+	lg := logisticFrom(y, e)
+	st.q, st.r, st.tq = lg.c, lg.p, math.Tanh(y/2)
 	st.S = relu(-y) + math.Log1p(ftz(e)) // softplus(−y)
 	st.A = math.Exp(-st.S / st.lam)
 	k := kappa / st.lam

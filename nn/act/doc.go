@@ -12,6 +12,16 @@
 //	var d [4]float64
 //	f.Eval(0.1, nil, 1, &d) // d[0] = sin(30·0.1), d[1] = 30·cos(30·0.1)
 //
+// The registry (Names lists it; each entry's Description gives the formula):
+//
+//	INR:        sine (SIREN), finer (FINER), gauss, gabor_real, gabor_complex (WIRE, PairFunc),
+//	            spder, spder_atan (SPDER), cauchy (XNet), fkan (FKAN hidden layers)
+//	classic:    tanh, sigmoid, softplus, relu, relu2, leaky_relu, abs, linear, elu, selu,
+//	            silu, gelu (exact, erf-based), mish
+//	trainable:  swish (β), xgelu, xsilu, xatlu (expanded gating, α), apa (AGLU, κ and λ),
+//	            rational (Padé/GR-KAN version A, fitted to a target at construction),
+//	            cauchy (λ1, λ2, d)
+//
 // Conventions shared by every activation:
 //   - At a kink (relu, leaky_relu, abs, the |x| in finer and spder) derivatives take the value
 //     of the left piece, or 0 where the function is odd-symmetric about the kink; each

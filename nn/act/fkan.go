@@ -33,10 +33,15 @@ type fkanFunc struct {
 func (f *fkanFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	k := f.k
 	kx := k * x
-	hy := hyperbolicFrom(kx, math.Exp(-2*math.Abs(kx)))
-	l := logisticFrom(x, math.Exp(-math.Abs(x)), order >= 2)
-	g := [4]float64{x + hy.t, 1 + k*hy.q, -2 * k * k * hy.t * hy.q, k * k * k * hy.q * (4 - 6*hy.q)}
-	h := [4]float64{l.s, l.p, -l.p * l.th, l.p * (1 - 6*l.p)}
+	t := math.Tanh(kx)
+	q := sech2(math.Exp(-2 * math.Abs(kx)))
+	l := logisticFrom(x, math.Exp(-math.Abs(x)))
+	var th float64
+	if order >= 2 {
+		th = math.Tanh(x / 2)
+	}
+	g := [4]float64{x + t, 1 + k*q, -2 * k * k * t * q, k * k * k * q * (4 - 6*q)}
+	h := [4]float64{l.s, l.p, -l.p * th, l.p * (1 - 6*l.p)}
 	d[0] = g[0] * h[0]
 	if order >= 1 {
 		d[1] = g[1]*h[0] + g[0]*h[1]

@@ -79,7 +79,11 @@ func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	var r [4]float64
 	for i, v := range x {
 		f.derive(f.s*v, scratch[i], order, &r)
-		store(w, i, &r)
+		for k := 0; k <= order; k++ {
+			if w[k] != nil {
+				w[k][i] = r[k]
+			}
+		}
 	}
 }
 
@@ -91,13 +95,4 @@ func pickScratch(w [4][]float64) []float64 {
 		}
 	}
 	return nil
-}
-
-// store writes r[k] into every present w[k] at index i.
-func store(w [4][]float64, i int, r *[4]float64) {
-	for k := 0; k < 4; k++ {
-		if w[k] != nil {
-			w[k][i] = r[k]
-		}
-	}
 }

@@ -32,46 +32,48 @@ func sgn(x float64) float64 {
 // logistic holds the sigmoid family at z, computed from e = exp(−|z|) ∈ (0, 1] so that no
 // quantity suffers cancellation or overflow for any finite z:
 //
-//	s = σ(z), c = 1 − σ(z) = σ(−z), p = σ′(z) = s·c, th = tanh(z/2) = s − c.
+//	s = σ(z), c = 1 − σ(z) = σ(−z), p = σ′(z) = s·c.
 //
-// th is only filled when withTh is set (orders ≥ 2 need it); for |z| < 1/2 it comes from
-// math.Tanh because s − c would lose relative accuracy there.
-type logistic struct{ s, c, p, th float64 }
+// The orders ≥ 2 also need th = tanh(z/2) = s − c, which callers take from tanh itself:
+// s − c cancels for small |z|.
+type logistic struct{ s, c, p float64 }
 
-func logisticFrom(z, e float64, withTh bool) logistic {
+func logisticFrom(z, e float64) logistic {
 	e = ftz(e)
 	r := 1 / (1 + e)
-	var l logistic
-	if z >= 0 {
-		l.s, l.c = r, e*r
-	} else {
-		l.s, l.c = e*r, r
+	er := e * r
+	// Plain selects (compiled to conditional moves): the sign of z is unpredictable in a
+	// layer's pre-activations, and a branch here would mispredict half the time.
+	s, c := r, er
+	if z < 0 {
+		s, c = er, r
 	}
-	l.p = e * r * r
-	if withTh {
-		if math.Abs(z) < 0.5 {
-			l.th = math.Tanh(z / 2)
-		} else {
-			l.th = l.s - l.c
-		}
-	}
-	return l
+	return logistic{s: s, c: c, p: er * r}
 }
 
-// hyperbolic holds t = tanh(x) and q = sech²(x) = 1 − t², computed from e = exp(−2|x|) so that
-// q keeps full relative accuracy where 1 − t² would round to zero (|x| ≳ 19).
-type hyperbolic struct{ t, q float64 }
-
-func hyperbolicFrom(x, e float64) hyperbolic {
+// sech2 returns sech²(x) = 4e/(1 + e)² from e = exp(−2|x|): full relative accuracy where
+// 1 − tanh²x would round to zero (|x| ≳ 19).
+func sech2(e float64) float64 {
 	e = ftz(e)
 	r := 1 / (1 + e)
-	h := hyperbolic{q: 4 * e * r * r}
-	if math.Abs(x) < 0.55 {
-		h.t = math.Tanh(x)
-	} else {
-		h.t = math.Copysign((1-e)*r, x)
+	return 4 * e * r * r
+}
+
+// buffers picks, among the requested output slices in the preference order given, one to hold
+// an elementary value and, when second is set, a different one for a second value (nil when
+// there is none: the caller then computes that value per element).
+func buffers(w [4][]float64, second bool, pref ...int) (a, b []float64) {
+	for _, k := range pref {
+		if w[k] == nil {
+			continue
+		}
+		if a == nil {
+			a = w[k]
+		} else if second {
+			return a, w[k]
+		}
 	}
-	return h
+	return a, nil
 }
 
 // cfgFinite reads a finite configuration value.

@@ -27,7 +27,7 @@ type mishFunc struct {
 }
 
 func (*mishFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
-	l := logisticFrom(x, math.Exp(-math.Abs(x)), order >= 3)
+	l := logisticFrom(x, math.Exp(-math.Abs(x)))
 	s, c := l.s, l.c
 	den := 1 + c*c
 	g := s * (1 + c) / den
@@ -46,7 +46,7 @@ func (*mishFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	if order == 2 {
 		return
 	}
-	p2 := -l.p * l.th
+	p2 := -l.p * math.Tanh(x/2)
 	g3 := S * (-2*S*s*s*s + 4*g*g*s*s*s - 6*g*s*l.p + p2)
 	d[3] = 3*g2 + x*g3
 }

@@ -1,10 +1,6 @@
 package act
 
-import (
-	"math"
-
-	"github.com/inrstudio/studio/kernel"
-)
+import "math"
 
 func init() {
 	Register(Entry{
@@ -25,21 +21,20 @@ func init() {
 	})
 }
 
-// swishDerive fills f = x·σ(z), z = βx, from e = exp(−|z|): with s = σ(z), p = σ′(z),
-// p2 = σ″(z) = −p·tanh(z/2), p3 = σ‴(z) = p(1 − 6p),
+// swishDerive fills f = x·σ(z), z = βx, from e = exp(−|z|) and th = tanh(z/2) (needed for
+// orders ≥ 2): with s = σ(z), p = σ′(z), p2 = σ″(z) = −p·th, p3 = σ‴(z) = p(1 − 6p),
 //
 //	f′ = s + βx·p,  f″ = 2βp + β²x·p2,  f‴ = 3β²p2 + β³x·p3.
 //
 // x·p stays finite for every finite x: p ≤ e, and e underflows to 0 long before x·e matters.
-func swishDerive(x, beta, e float64, order int, d *[4]float64) {
-	z := beta * x
-	l := logisticFrom(z, e, order >= 2)
+func swishDerive(x, beta, e, th float64, order int, d *[4]float64) {
+	l := logisticFrom(beta*x, e)
 	d[0] = x * l.s
 	if order >= 1 {
 		d[1] = l.s + beta*(x*l.p)
 	}
 	if order >= 2 {
-		p2 := -l.p * l.th
+		p2 := -l.p * th
 		d[2] = beta * (2*l.p + beta*(x*p2))
 		if order >= 3 {
 			p3 := l.p * (1 - 6*l.p)
@@ -48,27 +43,17 @@ func swishDerive(x, beta, e float64, order int, d *[4]float64) {
 	}
 }
 
-// swishSlice is the slice path shared by silu and swish: exp(−|βx|) from the kernel, with an
-// output slice as scratch.
+func swishEval(x, beta float64, order int, d *[4]float64) {
+	z := beta * x
+	var th float64
+	if order >= 2 {
+		th = math.Tanh(z / 2)
+	}
+	swishDerive(x, beta, math.Exp(-math.Abs(z)), th, order, d)
+}
+
 func swishSlice(x []float64, beta float64, order int, d [4][]float64) {
-	n := len(x)
-	if n == 0 {
-		return
-	}
-	w := wanted(order, d, n)
-	scratch := pickScratch(w)
-	if scratch == nil {
-		return
-	}
-	for i, v := range x {
-		scratch[i] = -math.Abs(beta * v)
-	}
-	kernel.Exp(scratch, scratch)
-	var r [4]float64
-	for i, v := range x {
-		swishDerive(v, beta, scratch[i], order, &r)
-		store(w, i, &r)
-	}
+	logisticSlice(x, beta, true, order, d)
 }
 
 type siluFunc struct {
@@ -76,19 +61,19 @@ type siluFunc struct {
 	noParams
 }
 
-func (*siluFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
-	swishDerive(x, 1, math.Exp(-math.Abs(x)), order, d)
-}
+func (*siluFunc) Eval(x float64, _ []float64, order int, d *[4]float64) { swishEval(x, 1, order, d) }
 
+// EvalSlice takes exp(−|x|) and tanh(x/2) from the kernel (see logisticSlice).
 func (*siluFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) { swishSlice(x, 1, order, d) }
 
 // swishFunc is x·σ(βx) with θ = (β).
 type swishFunc struct{ fixed }
 
 func (*swishFunc) Eval(x float64, th []float64, order int, d *[4]float64) {
-	swishDerive(x, th[0], math.Exp(-math.Abs(th[0]*x)), order, d)
+	swishEval(x, th[0], order, d)
 }
 
+// EvalSlice takes exp(−|βx|) and tanh(βx/2) from the kernel (see logisticSlice).
 func (*swishFunc) EvalSlice(x, th []float64, order int, d [4][]float64) {
 	swishSlice(x, th[0], order, d)
 }
@@ -97,11 +82,11 @@ func (*swishFunc) EvalSlice(x, th []float64, order int, d [4][]float64) {
 func (*swishFunc) EvalParamGrad(x float64, th []float64, order int, g [][4]float64) {
 	beta := th[0]
 	z := beta * x
-	l := logisticFrom(z, math.Exp(-math.Abs(z)), true)
+	l := logisticFrom(z, math.Exp(-math.Abs(z)))
 	xp := x * l.p
 	g[0][0] = x * xp
 	if order >= 1 {
-		p2 := -l.p * l.th
+		p2 := -l.p * math.Tanh(z/2)
 		xp2 := x * p2
 		g[0][1] = 2*xp + beta*(x*xp2)
 		if order >= 2 {

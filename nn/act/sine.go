@@ -43,32 +43,44 @@ func (f *sineFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	}
 }
 
-// EvalSlice evaluates through the kernel's vectorised sine and cosine: one pass for the
-// cosine-based orders (1, 3), one for the sine-based ones (0, 2).
+// EvalSlice evaluates through the kernel's vectorised sine and cosine: one SinCos pass when
+// both parities of order are requested (sine for 0 and 2, cosine for 1 and 3), else one Sin or
+// Cos pass, each written straight into an output slice and scaled there.
 func (f *sineFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	n := len(x)
 	if n == 0 {
 		return
 	}
-	want := wanted(order, d, n)
-	f.phase(x, want[1], want[3], f.w1, f.w3, kernel.Cos)
-	f.phase(x, want[0], want[2], 1, f.w2, kernel.Sin)
+	w := wanted(order, d, n)
+	sb, _ := buffers(w, false, 0, 2)
+	cb, _ := buffers(w, false, 1, 3)
+	switch {
+	case sb != nil && cb != nil:
+		for i, v := range x {
+			cb[i] = f.w1 * v
+		}
+		kernel.SinCos(sb, cb, cb)
+	case sb != nil:
+		for i, v := range x {
+			sb[i] = f.w1 * v
+		}
+		kernel.Sin(sb, sb)
+	case cb != nil:
+		for i, v := range x {
+			cb[i] = f.w1 * v
+		}
+		kernel.Cos(cb, cb)
+	}
+	f.scalePair(sb, w[0], w[2], 1, f.w2)
+	f.scalePair(cb, w[1], w[3], f.w1, f.w3)
 }
 
-// phase fills lo = a·trig(ωx) and hi = b·trig(ωx) (either may be nil), computing the
-// trigonometric function once in whichever buffer is present.
-func (f *sineFunc) phase(x, lo, hi []float64, a, b float64, trig func(dst, x []float64)) {
-	buf := lo
-	if buf == nil {
-		buf = hi
-	}
+// scalePair turns buf (holding sin or cos) into lo = a·buf and hi = b·buf, where buf is lo if
+// present, else hi.
+func (f *sineFunc) scalePair(buf, lo, hi []float64, a, b float64) {
 	if buf == nil {
 		return
 	}
-	for i, v := range x {
-		buf[i] = f.w1 * v
-	}
-	trig(buf, buf)
 	if lo != nil && hi != nil {
 		for i, v := range lo {
 			hi[i] = b * v

@@ -72,10 +72,11 @@ func gatePhi(x float64) gateVals {
 // gateSigmoid: g = σ(x), with p = σ′, σ″ = −p·tanh(x/2), σ‴ = p(1 − 6p) (see logistic):
 // K1 = s + xp, K2 = p(2 − x·tanh(x/2)), K3 = p(x(1 − 6p) − 3·tanh(x/2)).
 func gateSigmoid(x float64) gateVals {
-	l := logisticFrom(x, math.Exp(-math.Abs(x)), true)
+	l := logisticFrom(x, math.Exp(-math.Abs(x)))
+	th := math.Tanh(x / 2)
 	return gateVals{
-		g: l.s, m: l.th, g1: l.p, g2: -l.p * l.th,
-		K: [4]float64{0, l.s + x*l.p, l.p * (2 - x*l.th), l.p * (x*(1-6*l.p) - 3*l.th)},
+		g: l.s, m: th, g1: l.p, g2: -l.p * th,
+		K: [4]float64{0, l.s + x*l.p, l.p * (2 - x*th), l.p * (x*(1-6*l.p) - 3*th)},
 	}
 }
 
