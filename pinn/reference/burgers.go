@@ -29,7 +29,6 @@ type Burgers struct {
 	nu    float64
 	nodes []float64
 	logw  []float64
-	exps  []float64 // scratch: per-node exponents
 }
 
 // NewBurgers returns the Cole–Hopf solution for viscosity nu using the given number of
@@ -45,14 +44,13 @@ func NewBurgers(nu float64, nodes int) (*Burgers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("burgers: %w", err)
 	}
-	return &Burgers{nu: nu, nodes: z, logw: lw, exps: make([]float64, nodes)}, nil
+	return &Burgers{nu: nu, nodes: z, logw: lw}, nil
 }
 
 // Nu is the viscosity.
 func (b *Burgers) Nu() float64 { return b.nu }
 
-// U is the solution at (x, t), t ≥ 0 (NaN for t < 0). Not safe for concurrent use (it reuses a
-// scratch buffer); give each goroutine its own Burgers.
+// U is the solution at (x, t), t ≥ 0 (NaN for t < 0). It is safe for concurrent use.
 func (b *Burgers) U(x, t float64) float64 {
 	switch {
 	case t < 0 || math.IsNaN(t) || math.IsNaN(x):
@@ -62,16 +60,19 @@ func (b *Burgers) U(x, t float64) float64 {
 	}
 	s := math.Sqrt(4 * b.nu * t)
 	c := 1 / (2 * math.Pi * b.nu)
-	maxE := math.Inf(-1)
-	for i, z := range b.nodes {
-		e := b.logw[i] - c*math.Cos(math.Pi*(x-s*z))
-		b.exps[i] = e
-		maxE = max(maxE, e)
-	}
+	// One pass with a running maximum exponent m: num and den hold the sums scaled by e^{−m} and
+	// are rescaled whenever m grows, so no term overflows or is lost to underflow.
+	m := math.Inf(-1)
 	var num, den float64
 	for i, z := range b.nodes {
-		w := math.Exp(b.exps[i] - maxE)
-		num += w * math.Sin(math.Pi*(x-s*z))
+		sn, cs := math.Sincos(math.Pi * (x - s*z))
+		e := b.logw[i] - c*cs
+		if e > m {
+			r := math.Exp(m - e)
+			num, den, m = num*r, den*r, e
+		}
+		w := math.Exp(e - m)
+		num += w * sn
 		den += w
 	}
 	return -num / den

@@ -33,14 +33,17 @@
 //
 // # Example
 //
-//	space, _ := sample.Interval(-1, 1)
-//	dom, _ := sample.NewTimeSpace(space, 0, 1) // Burgers: (x, t) ∈ [-1,1] × [0,1]
-//	interior, _ := sample.NewSet(dom, sample.Interior, sample.NewSobol(1, true), 2540)
-//	walls, _ := sample.NewSet(dom, sample.Boundary, sample.NewSobol(2, true), 80)
-//	initial, _ := sample.NewSet(dom, sample.Initial, sample.NewSobol(3, true), 160)
-//	x := interior.Points.At(0) // x[0] = x, x[1] = t
-//	interior.Resample()        // every k steps
-//	_ = walls.Normals.At(0)    // (±1, 0)
-//	_ = initial
-//	_ = x
+//	space, err := sample.Interval(-1, 1)
+//	if err != nil {
+//		return err
+//	}
+//	dom, err := sample.NewTimeSpace(space, 0, 1) // Burgers: (x, t) ∈ [−1, 1] × [0, 1]
+//	if err != nil {
+//		return err
+//	}
+//	interior, err := sample.NewSet(dom, sample.Interior, sample.NewSobol(1, true), 2540)
+//	walls, err := sample.NewSet(dom, sample.Boundary, sample.NewSobol(2, true), 80)
+//	initial, err := sample.NewSet(dom, sample.Initial, sample.NewSobol(3, true), 160)
+//	// interior.Points.At(i) is (x, t); walls.Normals.At(i) is (±1, 0); initial points have t = 0.
+//	interior.Resample() // every k steps: the next Sobol points, no allocation
 package sample

@@ -1,5 +1,7 @@
 package sample
 
+import "fmt"
+
 // primes are the Halton bases, one per dimension.
 var primes = [...]uint64{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71,
 	73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131}
@@ -26,6 +28,9 @@ func (h *Halton) MaxDim() int        { return HaltonMaxDim }
 
 // Fill writes the next len(dst)/d points.
 func (h *Halton) Fill(dst []float64, d int) {
+	if d > HaltonMaxDim {
+		panic(fmt.Sprintf("sample: Halton points of dimension %d; at most %d are supported", d, HaltonMaxDim))
+	}
 	n := len(dst) / d
 	for i := range n {
 		for j := range d {

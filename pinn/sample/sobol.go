@@ -1,6 +1,7 @@
 package sample
 
 import (
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 )
@@ -140,6 +141,9 @@ func (s *Sobol) Skip(n int) { s.index += uint64(n) }
 
 // Fill writes the next len(dst)/d points.
 func (s *Sobol) Fill(dst []float64, d int) {
+	if d > SobolMaxDim {
+		panic(fmt.Sprintf("sample: Sobol points of dimension %d; at most %d are supported", d, SobolMaxDim))
+	}
 	n := len(dst) / d
 	const scale = 1.0 / (1 << sobolBits)
 	for i := range n {
