@@ -165,12 +165,14 @@ func BenchmarkStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
+			cpu0 := processCPU()
 			for b.Loop() {
 				if _, err := s.step(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/step")
+			b.ReportMetric((processCPU()-cpu0)*1e3/float64(b.N), "cpu-ms/step")
 		})
 	}
 }
