@@ -19,8 +19,8 @@ func gemmKernRowAVX2(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alp
 func gemmKernAVX2(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
 
 var (
-	mkAVX512 = &microKernel{mr: 12, nr: 16, kern: gemmKernAVX512, kernRow: gemmKernRowAVX512}
-	mkAVX2   = &microKernel{mr: 6, nr: 8, kern: gemmKernAVX2, kernRow: gemmKernRowAVX2}
+	mkAVX512 = &microKernel{mr: 12, nr: 16, directTN: true, packTAMinN: 128, kern: gemmKernAVX512, kernRow: gemmKernRowAVX512}
+	mkAVX2   = &microKernel{mr: 6, nr: 8, directTN: true, packTAMinN: 1, kern: gemmKernAVX2, kernRow: gemmKernRowAVX2}
 )
 
 // registerArch adds the assembly implementations; the best one the CPU supports becomes the

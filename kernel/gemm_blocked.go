@@ -7,9 +7,16 @@ import "unsafe"
 // (steps bs elements apart), storing only rows×cols of it (see gemmKernAVX512); kernRow does the
 // same reading a full mr-row A panel in place from a row-major matrix.
 type microKernel struct {
-	mr, nr  int
-	kern    func(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
-	kernRow func(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alpha, beta float64)
+	mr, nr int
+	// directTN reads B in place for Aᵀ·B. Worth it with the 12×16 tile, whose B row is two full
+	// cache lines per 24 FMAs; the 6×8 tile has half the FMAs per line and wants B packed.
+	directTN bool
+	// packTAMinN: from this many output columns on, op(A) = Aᵀ is packed per tile instead of
+	// being read in place (its k-major panels are strided by the row length); the copy pays off
+	// once each packed panel serves enough B panels (0: never).
+	packTAMinN int
+	kern       func(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
+	kernRow    func(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alpha, beta float64)
 }
 
 // Blocking of the packed GEMM, sized for 48 KiB of L1 and 2 MiB of L2 per core:
@@ -53,7 +60,7 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	// Aᵀ·B (the weight gradient) reads B in place too: both operands then stream along their
 	// rows, which measured faster than packing the long B (a copy of all of dY) first. Only a
 	// partial last column panel is packed.
-	directB := tA == Trans && tB == NoTrans
+	directB := mk.directTN && tA == Trans && tB == NoTrans
 	blocksPerPhase := max(1, phaseElems/(kc*npan*nr))
 	packFrom := 0 // first column panel to pack
 	if directB {
@@ -69,7 +76,7 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	// Tiles: bands of mcMax rows over all columns; with several workers and few bands, the
 	// columns are split too (A is not packed, so nothing is packed twice).
 	tileRows, tileCols := max(1, mcMax/mr), npan
-	if directB {
+	if tA == Trans && tB == NoTrans {
 		// The long summation streams B from memory once per band of rows: take all rows of
 		// the (small) output at once, up to 512.
 		tileRows = min(ipan, ceilDiv(512, mr))
@@ -84,13 +91,21 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	}
 	tr, tc := ceilDiv(ipan, tileRows), ceilDiv(npan, tileCols)
 
-	edge := m%mr != 0 // the last row panel is partial and gets packed
-	var edgeBuf *[]float64
-	var edgePan []float64
-	if edge {
-		edgeBuf = getBuf(kc*mr*min(threads, tr*tc) + 8)
-		defer putBuf(edgeBuf)
-		edgePan = alignBuf(*edgeBuf)
+	// Worker scratch for packed A panels: all panels of a tile when the kernel wants op(A) = Aᵀ
+	// packed (packTAMinN), else only the last, partial panel of rows.
+	packAll := tA == Trans && mk.packTAMinN > 0 && n >= mk.packTAMinN
+	panels := 0
+	switch {
+	case packAll:
+		panels = tileRows
+	case m%mr != 0:
+		panels = 1
+	}
+	var aPan []float64
+	if panels > 0 {
+		aBuf := getBuf(kc*mr*panels*min(threads, tr*tc) + 8)
+		defer putBuf(aBuf)
+		aPan = alignBuf(*aBuf)
 	}
 
 	for ph := 0; ph < k; ph += phaseK {
@@ -113,11 +128,16 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 				if p0 == 0 {
 					be = beta
 				}
-				var epan []float64
-				if edge && ip1 == ipan {
-					epan = edgePan[w*kc*mr:]
-					i := (ipan - 1) * mr
-					packA(epan, a, tA, i, m-i, p0, kq, mr)
+				var apan []float64 // packed panels of this tile, starting with panel pfirst
+				pfirst := ipan
+				if packAll {
+					pfirst = ip0
+				} else if panels > 0 && ip1 == ipan {
+					pfirst = ipan - 1
+				}
+				if pfirst < ip1 {
+					apan = aPan[w*kc*mr*panels:]
+					packA(apan, a, tA, pfirst*mr, min(m, ip1*mr)-pfirst*mr, p0, kq, mr)
 				}
 				bblk := bp[q*kc*npan*nr:]
 				for jp := jp0; jp < jp1; jp++ {
@@ -131,8 +151,8 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 						i := ip * mr
 						cp := &c.Data[i*c.Stride+j]
 						switch {
-						case m-i < mr:
-							mk.kern(kq, &epan[0], bpan, cp, mr, bs, c.Stride, m-i, cols, alpha, be)
+						case ip >= pfirst:
+							mk.kern(kq, &apan[(ip-pfirst)*kq*mr], bpan, cp, mr, bs, c.Stride, min(mr, m-i), cols, alpha, be)
 						case tA == Trans:
 							mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, bs, c.Stride, mr, cols, alpha, be)
 						default:
