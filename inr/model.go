@@ -1,0 +1,174 @@
+package inr
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/nn"
+)
+
+// Normalization maps network outputs to signal values: signal = Scale·net + Offset per output
+// (for images trained on [-1, 1]: Scale = Offset = ½). Inputs are already in the network's
+// coordinates (images: [-1, 1]²; PDE solvers put their domain normalisation inside the network).
+type Normalization struct {
+	Range  string    `json:"range,omitempty"` // "pm1" or "01" for images
+	Scale  []float64 `json:"scale"`
+	Offset []float64 `json:"offset"`
+	// Signal describes what was fitted (e.g. "image 128x128x1"), for people reading the file.
+	Signal string `json:"signal,omitempty"`
+}
+
+// RangeNormalization returns the normalisation of a signal on [0, 1] trained on rng ("pm1" or "01").
+func RangeNormalization(rng string, outputs int) (Normalization, error) {
+	n := Normalization{Range: rng, Scale: make([]float64, outputs), Offset: make([]float64, outputs)}
+	for i := range n.Scale {
+		switch rng {
+		case "pm1":
+			n.Scale[i], n.Offset[i] = 0.5, 0.5
+		case "01":
+			n.Scale[i], n.Offset[i] = 1, 0
+		default:
+			return Normalization{}, fmt.Errorf("target range %q: use pm1 or 01", rng)
+		}
+	}
+	return n, nil
+}
+
+// ToNet maps a signal value of output o to the network's target.
+func (n Normalization) ToNet(o int, v float64) float64 { return (v - n.Offset[o]) / n.Scale[o] }
+
+// ToSignal maps a network output of output o to the signal.
+func (n Normalization) ToSignal(o int, v float64) float64 { return n.Scale[o]*v + n.Offset[o] }
+
+// Model is a network with what is needed to rebuild and use it: its architecture and
+// configuration, its input and output sizes, and the signal normalisation.
+type Model struct {
+	Arch    string
+	Config  Config
+	In, Out int
+	Net     *nn.Graph
+	Norm    Normalization
+}
+
+// NewModel builds the architecture with cfg for in inputs and out outputs, initialised with seed.
+func NewModel(arch string, cfg Config, in, out int, seed uint64) (*Model, error) {
+	net, err := cfg.Build(in, out, nn.NewRNG(seed))
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", arch, err)
+	}
+	if net.InWidth() != in || net.OutWidth() != out {
+		return nil, fmt.Errorf("model %s: built %d→%d, need %d→%d", arch, net.InWidth(), net.OutWidth(), in, out)
+	}
+	norm := Normalization{Scale: make([]float64, out), Offset: make([]float64, out)}
+	for i := range norm.Scale {
+		norm.Scale[i] = 1
+	}
+	return &Model{Arch: arch, Config: cfg, In: in, Out: out, Net: net, Norm: norm}, nil
+}
+
+// NumParams is the number of trainable scalars.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, p := range m.Net.Params() {
+		n += p.Size()
+	}
+	return n
+}
+
+// modelExtra keys of the model file metadata.
+const (
+	metaIn  = "inputs"
+	metaOut = "outputs"
+)
+
+// Save writes the model file (safetensors layout, readable from Python) atomically.
+func (m *Model) Save(path, version string, extra map[string]string) error {
+	cfg, err := json.Marshal(m.Config)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	norm, err := json.Marshal(m.Norm)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	ex := map[string]string{metaIn: fmt.Sprint(m.In), metaOut: fmt.Sprint(m.Out)}
+	for k, v := range extra {
+		ex[k] = v
+	}
+	meta := nn.Meta{Architecture: m.Arch, Config: cfg, Normalization: norm, Version: version, Extra: ex}
+	return nn.SaveFile(path, meta, m.Net.State())
+}
+
+// LoadModel rebuilds a model from its file alone.
+func LoadModel(path string) (*Model, error) {
+	meta, tensors, err := nn.LoadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if meta.Architecture == "" {
+		return nil, fmt.Errorf("model %s: no architecture recorded (not written by inr?)", path)
+	}
+	cfg, err := ConfigFor(meta.Architecture, meta.Config)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	var in, out int
+	if _, err := fmt.Sscan(meta.Extra[metaIn], &in); err != nil {
+		return nil, fmt.Errorf("model %s: bad or missing %q metadata", path, metaIn)
+	}
+	if _, err := fmt.Sscan(meta.Extra[metaOut], &out); err != nil {
+		return nil, fmt.Errorf("model %s: bad or missing %q metadata", path, metaOut)
+	}
+	m, err := NewModel(meta.Architecture, cfg, in, out, 0)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	if len(meta.Normalization) > 0 {
+		if err := json.Unmarshal(meta.Normalization, &m.Norm); err != nil {
+			return nil, fmt.Errorf("model %s: normalization: %w", path, err)
+		}
+		if len(m.Norm.Scale) != out || len(m.Norm.Offset) != out {
+			return nil, fmt.Errorf("model %s: normalization has %d scales for %d outputs", path, len(m.Norm.Scale), out)
+		}
+	}
+	if err := nn.AssignTensors(m.Net.State(), tensors); err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// predictChunk bounds the points evaluated at once, so rendering at any resolution needs bounded
+// memory (activations of a 256-wide network: ~2 KiB per point per layer).
+const predictChunk = 16384
+
+// Predict evaluates the network at the coordinates x (N×In) and writes signal values
+// (normalisation applied) into out (N×Out). It uses its own buffers: call it from one goroutine
+// at a time per model, and not during a training step on the same network.
+func (m *Model) Predict(x, out kernel.Matrix) error {
+	if x.Cols != m.In || out.Cols != m.Out || out.Rows != x.Rows {
+		return fmt.Errorf("predict: %d×%d coordinates into %d×%d outputs for a %d→%d model",
+			x.Rows, x.Cols, out.Rows, out.Cols, m.In, m.Out)
+	}
+	plan := nn.ValuePlan(m.In)
+	var in nn.Jet
+	for r0 := 0; r0 < x.Rows; r0 += predictChunk {
+		n := min(predictChunk, x.Rows-r0)
+		if in.N != n {
+			in = nn.NewJet(plan, n, m.In)
+		}
+		in.SetInput(x.View(r0, 0, n, m.In))
+		y := m.Net.Forward(in).Value()
+		for i := 0; i < n; i++ {
+			src, dst := y.Row(i), out.Row(r0+i)
+			for o := range dst {
+				dst[o] = m.Norm.ToSignal(o, src[o])
+			}
+		}
+	}
+	return nil
+}
+
+// errDiverged is returned (wrapped) when a loss or gradient becomes NaN or infinite.
+var errDiverged = errors.New("training diverged")
