@@ -32,6 +32,14 @@ to images and solves PDEs with physics-informed networks, in float64, on the CPU
 			return kernel.Check()
 		},
 	}
-	root.AddCommand(newVersionCmd())
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd())
+	}
 	return root
 }
+
+// commands holds the constructors of the subcommands; each command's file adds its own in init,
+// so commands are added without editing this file.
+var commands []func() *cobra.Command
+
+func addCommand(newCmd func() *cobra.Command) { commands = append(commands, newCmd) }
