@@ -19,6 +19,7 @@ func (mk *microKernel) gemm(tA, tB Transpose, alpha float64, a, b Matrix, beta f
 	if tA {
 		k = a.Rows
 	}
+	threads = workers(m*n*k, threads)
 	switch {
 	case k <= smallKMax:
 		gemmSmallK(tA, tB, alpha, a, b, beta, c, nil, threads)

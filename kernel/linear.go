@@ -59,7 +59,8 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 	m, n := x.Rows, w.Cols
 	per := max(1, linearBlock/n)
 	tasks := ceilDiv(m, per)
-	bufs := make([]*[]float64, min(k.Threads(), tasks))
+	threads := workers(m*n*16, k.Threads()) // a sine costs about as much as 16 multiply-adds
+	bufs := make([]*[]float64, min(threads, tasks))
 	for i := range bufs {
 		bufs[i] = getBuf(per * n)
 	}
@@ -69,7 +70,7 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 		}
 	}()
 	vm := k.b.vm
-	parallelTasks(tasks, k.Threads(), func(wk, t int) {
+	parallelTasks(tasks, threads, func(wk, t int) {
 		r0 := t * per
 		rows := min(per, m-r0)
 		u := (*bufs[wk])[:rows*n]

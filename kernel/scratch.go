@@ -36,6 +36,16 @@ func parallelTasks(n, threads int, fn func(w, t int)) {
 	wg.Wait()
 }
 
+// minWorkPerThread is the least work (multiply-adds) worth handing to one more goroutine: about
+// 10 µs at this package's speeds, ten times the cost of starting and joining one.
+const minWorkPerThread = 1 << 19
+
+// workers limits threads so that each has at least minWorkPerThread of the work: tiny products
+// (a 1-D network's layers) run on the caller's goroutine alone.
+func workers(work, threads int) int {
+	return max(1, min(threads, work/minWorkPerThread))
+}
+
 // bufPool recycles the packing buffers of GEMM calls, so that steady-state calls allocate no
 // large memory.
 var bufPool sync.Pool
