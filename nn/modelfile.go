@@ -134,9 +134,14 @@ func Load(r io.Reader) (Meta, []Tensor, error) {
 	if hlen > maxHeaderSize {
 		return meta, nil, fmt.Errorf("model file: header length %d exceeds the %d-byte limit (not a safetensors file?)", hlen, maxHeaderSize)
 	}
-	hj := make([]byte, hlen)
-	if _, err := io.ReadFull(r, hj); err != nil {
-		return meta, nil, fmt.Errorf("model file: header of %d bytes: %w (file truncated)", hlen, err)
+	// Read through a limit rather than into a buffer of the declared size, so that a short file
+	// claiming a huge header costs only what it holds.
+	hj, err := io.ReadAll(io.LimitReader(r, int64(hlen)))
+	if err != nil {
+		return meta, nil, fmt.Errorf("model file: reading the %d-byte header: %w", hlen, err)
+	}
+	if uint64(len(hj)) != hlen {
+		return meta, nil, fmt.Errorf("model file: header of %d bytes, but only %d follow (file truncated)", hlen, len(hj))
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(hj, &raw); err != nil {
