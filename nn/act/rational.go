@@ -122,16 +122,19 @@ func (a taylor4) mul(b taylor4) taylor4 {
 	}
 }
 
+// mulLin multiplies by the linear series c0 + c1·h (4 multiply-adds instead of 10).
+func (a taylor4) mulLin(c0, c1 float64) taylor4 {
+	return taylor4{a[0] * c0, a[1]*c0 + a[0]*c1, a[2]*c0 + a[1]*c1, a[3]*c0 + a[2]*c1}
+}
+
+// div is a/b by the Leibniz recursion c_k = (a_k − Σ_{j=1..k} b_j c_(k−j))/b_0.
 func (a taylor4) div(b taylor4) taylor4 {
-	var c taylor4
-	for k := 0; k < 4; k++ {
-		v := a[k]
-		for j := 1; j <= k; j++ {
-			v -= b[j] * c[k-j]
-		}
-		c[k] = v / b[0]
-	}
-	return c
+	r := 1 / b[0]
+	c0 := a[0] * r
+	c1 := (a[1] - b[1]*c0) * r
+	c2 := (a[2] - b[1]*c1 - b[2]*c0) * r
+	c3 := (a[3] - b[1]*c2 - b[2]*c1 - b[3]*c0) * r
+	return taylor4{c0, c1, c2, c3}
 }
 
 // derivs converts Taylor coefficients to derivatives, multiplying the k-th by sign^k·k!.
@@ -258,12 +261,103 @@ func (s *rationalSeries) derivs(t taylor4) [4]float64 {
 	return t.derivs(1)
 }
 
+// Eval runs P and Q by Horner's rule in series arithmetic, on scalars (arrays would travel
+// through memory; the monomial tables of series are only built for the parameter gradients).
 func (r *rationalFunc) Eval(x float64, th []float64, order int, d *[4]float64) {
-	var buf [4][2*rationalMaxDegree + 1]taylor4
-	s := r.series(x, th, &buf)
-	P, Q := r.pq(&s, th)
-	R := s.derivs(P.div(Q))
+	var p0, p1, p2, p3, q0, q1, q2, q3 float64
+	sign := 1.0
+	ax := math.Abs(x)
+	switch {
+	case x == 0:
+		// P = Σ a_i xⁱ, Q = 1 + |b_1||x| + |b_2|x² + …: at 0 only x² is smooth, and the odd
+		// |x|ⁱ contribute 0 by the sgn(0) = 0 convention.
+		p0 = th[0]
+		p1 = th[1]
+		if r.m >= 2 {
+			p2 = th[2]
+		}
+		if r.m >= 3 {
+			p3 = th[3]
+		}
+		q0 = 1
+		if r.n >= 2 {
+			q2 = math.Abs(th[r.m+2])
+		}
+	case ax <= 1:
+		// series in the step of x: multiply by x + h for P and by |x| + sgn(x)·h for Q
+		for i := r.m; i >= 0; i-- {
+			p3 = p3*x + p2
+			p2 = p2*x + p1
+			p1 = p1*x + p0
+			p0 = p0*x + th[i]
+		}
+		sx := sgn(x)
+		for i := r.n; i >= 1; i-- {
+			q0 += math.Abs(th[r.m+i])
+			q3 = q3*ax + q2*sx
+			q2 = q2*ax + q1*sx
+			q1 = q1*ax + q0*sx
+			q0 *= ax
+		}
+		q0++
+	default:
+		// series in the step of |x| (x < 0 reflected): y = 1/|x| = y − y²h + y³h² − y⁴h³,
+		// P̃ = Σ a_i(±1)ⁱ y^(m−i), Q̃ = y^ne + Σ |b_i| y^(ne−i), R = x^(m−ne)·P̃/Q̃.
+		y := 1 / ax
+		y0, y1, y2, y3 := y, -y*y, y*y*y, -y*y*y*y
+		if x < 0 {
+			sign = -1
+		}
+		for i := 0; i <= r.m; i++ {
+			p0, p1, p2, p3 = mul4(p0, p1, p2, p3, y0, y1, y2, y3)
+			a := th[i]
+			if sign < 0 && i%2 == 1 {
+				a = -a
+			}
+			p0 += a
+		}
+		ne := 0
+		for i := r.n; i >= 1; i-- {
+			if th[r.m+i] != 0 {
+				ne = i
+				break
+			}
+		}
+		q0 = 1
+		for i := 1; i <= ne; i++ {
+			q0, q1, q2, q3 = mul4(q0, q1, q2, q3, y0, y1, y2, y3)
+			q0 += math.Abs(th[r.m+i])
+		}
+		p0, p1, p2, p3 = div4(p0, p1, p2, p3, q0, q1, q2, q3)
+		for i := 0; i < r.m-ne; i++ {
+			p3 = p3*ax + p2
+			p2 = p2*ax + p1
+			p1 = p1*ax + p0
+			p0 *= ax
+		}
+		for i := 0; i < ne-r.m; i++ {
+			p0, p1, p2, p3 = mul4(p0, p1, p2, p3, y0, y1, y2, y3)
+		}
+		q0, q1, q2, q3 = 1, 0, 0, 0
+	}
+	c0, c1, c2, c3 := div4(p0, p1, p2, p3, q0, q1, q2, q3)
+	R := [4]float64{c0, sign * c1, 2 * c2, 6 * sign * c3}
 	copy(d[:order+1], R[:order+1])
+}
+
+// mul4 multiplies two truncated series given by their coefficients.
+func mul4(a0, a1, a2, a3, b0, b1, b2, b3 float64) (c0, c1, c2, c3 float64) {
+	return a0 * b0, a0*b1 + a1*b0, a0*b2 + a1*b1 + a2*b0, a0*b3 + a1*b2 + a2*b1 + a3*b0
+}
+
+// div4 divides two truncated series (the Leibniz recursion).
+func div4(a0, a1, a2, a3, b0, b1, b2, b3 float64) (c0, c1, c2, c3 float64) {
+	r := 1 / b0
+	c0 = a0 * r
+	c1 = (a1 - b1*c0) * r
+	c2 = (a2 - b1*c1 - b2*c0) * r
+	c3 = (a3 - b1*c2 - b2*c1 - b3*c0) * r
+	return
 }
 
 // EvalParamGrad differentiates R = P/Q in the coefficients, ∂R/∂a_i = xⁱ/Q and
