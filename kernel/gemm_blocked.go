@@ -76,12 +76,17 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	// Tiles: bands of mcMax rows over all columns; with several workers and few bands, the
 	// columns are split too (A is not packed, so nothing is packed twice).
 	tileRows, tileCols := max(1, mcMax/mr), npan
-	if tA == Trans && tB == NoTrans {
-		// The long summation streams B from memory once per band of rows: take all rows of
-		// the (small) output at once, up to 512.
+	switch {
+	case tA == Trans && tB == NoTrans:
+		// The long summation streams B once per band of rows: one band for all rows of the
+		// (small) output, up to 512; with several workers, 2 bands per worker. Splitting the
+		// columns instead would pack or read all of A once per band.
 		tileRows = min(ipan, ceilDiv(512, mr))
-	}
-	if threads > 1 {
+		if threads > 1 {
+			tileRows = max(1, ceilDiv(ipan, 2*threads))
+		}
+	case threads > 1:
+		// Enough tiles (4 per worker) that a worker slowed by another process takes fewer.
 		want := 4 * threads
 		if tr := ceilDiv(ipan, tileRows); tr < want {
 			tc := min(npan, ceilDiv(want, tr))
