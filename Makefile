@@ -6,7 +6,7 @@ PKGS      := ./...
 # Xvfb wraps the tests when present, so the viewer's tests get a display.
 XVFB      := $(shell command -v xvfb-run >/dev/null 2>&1 && echo "xvfb-run -a -s '-screen 0 1280x1024x24'")
 
-.PHONY: all deps deps-bench build test demo bench bench-kernel lint clean
+.PHONY: all deps deps-bench build test demo bench bench-kernel bench-fit bench-quality bench-quality-long bench-pinn bench-pinn-quality lint clean
 
 all: build
 
@@ -28,12 +28,28 @@ test: deps build lint
 	$(XVFB) $(GO) test -timeout 14m $(PKGS)
 
 demo: deps build
-	@$(INR) version
+	@scripts/demo.sh $(INR)
 
-bench: deps-bench bench-kernel
+# Benchmarks: each prints its table with the peer figures measured in the same run.
+bench: bench-kernel bench-fit bench-pinn bench-quality bench-pinn-quality
 
 bench-kernel: deps-bench
 	scripts/bench-kernel.sh
+
+bench-fit: deps-bench build
+	scripts/bench-fit.sh $(INR)
+
+bench-quality: build
+	scripts/bench-quality.sh $(INR)
+
+bench-quality-long: build
+	scripts/bench-quality-long.sh $(INR)
+
+bench-pinn: deps-bench build
+	scripts/bench-pinn.sh $(INR)
+
+bench-pinn-quality: build
+	scripts/bench-pinn-quality.sh $(INR)
 
 clean:
 	rm -rf $(BIN)
