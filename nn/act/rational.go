@@ -122,11 +122,6 @@ func (a taylor4) mul(b taylor4) taylor4 {
 	}
 }
 
-// mulLin multiplies by the linear series c0 + c1·h (4 multiply-adds instead of 10).
-func (a taylor4) mulLin(c0, c1 float64) taylor4 {
-	return taylor4{a[0] * c0, a[1]*c0 + a[0]*c1, a[2]*c0 + a[1]*c1, a[3]*c0 + a[2]*c1}
-}
-
 // div is a/b by the Leibniz recursion c_k = (a_k − Σ_{j=1..k} b_j c_(k−j))/b_0.
 func (a taylor4) div(b taylor4) taylor4 {
 	r := 1 / b[0]
