@@ -14,31 +14,45 @@ const signBit = 1 << 63
 
 // trigCore reduces a = |x| ≤ TrigLimit to r = a − n·π/2 with |r| ≤ π/4 and returns sin r, cos r
 // and the bits of the rounding sum, whose two lowest bits are the quadrant n mod 4.
+//
+// r is carried as y + lo. The products n·PiO2T1, n·PiO2T2 and n·PiO2T3 are exact (n < 2²³,
+// parts of 30 bits), a − n·PiO2T1 is exact, and the roundings of the next two subtractions are
+// recovered by TwoSum into lo, together with the last part n·PiO2T4. Near a multiple of π/2
+// those subtractions are exact and y is r to within n·PiO2T4; elsewhere lo holds what rounding
+// y dropped, which would otherwise cost up to a whole ulp of sin r (r just above a power of
+// two, sin r just below). The products being exact, the result is the same whether or not the
+// compiler fuses them into FMAs.
 func trigCore(a float64) (s, c float64, q uint64) {
 	t := a*coef.TwoOverPi + coef.Magic
 	n := t - coef.Magic
-	// Each n·part is exact (n < 2²³, parts of 30 bits), so the first subtractions lose nothing
-	// whether or not the compiler fuses them into FMAs.
-	r := a - n*coef.PiO2T1
-	r -= n * coef.PiO2T2
-	r -= n * coef.PiO2T3
-	r -= n * coef.PiO2T4
-	s, c = trigPolys(r)
+	r1 := a - n*coef.PiO2T1
+	w2 := n * coef.PiO2T2
+	y1 := r1 - w2
+	b1 := y1 - r1
+	w3 := n * coef.PiO2T3
+	y := y1 - w3
+	b2 := y - y1
+	lo := ((r1 - (y1 - b1)) - (w2 + b1)) + ((y1 - (y - b2)) - (w3 + b2)) - n*coef.PiO2T4
+	s, c = trigPolys(y, lo)
 	return s, c, math.Float64bits(t)
 }
 
-// trigPolys returns sin r and cos r for |r| ≤ π/4. The polynomials in z = r² go by Estrin's
-// scheme (short dependency chains, so consecutive elements overlap), and 1 − z/2 is split so
-// that its rounding error is carried into the small correction term.
-func trigPolys(r float64) (s, c float64) {
-	z := r * r
+// trigPolys returns sin r and cos r for r = y + lo, |r| ≤ π/4, |lo| ≤ 2⁻⁵² + 2⁻⁶⁸, using
+// sin(y+lo) = sin y + lo·cos y and cos(y+lo) = cos y − lo·sin y (the neglected terms are below
+// lo²/2), with the corrections added before the last rounding. The polynomials in z = y²
+// go by Estrin's scheme (short dependency chains, so consecutive elements overlap), and 1 − z/2
+// is split so that its rounding error is carried into the small correction term.
+func trigPolys(y, lo float64) (s, c float64) {
+	z := y * y
 	z2 := z * z
 	sp := (coef.S0 + z*coef.S1) + z2*((coef.S2+z*coef.S3)+z2*(coef.S4+z*coef.S5))
 	cp := (coef.C0 + z*coef.C1) + z2*((coef.C2+z*coef.C3)+z2*(coef.C4+z*coef.C5))
-	s = r + r*z*sp
+	sy := y * z * sp // sin y − y
 	hz := 0.5 * z
 	w := 1 - hz
-	c = w + (((1 - w) - hz) + z2*cp)
+	cy := ((1 - w) - hz) + z2*cp // cos y − w
+	s = y + (sy + lo*(w+cy))
+	c = w + (cy - lo*(y+sy))
 	return s, c
 }
 
@@ -76,8 +90,7 @@ func sinCosOne(v float64) (float64, float64) {
 		math.Float64frombits(pick(c, s, q) ^ ((q+1)<<62)&signBit)
 }
 
-// trigLoop is the loop behind every generic trig function, with trigCore written out so that
-// nothing is called per element: want selects the outputs (wantSin, wantCos or both), and
+// trigLoop is the loop behind every generic trig function: want selects the outputs (wantSin, wantCos or both), and
 // b, when not nil, turns the argument into omega·(x[i]+b[i]). The only data-dependent branch
 // is the test for |x| > TrigLimit (and non-finite x), never taken for training data, so random
 // arguments cost no mispredictions; want and b are the same for every element.
@@ -97,22 +110,7 @@ func trigLoop(s, c, x, b []float64, omega float64, want int) {
 			}
 			continue
 		}
-		t := a*coef.TwoOverPi + coef.Magic
-		n := t - coef.Magic
-		r := a - n*coef.PiO2T1
-		r -= n * coef.PiO2T2
-		r -= n * coef.PiO2T3
-		r -= n * coef.PiO2T4
-		// trigPolys, written out (the compiler does not inline it).
-		z := r * r
-		z2 := z * z
-		sp := (coef.S0 + z*coef.S1) + z2*((coef.S2+z*coef.S3)+z2*(coef.S4+z*coef.S5))
-		cp := (coef.C0 + z*coef.C1) + z2*((coef.C2+z*coef.C3)+z2*(coef.C4+z*coef.C5))
-		sp = r + r*z*sp
-		hz := 0.5 * z
-		w := 1 - hz
-		cp = w + (((1 - w) - hz) + z2*cp)
-		q := math.Float64bits(t)
+		sp, cp, q := trigCore(a)
 		m := -(q & 1)
 		sb, cb := math.Float64bits(sp), math.Float64bits(cp)
 		if want&wantSin != 0 {
