@@ -135,7 +135,14 @@ func gemmSummationOuter(alpha float64, a, b Matrix, beta float64, c Matrix, thre
 	if lanes == 2 {
 		o2 = 0 // a duplicate of lane 0, computed and dropped
 	}
-	const band, pBlock = 16, 256
+	// Rows per pass over the bands: a large operand that streams from memory is read in short
+	// blocks of rows (16 KiB-64 KiB of it, which the bands then take from L1/L2 instead of
+	// striding through memory); one that fits in cache in long ones, loading the sums less often.
+	const band = 16
+	pBlock := 256
+	if kk*width > 1<<22 {
+		pBlock = 32
+	}
 	bands := width / band
 	per := max(1, bands/(4*threads))
 	if threads <= 1 {
