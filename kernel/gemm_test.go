@@ -158,6 +158,10 @@ func TestGemmSizes(t *testing.T) {
 	// a long summation, phases of packed B, and the thin layers of coordinate networks.
 	shapes = append(shapes, shape{300, 520, 70}, shape{161, 257, 33}, shape{13, 1100, 29}, shape{5, 600, 2048},
 		shape{2100, 256, 20}, shape{40, 3, 260}, shape{700, 64, 3}, shape{64, 700, 2}, shape{2, 700, 64}, shape{1, 300, 1})
+	if !testing.Short() {
+		// An output over 64 MiB: the outer-product path then writes with non-temporal stores.
+		shapes = append(shapes, shape{32768 + 5, 3, 256})
+	}
 	for _, impl := range implsUnderTest(t) {
 		for _, f := range forms {
 			t.Run(fmt.Sprintf("%s/%s%s", impl.Name(), f.tA, f.tB), func(t *testing.T) {

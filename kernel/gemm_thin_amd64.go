@@ -2,8 +2,13 @@
 
 package kernel
 
+import "unsafe"
+
+// ntBytes is the output size above which the outer-product path uses non-temporal stores.
+const ntBytes = 64 << 20
+
 //go:noescape
-func smallKAVX2(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64)
+func smallKAVX2(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64, nt int)
 
 //go:noescape
 func dot3AVX2(rows, k int, a *float64, lda int, bt *float64, out *float64)
@@ -62,11 +67,17 @@ func gemmSmallK(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Ma
 	if tA {
 		ars, aks = 1, a.Stride
 	}
+	// An output larger than ntBytes is written around the caches (it would not stay there);
+	// that needs 32-byte aligned rows.
+	nt := 0
+	if beta == 0 && m*n*8 > ntBytes && c.Stride%4 == 0 && uintptr(unsafe.Pointer(&c.Data[0]))%32 == 0 {
+		nt = 1
+	}
 	per := max(1, streamChunk/max(n, 1))
 	parallelTasks(ceilDiv(m, per), threads, func(_, t int) {
 		r0 := t * per
 		rows := min(per, m-r0)
-		smallKAVX2(rows, n, k, &a.Data[r0*ars], ars, aks, &bp[0], n, &bias[0], &c.Data[r0*c.Stride], c.Stride, alpha, beta)
+		smallKAVX2(rows, n, k, &a.Data[r0*ars], ars, aks, &bp[0], n, &bias[0], &c.Data[r0*c.Stride], c.Stride, alpha, beta, nt)
 	})
 }
 

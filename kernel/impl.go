@@ -26,7 +26,7 @@ type backend struct {
 	ops      vecOps
 	// affineK is the outer-product kernel of thin first layers (see smallKAVX2), nil where
 	// none exists; LinearSin streams through it.
-	affineK func(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64)
+	affineK func(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64, nt int)
 }
 
 // backends is filled at init by the files of each implementation (registry only).

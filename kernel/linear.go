@@ -74,7 +74,7 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 		r0 := t * per
 		rows := min(per, m-r0)
 		u := (*bufs[wk])[:rows*n]
-		k.b.affineK(rows, n, x.Cols, &x.Data[r0*x.Stride], x.Stride, 1, &w.Data[0], w.Stride, &b[0], &u[0], n, omega, 0)
+		k.b.affineK(rows, n, x.Cols, &x.Data[r0*x.Stride], x.Stride, 1, &w.Data[0], w.Stride, &b[0], &u[0], n, omega, 0, 0)
 		block := func(o Matrix) []float64 { // the rows of o as one slice when they are contiguous
 			if o.Data == nil || (o.Stride != n && rows > 1) {
 				return nil

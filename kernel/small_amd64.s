@@ -24,12 +24,14 @@ DATA tailMask<>+112(SB)/8, $0
 DATA tailMask<>+120(SB)/8, $0
 GLOBL tailMask<>(SB), RODATA|NOPTR, $128
 
-// func smallKAVX2(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64)
+// func smallKAVX2(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64, nt int)
 //
 // The outer-product form for k ≤ 4: for each of rows rows,
 // C[i,j] = alpha·(bias[j] + Σ_{q<k} A[i,q]·B[q,j]) + beta·C[i,j], with A[i,q] at a[i*ars+q*aks],
-// B a k×n matrix with row stride ldb, and beta == ±0 meaning C is not read.
-TEXT ·smallKAVX2(SB), NOSPLIT, $0-104
+// B a k×n matrix with row stride ldb, and beta == ±0 meaning C is not read. nt ≠ 0 writes the
+// full 8-wide chunks with non-temporal stores (C 32-byte aligned, ldc a multiple of 4, beta 0):
+// an output too large for the caches is then written without first being read.
+TEXT ·smallKAVX2(SB), NOSPLIT, $0-112
 	MOVQ rows+0(FP), R13
 	TESTQ R13, R13
 	JZ kdone
@@ -101,8 +103,17 @@ kfin:
 	VFMADD231PD 32(R11), Y11, Y1
 
 kstore:
+	CMPQ nt+104(FP), $0
+	JNE kstorent
 	VMOVUPD Y0, (R11)
 	VMOVUPD Y1, 32(R11)
+	JMP kadvance
+
+kstorent:
+	VMOVNTPD Y0, (R11)
+	VMOVNTPD Y1, 32(R11)
+
+kadvance:
 	ADDQ $64, CX
 	ADDQ $64, DX
 	ADDQ $64, R11
@@ -162,6 +173,11 @@ knext:
 	JNZ krow
 
 kdone:
+	CMPQ nt+104(FP), $0
+	JEQ kret
+	SFENCE
+
+kret:
 	VZEROUPPER
 	RET
 
