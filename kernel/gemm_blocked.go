@@ -68,8 +68,9 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 		packFrom = n / nr
 	}
 	phaseK := min(k, blocksPerPhase*kc)
+	packPan := npan - packFrom // packed column panels per block
 
-	bBuf := getBuf(phaseK*npan*nr + 8)
+	bBuf := getBuf(phaseK*packPan*nr + 8)
 	defer putBuf(bBuf)
 	bp := alignBuf(*bBuf)
 
@@ -116,11 +117,11 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	for ph := 0; ph < k; ph += phaseK {
 		pk := min(phaseK, k-ph)
 		nb := ceilDiv(pk, kc)
-		packPan := npan - packFrom
+		// Block q's packed panels start at q·kc·packPan·nr; panel jp at (jp-packFrom)·kq·nr in it.
 		parallelTasks(nb*packPan, threads, func(_, t int) {
 			q, jp := t/packPan, packFrom+t%packPan
 			kq := min(kc, pk-q*kc)
-			packB(bp[q*kc*npan*nr+jp*kq*nr:], b, tB, ph+q*kc, kq, jp*nr, min(nr, n-jp*nr), nr)
+			packB(bp[q*kc*packPan*nr+(jp-packFrom)*kq*nr:], b, tB, ph+q*kc, kq, jp*nr, min(nr, n-jp*nr), nr)
 		})
 		parallelTasks(tr*tc, threads, func(w, t int) {
 			ti, tj := t/tc, t%tc
@@ -144,13 +145,15 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 					apan = aPan[w*kc*mr*panels:]
 					packA(apan, a, tA, pfirst*mr, min(m, ip1*mr)-pfirst*mr, p0, kq, mr)
 				}
-				bblk := bp[q*kc*npan*nr:]
 				for jp := jp0; jp < jp1; jp++ {
 					j := jp * nr
 					cols := min(nr, n-j)
-					bpan, bs := &bblk[jp*kq*nr], nr
+					var bpan *float64
+					bs := nr
 					if jp < packFrom {
 						bpan, bs = &b.Data[p0*b.Stride+j], b.Stride
+					} else {
+						bpan = &bp[q*kc*packPan*nr+(jp-packFrom)*kq*nr]
 					}
 					for ip := ip0; ip < ip1; ip++ {
 						i := ip * mr
