@@ -64,6 +64,8 @@ for r in $(seq 1 "$rounds"); do
       awk '{ print "openblas", $1, $2, $3 }' >>"$res"
   fi
   go_bench ours '^BenchmarkSin$'
+  "$work/kernel.test" -test.run '^$' -test.bench '^BenchmarkLinearSin/4096x2x256/threads=1$' -test.benchtime "${secs}s" 2>/dev/null |
+    awk '/ms/ { for (i = 1; i <= NF; i++) if ($(i) == "ms") print "ours", "linearsin", "-", $(i-1) }' >>"$res"
   if [ -n "$numpy" ]; then
     "$numpy" scripts/peers/numpy_sin.py "$secs" | awk '{ print "numpy", "sin", "-", $2 }' >>"$res"
   fi
@@ -90,5 +92,6 @@ for s in "${shapes[@]}"; do
   done
 done
 echo
+echo "LinearSin 4096x2x256 (z = x·w + b, s = sin(30·z), sines only), ms per call: ours $(med ours linearsin -)"
 o=$(med ours sin -); n=$(med numpy sin -)
 echo "sin over 2^20 float64 in [-30, 30], Melem/s: ours $o, numpy $n, ratio $(ratio "$o" "$n")"
