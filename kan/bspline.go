@@ -65,60 +65,59 @@ func (b *BSpline) Range() (lo, hi float64) { return b.lo, b.hi }
 func (b *BSpline) Knot(j int) float64 { return b.t0 + float64(j)*b.h }
 
 func (b *BSpline) Eval(x []float64, order int, dst []kernel.Matrix) {
-	k := b.k
-	// tab[q][r] = B_{m−q+r, q}(x): the non-zero splines of order q on the point's interval m.
-	var tab [maxSplineOrder + 1][maxSplineOrder + 2]float64
-	intervals := b.g + 2*k
+	k, size := b.k, b.Size()
+	// tab[q][pad+r] = B_{m−q+r, q}(x): the non-zero splines of order q on the point's interval
+	// m, with zeros on both sides so that neither the recursion nor the differences branch on
+	// the ends (level q only ever writes its q+1 entries, so the padding stays zero).
+	const pad = MaxOrder
+	var tab [maxSplineOrder + 1][maxSplineOrder + 2*pad + 2]float64
+	intervals := float64(b.g + 2*k)
+	invh := 1 / b.h
 	for p, v := range x {
-		u := (v - b.t0) / b.h
-		if math.IsNaN(u) {
-			for r := 0; r <= order; r++ {
-				fill(dst[r].Row(p)[:b.Size()], math.NaN())
+		u := (v - b.t0) * invh
+		if !(u >= 0 && u < intervals) {
+			fv := 0.0
+			if math.IsNaN(u) {
+				fv = math.NaN()
 			}
-			continue
-		}
-		for r := 0; r <= order; r++ {
-			clear(dst[r].Row(p)[:b.Size()])
-		}
-		if !(u >= 0 && u < float64(intervals)) {
+			for r := 0; r <= order; r++ {
+				fill(dst[r].Row(p)[:size], fv)
+			}
 			continue
 		}
 		m := int(u)
-		if m >= intervals { // u rounded up to the end
-			continue
-		}
 		u -= float64(m)
-		tab[0][0] = 1
+		tab[0][pad] = 1
 		for q := 1; q <= k; q++ {
-			prev, cur := &tab[q-1], &tab[q]
+			prev, cur := tab[q-1][pad-1:pad+q+1], tab[q][pad:pad+q+1]
 			inv := 1 / float64(q)
-			for r := 0; r <= q; r++ {
-				var left, right float64
-				if r >= 1 {
-					left = (u + float64(q-r)) * prev[r-1]
-				}
-				if r < q {
-					right = (float64(r+1) - u) * prev[r]
-				}
-				cur[r] = (left + right) * inv
+			for r := range cur {
+				cur[r] = ((u+float64(q-r))*prev[r] + (float64(r+1)-u)*prev[r+1]) * inv
 			}
 		}
-		for d := 0; d <= order && d <= k; d++ {
-			row := dst[d].Row(p)
+		lo, hi := max(0, k-m), min(k, size-1-m+k) // the r with 0 ≤ m−k+r < size
+		for d := 0; d <= order; d++ {
+			row := dst[d].Row(p)[:size]
+			if d > k {
+				fill(row, 0)
+				continue
+			}
+			// Zeros around the k+1 non-zero columns, written by loops: rows are short, and a
+			// call to clear costs more than the stores.
+			for c := 0; c < m-k+lo; c++ {
+				row[c] = 0
+			}
+			for c := m - k + hi + 1; c < size; c++ {
+				row[c] = 0
+			}
 			lv := &tab[k-d]
 			w := &b.diff[d]
-			for r := 0; r <= k; r++ {
-				col := m - k + r
-				if col < 0 || col >= b.Size() {
-					continue
-				}
+			for r := lo; r <= hi; r++ {
 				var val float64
 				for s := 0; s <= d; s++ {
-					if idx := r + s - d; idx >= 0 && idx <= k-d {
-						val += w[s] * lv[idx]
-					}
+					val += w[s] * lv[pad+r+s-d]
 				}
-				row[col] = val
+				row[m-k+r] = val
 			}
 		}
 	}

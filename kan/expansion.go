@@ -280,9 +280,11 @@ func (e *Expansion) features(t *term, in nn.Jet, order int) {
 	phi := t.feat.M.Data
 	blockPhi := n * nb
 	nf := in.Plan.NumFirst()
-	for i := range e.in {
-		for p0 := 0; p0 < n; p0 += chunk {
-			m := min(chunk, n-p0)
+	// Chunks outer, inputs inner: the chunk's rows of the input jet stay in L1 while every
+	// input's column is gathered from them.
+	for p0 := 0; p0 < n; p0 += chunk {
+		m := min(chunk, n-p0)
+		for i := range e.in {
 			x := e.gather(h, i, p0, m)
 			t.dst[0] = t.feat.M.View(p0, i*b, m, b)
 			for r := 1; r <= order; r++ {
@@ -405,9 +407,9 @@ func (e *Expansion) inputGrad(t *term, dx nn.Jet, order int) {
 	blockIn, blockPhi := n*e.in, n*nb
 	nf := x.Plan.NumFirst()
 	need := order + 1
-	for i := range e.in {
-		for p0 := 0; p0 < n; p0 += chunk {
-			m := min(chunk, n-p0)
+	for p0 := 0; p0 < n; p0 += chunk {
+		m := min(chunk, n-p0)
+		for i := range e.in {
 			xs := e.gather(h, i, p0, m)
 			for r := 0; r <= need; r++ {
 				t.dst[r] = kernel.MatrixFrom(m, b, t.scratch[r][:m*b])

@@ -32,16 +32,11 @@ func (f *Fourier) Size() int    { return 2 * f.k }
 func (f *Fourier) Frequencies() int { return f.k }
 
 func (f *Fourier) Eval(x []float64, order int, dst []kernel.Matrix) {
+	f.values(x, dst[0])
 	kmax := f.k
-	for p, v := range x {
-		s1, c1 := math.Sincos(v)
+	for p := range x {
 		r0 := dst[0].Row(p)[:2*kmax]
 		cs, sn := r0[:kmax], r0[kmax:]
-		c, s := c1, s1
-		for k := range kmax {
-			cs[k], sn[k] = c, s
-			c, s = c*c1-s*s1, s*c1+c*s1
-		}
 		for r := 1; r <= order; r++ {
 			dr := dst[r].Row(p)[:2*kmax]
 			dc, ds := dr[:kmax], dr[kmax:]
@@ -63,6 +58,46 @@ func (f *Fourier) Eval(x []float64, order int, dst []kernel.Matrix) {
 					dc[k], ds[k] = w3*sn[k], -w3*cs[k]
 				}
 			}
+		}
+	}
+}
+
+// values writes the harmonics, rotating four points at a time: one point's rotation is a chain
+// of dependent multiply-adds, and four independent chains keep the FPU busy. Each point's
+// arithmetic is the same as alone, so the results do not depend on the grouping.
+func (f *Fourier) values(x []float64, dst kernel.Matrix) {
+	kmax := f.k
+	p := 0
+	for ; p+4 <= len(x); p += 4 {
+		s0, c0 := math.Sincos(x[p])
+		s1, c1 := math.Sincos(x[p+1])
+		s2, c2 := math.Sincos(x[p+2])
+		s3, c3 := math.Sincos(x[p+3])
+		r0, r1, r2, r3 := dst.Row(p)[:2*kmax], dst.Row(p + 1)[:2*kmax], dst.Row(p + 2)[:2*kmax], dst.Row(p + 3)[:2*kmax]
+		cos0, sin0 := r0[:kmax], r0[kmax:]
+		cos1, sin1 := r1[:len(cos0)], r1[kmax:][:len(cos0)]
+		cos2, sin2 := r2[:len(cos0)], r2[kmax:][:len(cos0)]
+		cos3, sin3 := r3[:len(cos0)], r3[kmax:][:len(cos0)]
+		sin0 = sin0[:len(cos0)]
+		a0, b0, a1, b1, a2, b2, a3, b3 := c0, s0, c1, s1, c2, s2, c3, s3
+		for k := range cos0 {
+			cos0[k], sin0[k] = a0, b0
+			cos1[k], sin1[k] = a1, b1
+			cos2[k], sin2[k] = a2, b2
+			cos3[k], sin3[k] = a3, b3
+			a0, b0 = a0*c0-b0*s0, b0*c0+a0*s0
+			a1, b1 = a1*c1-b1*s1, b1*c1+a1*s1
+			a2, b2 = a2*c2-b2*s2, b2*c2+a2*s2
+			a3, b3 = a3*c3-b3*s3, b3*c3+a3*s3
+		}
+	}
+	for ; p < len(x); p++ {
+		s1, c1 := math.Sincos(x[p])
+		r := dst.Row(p)[:2*kmax]
+		a, b := c1, s1
+		for k := range kmax {
+			r[k], r[kmax+k] = a, b
+			a, b = a*c1-b*s1, b*c1+a*s1
 		}
 	}
 }
