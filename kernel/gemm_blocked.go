@@ -80,11 +80,17 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	switch {
 	case tA == Trans && tB == NoTrans:
 		// The long summation streams B once per band of rows: one band for all rows of the
-		// (small) output, up to 512; with several workers, 2 bands per worker. Splitting the
-		// columns instead would pack or read all of A once per band.
+		// (small) output, up to 512. Splitting the columns instead would pack or read all of
+		// A once per band.
 		tileRows = min(ipan, ceilDiv(512, mr))
 		if threads > 1 {
-			tileRows = max(1, ceilDiv(ipan, 2*threads))
+			// About 2 tiles per worker, by rows first; a small output (64 rows) is cut
+			// into columns as well.
+			want := 2 * threads
+			tileRows = ceilDiv(ipan, want)
+			if tr := ceilDiv(ipan, tileRows); tr < want {
+				tileCols = ceilDiv(npan, min(npan, ceilDiv(want, tr)))
+			}
 		}
 	case threads > 1:
 		// Enough tiles (4 per worker) that a worker slowed by another process takes fewer.
