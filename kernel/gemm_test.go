@@ -176,7 +176,9 @@ func TestGemmSizes(t *testing.T) {
 // TestGemmViewsAlphaBeta runs sub-matrix views (stride > width, offset storage) with general
 // alpha and beta, checking that nothing outside C is written.
 func TestGemmViewsAlphaBeta(t *testing.T) {
-	shapes := [][3]int{{1, 1, 1}, {5, 3, 7}, {13, 17, 19}, {25, 9, 33}, {37, 64, 18}, {130, 70, 45}}
+	// Includes each thin path: K ≤ 4, N ≤ 3, and (for Aᵀ·B) M ≤ 3 with 16-wide bands plus a tail.
+	shapes := [][3]int{{1, 1, 1}, {5, 3, 7}, {13, 17, 19}, {25, 9, 33}, {37, 64, 18}, {130, 70, 45},
+		{50, 40, 2}, {3, 60, 40}, {70, 2, 3}, {2, 90, 3}}
 	scalars := [][2]float64{{1, 0}, {2.5, 0}, {1, 1}, {-0.75, 0.5}, {1, -2}, {0.5, -0.0}}
 	for _, impl := range implsUnderTest(t) {
 		for _, f := range forms {
