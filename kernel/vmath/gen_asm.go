@@ -77,7 +77,29 @@ func (g *gen) c(name string) string {
 	if !ok {
 		panic("unknown constant " + name)
 	}
-	return fmt.Sprintf("consts%s<>+%d(SB)", g.suffix, k*8*g.w)
+	return fmt.Sprintf("consts%s<>+%d(SB)", g.suffix, k*8*g.rep())
+}
+
+// rep is how many copies of each constant the table holds: a full vector for AVX2, one for
+// AVX-512, which broadcasts 8-byte constants inside the instruction (.BCST). Full 64-byte
+// copies would be split across cache lines whenever the linker places the table at a 32-byte
+// boundary that is not a 64-byte one (it aligns data to at most 32 bytes on amd64).
+func (g *gen) rep() int {
+	if g.avx512 {
+		return 1
+	}
+	return g.w
+}
+
+// bop emits mnemonic mn with operands ops, broadcasting the memory operand when it is an
+// AVX-512 constant.
+func (g *gen) bop(mn string, ops ...string) {
+	for _, o := range ops {
+		if g.avx512 && strings.HasSuffix(o, "(SB)") {
+			mn += ".BCST"
+		}
+	}
+	g.i("%s %s", mn, strings.Join(ops, ", "))
 }
 
 // mask is compare-result register m (0 or 1).
@@ -96,22 +118,28 @@ func (g *gen) logic(op string) string {
 }
 
 // Three-operand forms: dst = a op b, where b may be a constant (memory operand).
-func (g *gen) mul(d, a int, b string)  { g.i("VMULPD %s, %s, %s", b, g.v(a), g.v(d)) }
-func (g *gen) add(d, a int, b string)  { g.i("VADDPD %s, %s, %s", b, g.v(a), g.v(d)) }
-func (g *gen) sub(d, a int, b string)  { g.i("VSUBPD %s, %s, %s", b, g.v(a), g.v(d)) }
-func (g *gen) div(d, a int, b string)  { g.i("VDIVPD %s, %s, %s", b, g.v(a), g.v(d)) }
-func (g *gen) and(d, a int, b string)  { g.i("%s %s, %s, %s", g.logic("VPAND"), b, g.v(a), g.v(d)) }
-func (g *gen) or(d, a int, b string)   { g.i("%s %s, %s, %s", g.logic("VPOR"), b, g.v(a), g.v(d)) }
-func (g *gen) xor(d, a int, b string)  { g.i("%s %s, %s, %s", g.logic("VPXOR"), b, g.v(a), g.v(d)) }
-func (g *gen) addq(d, a int, b string) { g.i("VPADDQ %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) mul(d, a int, b string)  { g.bop("VMULPD", b, g.v(a), g.v(d)) }
+func (g *gen) add(d, a int, b string)  { g.bop("VADDPD", b, g.v(a), g.v(d)) }
+func (g *gen) sub(d, a int, b string)  { g.bop("VSUBPD", b, g.v(a), g.v(d)) }
+func (g *gen) div(d, a int, b string)  { g.bop("VDIVPD", b, g.v(a), g.v(d)) }
+func (g *gen) and(d, a int, b string)  { g.bop(g.logic("VPAND"), b, g.v(a), g.v(d)) }
+func (g *gen) or(d, a int, b string)   { g.bop(g.logic("VPOR"), b, g.v(a), g.v(d)) }
+func (g *gen) xor(d, a int, b string)  { g.bop(g.logic("VPXOR"), b, g.v(a), g.v(d)) }
+func (g *gen) addq(d, a int, b string) { g.bop("VPADDQ", b, g.v(a), g.v(d)) }
 func (g *gen) sll(d, a, n int)         { g.i("VPSLLQ $%d, %s, %s", n, g.v(a), g.v(d)) }
 func (g *gen) srl(d, a, n int)         { g.i("VPSRLQ $%d, %s, %s", n, g.v(a), g.v(d)) }
-func (g *gen) mov(d int, src string)   { g.i("VMOVUPD %s, %s", src, g.v(d)) }
+func (g *gen) mov(d int, src string) {
+	if g.avx512 && strings.HasSuffix(src, "(SB)") {
+		g.i("VBROADCASTSD %s, %s", src, g.v(d))
+		return
+	}
+	g.i("VMOVUPD %s, %s", src, g.v(d))
+}
 
 // fma: d = a*b + d;  fnma: d = d − a*b;  horner step: d = d*a + b.
-func (g *gen) fma(d, a int, b string)    { g.i("VFMADD231PD %s, %s, %s", b, g.v(a), g.v(d)) }
-func (g *gen) fnma(d, a int, b string)   { g.i("VFNMADD231PD %s, %s, %s", b, g.v(a), g.v(d)) }
-func (g *gen) horner(d, a int, b string) { g.i("VFMADD213PD %s, %s, %s", b, g.v(a), g.v(d)) }
+func (g *gen) fma(d, a int, b string)    { g.bop("VFMADD231PD", b, g.v(a), g.v(d)) }
+func (g *gen) fnma(d, a int, b string)   { g.bop("VFNMADD231PD", b, g.v(a), g.v(d)) }
+func (g *gen) horner(d, a int, b string) { g.bop("VFMADD213PD", b, g.v(a), g.v(d)) }
 
 // maxc / minc: d = max(constant, x) / min(constant, x); a NaN in x is passed through (the
 // instructions return their second source when either operand is NaN).
@@ -126,13 +154,13 @@ func (g *gen) minc(d int, cst string, x int) {
 
 // cmp sets mask m to a pred b.
 func (g *gen) cmp(m, a int, b string, pred int) {
-	g.i("VCMPPD $0x%02x, %s, %s, %s", pred, b, g.v(a), g.mask(m))
+	g.bop("VCMPPD", fmt.Sprintf("$0x%02x", pred), b, g.v(a), g.mask(m))
 }
 
 // blend: d = m ? t : f (t may be a constant, f is a register).
 func (g *gen) blend(d, m int, t string, f int) {
 	if g.avx512 {
-		g.i("VBLENDMPD %s, %s, %s, %s", t, g.v(f), g.mask(m), g.v(d))
+		g.bop("VBLENDMPD", t, g.v(f), g.mask(m), g.v(d))
 	} else {
 		g.i("VBLENDVPD %s, %s, %s, %s", g.mask(m), t, g.v(f), g.v(d))
 	}
@@ -159,7 +187,7 @@ func (g *gen) bailIf(m int, both bool) {
 // pickOdd: d = (low bit of t set) ? odd : even.
 func (g *gen) pickOdd(d, t, even, odd int) {
 	if g.avx512 {
-		g.i("VPTESTMQ %s, %s, %s", g.c("int1"), g.v(t), g.mask(1))
+		g.bop("VPTESTMQ", g.c("int1"), g.v(t), g.mask(1))
 		g.blend(d, 1, g.v(odd), even)
 	} else {
 		g.sll(11, t, 63)
@@ -529,11 +557,11 @@ func generate(avx512 bool) string {
 	}
 	fmt.Fprintf(&g.b, "\n")
 	for j, c := range constants {
-		for l := 0; l < g.w; l++ {
-			fmt.Fprintf(&g.b, "DATA consts%s<>+%d(SB)/8, $0x%016x // %s\n", g.suffix, (j*g.w+l)*8, c.bits, c.name)
+		for l := 0; l < g.rep(); l++ {
+			fmt.Fprintf(&g.b, "DATA consts%s<>+%d(SB)/8, $0x%016x // %s\n", g.suffix, (j*g.rep()+l)*8, c.bits, c.name)
 		}
 	}
-	fmt.Fprintf(&g.b, "GLOBL consts%s<>(SB), RODATA|NOPTR, $%d\n", g.suffix, len(constants)*g.w*8)
+	fmt.Fprintf(&g.b, "GLOBL consts%s<>(SB), RODATA|NOPTR, $%d\n", g.suffix, len(constants)*g.rep()*8)
 	if !avx512 {
 		for l := 0; l < 8; l++ {
 			v := uint64(0)
