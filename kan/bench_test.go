@@ -44,6 +44,23 @@ func benchStep(b *testing.B, l *Expansion, plan *nn.Plan, n int, needIn bool) {
 	b.ReportMetric(flops/sec/1e9, "GEMM-GFLOP/s")
 }
 
+// benchGemms times the bare products of a value-only training step of a layer with f features
+// (forward Φ·C and coefficient gradient Φᵀ·dY) on n points: the floor the layer's step sits on.
+func benchGemms(b *testing.B, n, f, out int) {
+	phi, c, y := kernel.NewMatrix(n, f), kernel.NewMatrix(f, out), kernel.NewMatrix(n, out)
+	rng := nn.NewRNG(3)
+	for i := range phi.Data {
+		phi.Data[i] = rng.Float64()
+	}
+	for b.Loop() {
+		kernel.Gemm(kernel.NoTrans, kernel.NoTrans, 1, phi, c, 0, y)
+		kernel.Gemm(kernel.Trans, kernel.NoTrans, 1, phi, y, 1, c)
+	}
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(sec*1e3, "ms/op")
+	b.ReportMetric(2*2*float64(n*f*out)/sec/1e9, "GEMM-GFLOP/s")
+}
+
 // BenchmarkChebyshevKAN is SL²A's first layer: 2→256, K = 256, a batch of 16,384 pixels; the
 // plain name is the training step of image fitting (values only, no input gradient).
 func BenchmarkChebyshevKAN(b *testing.B) {
@@ -52,6 +69,7 @@ func BenchmarkChebyshevKAN(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("2x256/K=256/N=16384", func(b *testing.B) { benchStep(b, l, nn.ValuePlan(2), 16384, false) })
+	b.Run("2x256/K=256/N=16384/gemms_only", func(b *testing.B) { benchGemms(b, 16384, 2*257, 256) })
 	b.Run("2x256/K=256/N=16384/needIn", func(b *testing.B) { benchStep(b, l, nn.ValuePlan(2), 16384, true) })
 	b.Run("2x256/K=256/N=4096/laplacian/needIn", func(b *testing.B) { benchStep(b, l, nn.LaplacianPlan(2), 4096, true) })
 }
@@ -63,6 +81,7 @@ func BenchmarkFourierKAN(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("2x128/K=270/N=16384", func(b *testing.B) { benchStep(b, l, nn.ValuePlan(2), 16384, false) })
+	b.Run("2x128/K=270/N=16384/gemms_only", func(b *testing.B) { benchGemms(b, 16384, 2*540, 128) })
 	b.Run("2x128/K=270/N=16384/needIn", func(b *testing.B) { benchStep(b, l, nn.ValuePlan(2), 16384, true) })
 	b.Run("2x128/K=270/N=4096/laplacian/needIn", func(b *testing.B) { benchStep(b, l, nn.LaplacianPlan(2), 4096, true) })
 }
