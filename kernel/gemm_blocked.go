@@ -53,7 +53,13 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 	if tA {
 		k = a.Rows
 	}
-	nk := ceilDiv(k, kcMax)
+	kcm := kcMax
+	if tA == Trans && tB == NoTrans && n >= 128 {
+		// The weight gradient keeps a block of A, of B and all of C in L2 at once; half-depth
+		// blocks measured 2-10% faster there (and slower when N is small).
+		kcm = kcMax / 2
+	}
+	nk := ceilDiv(k, kcm)
 	kc := ceilDiv(k, nk) // equal blocks; the last one may be shorter
 	npan := ceilDiv(n, nr)
 	ipan := ceilDiv(m, mr)
