@@ -68,15 +68,28 @@ func (k *Impl) AffineSinCos(s, c, z Matrix, b []float64, omega float64) {
 	})
 }
 
-// Package-level forms run the default implementation.
+// Sin runs the default implementation; see Impl.Sin.
+func Sin(dst, x []float64) { defaultImpl.Sin(dst, x) }
 
-func Sin(dst, x []float64)     { defaultImpl.Sin(dst, x) }
-func Cos(dst, x []float64)     { defaultImpl.Cos(dst, x) }
-func Exp(dst, x []float64)     { defaultImpl.Exp(dst, x) }
-func Log(dst, x []float64)     { defaultImpl.Log(dst, x) }
-func Tanh(dst, x []float64)    { defaultImpl.Tanh(dst, x) }
+// Cos runs the default implementation; see Impl.Cos.
+func Cos(dst, x []float64) { defaultImpl.Cos(dst, x) }
+
+// Exp runs the default implementation; see Impl.Exp.
+func Exp(dst, x []float64) { defaultImpl.Exp(dst, x) }
+
+// Log runs the default implementation; see Impl.Log.
+func Log(dst, x []float64) { defaultImpl.Log(dst, x) }
+
+// Tanh runs the default implementation; see Impl.Tanh.
+func Tanh(dst, x []float64) { defaultImpl.Tanh(dst, x) }
+
+// Sigmoid runs the default implementation; see Impl.Sigmoid.
 func Sigmoid(dst, x []float64) { defaultImpl.Sigmoid(dst, x) }
+
+// SinCos runs the default implementation; see Impl.SinCos.
 func SinCos(s, c, x []float64) { defaultImpl.SinCos(s, c, x) }
+
+// AffineSinCos runs the default implementation; see Impl.AffineSinCos.
 func AffineSinCos(s, c, z Matrix, b []float64, omega float64) {
 	defaultImpl.AffineSinCos(s, c, z, b, omega)
 }

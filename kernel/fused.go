@@ -85,3 +85,26 @@ func (k *Impl) SquaredError(grad, pred, target []float64, scale float64) float64
 		return k.b.ops.sqErr(gr, pred[lo:hi], target[lo:hi], scale)
 	})
 }
+
+// AddBias runs the default implementation; see Impl.AddBias.
+func AddBias(m Matrix, b []float64) { defaultImpl.AddBias(m, b) }
+
+// Axpy runs the default implementation; see Impl.Axpy.
+func Axpy(alpha float64, x, y []float64) { defaultImpl.Axpy(alpha, x, y) }
+
+// Scale runs the default implementation; see Impl.Scale.
+func Scale(alpha float64, x []float64) { defaultImpl.Scale(alpha, x) }
+
+// Mul runs the default implementation; see Impl.Mul.
+func Mul(dst, a, b []float64) { defaultImpl.Mul(dst, a, b) }
+
+// MulAdd runs the default implementation; see Impl.MulAdd.
+func MulAdd(dst, a, b []float64) { defaultImpl.MulAdd(dst, a, b) }
+
+// Adam runs the default implementation; see Impl.Adam.
+func Adam(p, g, m, v []float64, s AdamStep) { defaultImpl.Adam(p, g, m, v, s) }
+
+// SquaredError runs the default implementation; see Impl.SquaredError.
+func SquaredError(grad, pred, target []float64, scale float64) float64 {
+	return defaultImpl.SquaredError(grad, pred, target, scale)
+}

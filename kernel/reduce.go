@@ -67,18 +67,14 @@ func (k *Impl) ColSums(dst []float64, m Matrix, beta float64) {
 	})
 }
 
-// Package-level forms run the default implementation.
+// Sum runs the default implementation; see Impl.Sum.
+func Sum(x []float64) float64 { return defaultImpl.Sum(x) }
 
-func AddBias(m Matrix, b []float64)                 { defaultImpl.AddBias(m, b) }
-func Axpy(alpha float64, x, y []float64)            { defaultImpl.Axpy(alpha, x, y) }
-func Scale(alpha float64, x []float64)              { defaultImpl.Scale(alpha, x) }
-func Mul(dst, a, b []float64)                       { defaultImpl.Mul(dst, a, b) }
-func MulAdd(dst, a, b []float64)                    { defaultImpl.MulAdd(dst, a, b) }
-func Adam(p, g, m, v []float64, s AdamStep)         { defaultImpl.Adam(p, g, m, v, s) }
-func Sum(x []float64) float64                       { return defaultImpl.Sum(x) }
-func Dot(x, y []float64) float64                    { return defaultImpl.Dot(x, y) }
-func SumSq(x []float64) float64                     { return defaultImpl.SumSq(x) }
+// Dot runs the default implementation; see Impl.Dot.
+func Dot(x, y []float64) float64 { return defaultImpl.Dot(x, y) }
+
+// SumSq runs the default implementation; see Impl.SumSq.
+func SumSq(x []float64) float64 { return defaultImpl.SumSq(x) }
+
+// ColSums runs the default implementation; see Impl.ColSums.
 func ColSums(dst []float64, m Matrix, beta float64) { defaultImpl.ColSums(dst, m, beta) }
-func SquaredError(grad, pred, target []float64, scale float64) float64 {
-	return defaultImpl.SquaredError(grad, pred, target, scale)
-}
