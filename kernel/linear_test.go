@@ -16,7 +16,7 @@ import (
 // ulp (≈ 1e-14 each) and the vector sine adds a few ulp of its own, far below an indexing error.
 func TestLinearSin(t *testing.T) {
 	const omega, tol = 30.0, 1e-12
-	shapes := [][3]int{{1, 1, 1}, {7, 2, 5}, {300, 2, 256}, {33, 3, 17}, {65, 4, 9}, {40, 5, 21}, {19, 64, 33}}
+	shapes := [][3]int{{1, 1, 1}, {7, 2, 5}, {300, 2, 256}, {33, 3, 17}, {65, 4, 9}, {40, 5, 21}, {19, 64, 33}, {400, 64, 128}}
 	for _, impl := range implsUnderTest(t) {
 		for _, sh := range shapes {
 			m, kk, n := sh[0], sh[1], sh[2]
@@ -40,6 +40,25 @@ func TestLinearSin(t *testing.T) {
 						c = NewMatrix(m+1, n+5).View(1, 4, m, n)
 					}
 					impl.WithThreads(2).LinearSin(s, c, x, w, b, omega)
+					// One worker gives the same bits as two.
+					s1, c1 := s, c
+					if s.Data != nil {
+						s1 = NewMatrix(m, n)
+					}
+					if c.Data != nil {
+						c1 = NewMatrix(m, n)
+					}
+					impl.WithThreads(1).LinearSin(s1, c1, x, w, b, omega)
+					for i := 0; i < m; i++ {
+						for j := 0; j < n; j++ {
+							if s.Data != nil {
+								require.Equal(t, math.Float64bits(s.At(i, j)), math.Float64bits(s1.At(i, j)), "sin threads 1 vs 2 at (%d,%d)", i, j)
+							}
+							if c.Data != nil {
+								require.Equal(t, math.Float64bits(c.At(i, j)), math.Float64bits(c1.At(i, j)), "cos threads 1 vs 2 at (%d,%d)", i, j)
+							}
+						}
+					}
 					for i := 0; i < m; i++ {
 						for j := 0; j < n; j++ {
 							z := b[j]
