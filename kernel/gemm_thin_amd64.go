@@ -27,7 +27,7 @@ func (mk *microKernel) gemm(tA, tB Transpose, alpha float64, a, b Matrix, beta f
 	threads = workers(m*n*k, threads)
 	switch {
 	case k <= smallKMax:
-		gemmSmallK(tA, tB, alpha, a, b, beta, c, nil, threads)
+		gemmSmallK(tA, tB, alpha, a, b, beta, c, threads)
 	case n <= smallNMax && tA == NoTrans:
 		gemmSmallNDot(tB, alpha, a, b, beta, c, threads)
 	case tA == Trans && tB == NoTrans && (n <= smallNMax || m <= smallNMax):
@@ -37,10 +37,9 @@ func (mk *microKernel) gemm(tA, tB Transpose, alpha float64, a, b Matrix, beta f
 	}
 }
 
-// gemmSmallK computes C = alpha·(op(A)·op(B) + bias) + beta·C for K ≤ 4 as a stream of outer
-// products: op(B) (K×N) is copied to a contiguous block and each output row is written once.
-// bias may be nil.
-func gemmSmallK(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, bias []float64, threads int) {
+// gemmSmallK computes C = alpha·op(A)·op(B) + beta·C for K ≤ 4 as a stream of outer products:
+// op(B) (K×N) is copied to a contiguous block and each output row is written once.
+func gemmSmallK(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
 	m, n := c.Rows, c.Cols
 	k := a.Cols
 	if tA {
@@ -59,10 +58,8 @@ func gemmSmallK(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Ma
 			copy(row, b.Row(q))
 		}
 	}
-	if bias == nil {
-		bias = (*buf)[k*n : k*n+n]
-		clear(bias)
-	}
+	zeros := (*buf)[k*n : k*n+n] // the kernel's bias
+	clear(zeros)
 	ars, aks := a.Stride, 1
 	if tA {
 		ars, aks = 1, a.Stride
@@ -77,7 +74,7 @@ func gemmSmallK(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Ma
 	parallelTasks(ceilDiv(m, per), threads, func(_, t int) {
 		r0 := t * per
 		rows := min(per, m-r0)
-		smallKAVX2(rows, n, k, &a.Data[r0*ars], ars, aks, &bp[0], n, &bias[0], &c.Data[r0*c.Stride], c.Stride, alpha, beta, nt)
+		smallKAVX2(rows, n, k, &a.Data[r0*ars], ars, aks, &bp[0], n, &zeros[0], &c.Data[r0*c.Stride], c.Stride, alpha, beta, nt)
 	})
 }
 
