@@ -41,6 +41,11 @@ fi
 products=()
 for f in "${forms[@]}"; do for s in "${shapes[@]}"; do products+=("$f:$s"); done; done
 pat="^BenchmarkGemm/(NN|TN|NT)/($(IFS='|'; echo "${shapes[*]}"))/threads=[12]\$"
+pat1="^BenchmarkGemm/(NN|TN|NT)/($(IFS='|'; echo "${shapes[*]}"))/threads=1\$"
+# The AVX2 implementation gets its own column when the default is AVX-512.
+default=$("$work/kernel.test" -test.run '^TestSelection$' -test.v 2>/dev/null | awk '/selected:/ { print $NF }')
+avx2=""
+if [ "$default" = avx512 ]; then avx2=1; fi
 
 # results.txt lines: <who> <form> <shape> <GFLOP/s>
 res="$work/results.txt"
@@ -59,6 +64,7 @@ go_bench() { # $1 = who, $2 = bench regexp, then extra args
 for r in $(seq 1 "$rounds"); do
   echo "round $r/$rounds: $(uptime | sed 's/.*load/load/')"
   go_bench ours "$pat"
+  if [ -n "$avx2" ]; then INR_KERNEL=avx2 go_bench avx2 "$pat1"; fi
   if [ -n "$blas" ]; then
     OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SkylakeX "$blas" "$secs" "${products[@]}" |
       awk '{ print "openblas", $1, $2, $3 }' >>"$res"
@@ -81,14 +87,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) p
 
 echo
 echo "GEMM, GFLOP/s = 2·M·K·N / time, median of $rounds rounds (gonum: 1 round). Layer Y[M×N] = X[M×K]·W[K×N]:"
-echo "NN = X·W, TN = dW = Xᵀ·dY, NT = dX = dY·Wᵀ. ours = kernel.Default() ($("$work/kernel.test" -test.run '^TestSelection$' -test.v 2>/dev/null | awk '/selected:/ { print $NF }'))."
+echo "NN = X·W, TN = dW = Xᵀ·dY, NT = dX = dY·Wᵀ. ours = kernel.Default() ($default); AVX2 = the same with INR_KERNEL=avx2, 1 thread."
 echo
-echo "| M×K×N | form | ours 1 thread | ours 2 threads | OpenBLAS SkylakeX 1 thread | ours/OpenBLAS | gonum | ours/gonum |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| M×K×N | form | ours 1 thread | ours 2 threads | AVX2 1 thread | OpenBLAS SkylakeX 1 thread | ours/OpenBLAS | gonum | ours/gonum |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for s in "${shapes[@]}"; do
   for f in "${forms[@]}"; do
-    o=$(med ours "$f" "$s"); o2=$(med ours2 "$f" "$s"); b=$(med openblas "$f" "$s"); g=$(med gonum "$f" "$s")
-    echo "| $s | $f | $o | $o2 | $b | $(ratio "$o" "$b") | $g | $(ratio "$o" "$g") |"
+    o=$(med ours "$f" "$s"); o2=$(med ours2 "$f" "$s"); v=$(med avx2 "$f" "$s"); b=$(med openblas "$f" "$s"); g=$(med gonum "$f" "$s")
+    echo "| $s | $f | $o | $o2 | $v | $b | $(ratio "$o" "$b") | $g | $(ratio "$o" "$g") |"
   done
 done
 echo
