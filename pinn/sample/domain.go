@@ -141,6 +141,14 @@ func (b *Box) MapBoundary(x, normal, u []float64) int {
 	s := u[0] * total
 	f := min(max(0, faceIndex(b.faceCum, s)), 2*d-1)
 	rest := (s - b.faceCum[f]) / (b.faceCum[f+1] - b.faceCum[f])
+	b.mapFace(x, normal, u, f, rest)
+	return f
+}
+
+// mapFace maps a point onto face f: rest ∈ [0, 1) is its first coordinate on the face and
+// u[1:] the others.
+func (b *Box) mapFace(x, normal, u []float64, f int, rest float64) {
+	d := len(b.lo)
 	rest = min(max(rest, 0), math.Nextafter(1, 0))
 	axis := f / 2
 	k := 0
@@ -161,7 +169,6 @@ func (b *Box) MapBoundary(x, normal, u []float64) int {
 	} else {
 		x[axis], normal[axis] = b.hi[axis], 1
 	}
-	return f
 }
 
 // faceIndex returns the index f with cum[f] ≤ s < cum[f+1].
