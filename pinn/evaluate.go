@@ -29,8 +29,8 @@ type Metrics struct {
 	// ResidualRMS is the root mean square of the equations' residual on the evaluation grid.
 	ResidualRMS float64 `json:"residual_rms"`
 
-	Loss      float64            `json:"loss"`
-	LossTerms map[string]float64 `json:"loss_terms"`
+	Loss      float64                  `json:"loss"`
+	LossTerms map[string]float64       `json:"loss_terms"`
 	Unknowns  map[string]UnknownResult `json:"unknowns,omitempty"`
 
 	Seconds          float64 `json:"seconds"`

@@ -76,15 +76,15 @@ func Parse(name string, src []byte, dir string) (*Problem, error) {
 
 // knownKeys lists the keys of each table, for suggestions on unknown keys.
 var knownKeys = map[string][]string{
-	"":          {"title", "description", "fields", "domain", "params", "unknowns", "equation", "condition", "data", "transform", "sampling", "network", "train", "reference", "output"},
-	"equation":  {"name", "residual", "weight"},
-	"condition": {"kind", "name", "field", "value", "on", "points", "weight", "a", "b", "residual", "axis", "derivatives", "sampler"},
-	"data":      {"name", "file", "fields", "arrays", "weight"},
-	"sampling":  {"method", "interior", "seed", "resample_every", "resample_boundary", "adaptive"},
+	"":                  {"title", "description", "fields", "domain", "params", "unknowns", "equation", "condition", "data", "transform", "sampling", "network", "train", "reference", "output"},
+	"equation":          {"name", "residual", "weight"},
+	"condition":         {"kind", "name", "field", "value", "on", "points", "weight", "a", "b", "residual", "axis", "derivatives", "sampler"},
+	"data":              {"name", "file", "fields", "arrays", "weight"},
+	"sampling":          {"method", "interior", "seed", "resample_every", "resample_boundary", "adaptive"},
 	"sampling.adaptive": {"method", "every", "candidates", "points", "rounds", "k", "c"},
-	"train":     {"adam_steps", "lr", "schedule", "lbfgs_iterations", "lbfgs_tolerance", "lbfgs_history", "log_every", "time_limit"},
-	"reference": {"solution", "params", "expr", "file", "arrays", "grid", "unknowns"},
-	"output":    {"times", "grid"},
+	"train":             {"adam_steps", "lr", "schedule", "lbfgs_iterations", "lbfgs_tolerance", "lbfgs_history", "log_every", "time_limit"},
+	"reference":         {"solution", "params", "expr", "file", "arrays", "grid", "unknowns"},
+	"output":            {"times", "grid"},
 }
 
 func suggestKey(k toml.Key) string {

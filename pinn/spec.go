@@ -5,21 +5,21 @@ package pinn
 // an expression are decoded as any.
 
 type fileSpec struct {
-	Title       string            `toml:"title"`
-	Description string            `toml:"description"`
-	Fields      []string          `toml:"fields"`
-	Domain      map[string]any    `toml:"domain"`
-	Params      map[string]any    `toml:"params"`
-	Unknowns    map[string]any    `toml:"unknowns"`
-	Equations   []equationSpec    `toml:"equation"`
-	Conditions  []conditionSpec   `toml:"condition"`
-	Data        []dataSpec        `toml:"data"`
-	Transform   map[string]any    `toml:"transform"`
-	Sampling    samplingSpec      `toml:"sampling"`
-	Network     map[string]any    `toml:"network"`
-	Train       trainSpec         `toml:"train"`
-	Reference   *referenceSpec    `toml:"reference"`
-	Output      outputSpec        `toml:"output"`
+	Title       string          `toml:"title"`
+	Description string          `toml:"description"`
+	Fields      []string        `toml:"fields"`
+	Domain      map[string]any  `toml:"domain"`
+	Params      map[string]any  `toml:"params"`
+	Unknowns    map[string]any  `toml:"unknowns"`
+	Equations   []equationSpec  `toml:"equation"`
+	Conditions  []conditionSpec `toml:"condition"`
+	Data        []dataSpec      `toml:"data"`
+	Transform   map[string]any  `toml:"transform"`
+	Sampling    samplingSpec    `toml:"sampling"`
+	Network     map[string]any  `toml:"network"`
+	Train       trainSpec       `toml:"train"`
+	Reference   *referenceSpec  `toml:"reference"`
+	Output      outputSpec      `toml:"output"`
 }
 
 type equationSpec struct {
