@@ -1,0 +1,54 @@
+package pinn
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/inrstudio/studio/nn"
+)
+
+// StepInfo describes what one timed step computes.
+type StepInfo struct {
+	Points int    // collocation points over all groups
+	Blocks int    // jet blocks of the interior plan
+	Plan   string // the interior derivative plan
+}
+
+// TimeAdamSteps times n Adam steps of the problem's solve loop (every group's forward and
+// backward, then the Adam update), after one untimed warm-up step, and returns each step's wall
+// time in milliseconds. It is the speed benchmark's measurement (scripts/bench-pinn.sh), so it
+// runs exactly the code a solve runs.
+func TimeAdamSteps(p *Problem, opt Options, n int) ([]float64, StepInfo, error) {
+	seed, netSeed := p.Sampling.Seed, p.Network.Seed
+	if opt.Seed != nil {
+		seed, netSeed = *opt.Seed, *opt.Seed
+	}
+	s, err := newSolver(p, seed, netSeed)
+	if err != nil {
+		return nil, StepInfo{}, err
+	}
+	info := StepInfo{Blocks: s.interior.plan.Blocks(), Plan: s.interior.plan.String()}
+	for _, g := range s.groups {
+		info.Points += g.n
+	}
+	adam := nn.NewAdam(s.ps, p.Train.LR)
+	step := func() error {
+		s.ps.ZeroGrad()
+		if _, err := s.eval(); err != nil {
+			return err
+		}
+		return adam.Step()
+	}
+	if err := step(); err != nil {
+		return nil, info, fmt.Errorf("warm-up step: %w", err)
+	}
+	ms := make([]float64, n)
+	for i := range ms {
+		t0 := time.Now()
+		if err := step(); err != nil {
+			return nil, info, fmt.Errorf("step %d: %w", i+1, err)
+		}
+		ms[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
+	}
+	return ms, info, nil
+}
