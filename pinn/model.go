@@ -73,7 +73,7 @@ func (c *ModelConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
 	}
 	inner, err := icfg.Build(in, out, rng)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.Arch, err)
+		return nil, err
 	}
 	if inner.InWidth() != in || inner.OutWidth() != out {
 		return nil, fmt.Errorf("%s: built %d→%d, need %d→%d", c.Arch, inner.InWidth(), inner.OutWidth(), in, out)
