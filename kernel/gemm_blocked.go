@@ -1,6 +1,9 @@
 package kernel
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+)
 
 // microKernel is a register-blocked tile kernel pair: kern computes one mr×nr tile of
 // C = alpha·A·B + beta·C from a k-major A panel (steps as elements apart) and a k-major B panel
@@ -47,12 +50,68 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // into the same blocks whatever the thread count, and each output element is summed by one
 // kernel call per block in block order, so the result is bit-identical for any thread count.
 func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
-	mr, nr := mk.mr, mk.nr
-	m, n := c.Rows, c.Cols
-	k := a.Cols
-	if tA {
-		k = a.Rows
+	j := blockedJobs.Get().(*blockedJob)
+	*j = blockedJob{mk: mk, tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c}
+	j.plan(threads)
+
+	bBuf := getBuf(j.phaseK*j.packPan*mk.nr + 8)
+	j.bp = alignBuf(*bBuf)
+	var aBuf *[]float64
+	if j.panels > 0 {
+		aBuf = getBuf(j.kc*mk.mr*j.panels*min(threads, j.tr*j.tc) + 8)
+		j.aPan = alignBuf(*aBuf)
 	}
+	for j.ph = 0; j.ph < j.k; j.ph += j.phaseK {
+		j.pk = min(j.phaseK, j.k-j.ph)
+		j.nb = ceilDiv(j.pk, j.kc)
+		// Packing is a copy: split it only when each worker gets ≥ 64K values (≈ 2^19 in
+		// multiply-add terms), else a helper costs more than it saves.
+		packThreads := workers(j.pk*j.packPan*mk.nr*8, threads)
+		parallelFor(j.nb*j.packPan, packThreads, (*packBTasks)(j))
+		parallelFor(j.tr*j.tc, threads, (*tileTasks)(j))
+	}
+	putBuf(bBuf)
+	if aBuf != nil {
+		putBuf(aBuf)
+	}
+	*j = blockedJob{} // drop the references to the caller's matrices
+	blockedJobs.Put(j)
+}
+
+// blockedJob is one blockedGemm call: its operands, blocking and buffers. Its two task sets
+// (packing B panels, computing tiles) are views of it, so a call allocates nothing.
+type blockedJob struct {
+	mk          *microKernel
+	tA, tB      Transpose
+	alpha, beta float64
+	a, b, c     Matrix
+	m, n, k, kc int
+	npan, ipan  int // column panels (nr wide) and row panels (mr high) of C
+	phaseK      int // summation length per phase of packed B
+	packFrom    int // first column panel to pack (the rest of B is read in place)
+	packPan     int // packed column panels per block
+	tileRows    int // row panels per tile
+	tileCols    int // column panels per tile
+	tr, tc      int // tiles down and across
+	packAll     bool
+	panels      int // packed A panels per worker
+	bp, aPan    []float64
+	ph, pk, nb  int // the current phase: start, length, blocks
+	directB     bool
+}
+
+var blockedJobs = sync.Pool{New: func() any { return new(blockedJob) }}
+
+// plan chooses the blocking and the tiles.
+func (j *blockedJob) plan(threads int) {
+	mk, tA, tB := j.mk, j.tA, j.tB
+	mr, nr := mk.mr, mk.nr
+	m, n := j.c.Rows, j.c.Cols
+	k := j.a.Cols
+	if tA {
+		k = j.a.Rows
+	}
+	j.m, j.n, j.k = m, n, k
 	kcm := kcMax
 	if tA == Trans && tB == NoTrans && n >= 128 {
 		// The weight gradient keeps a block of A, of B and all of C in L2 at once; half-depth
@@ -60,28 +119,25 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 		kcm = kcMax / 2
 	}
 	nk := ceilDiv(k, kcm)
-	kc := ceilDiv(k, nk) // equal blocks; the last one may be shorter
-	npan := ceilDiv(n, nr)
-	ipan := ceilDiv(m, mr)
+	j.kc = ceilDiv(k, nk) // equal blocks; the last one may be shorter
+	j.npan = ceilDiv(n, nr)
+	j.ipan = ceilDiv(m, mr)
 	// Aᵀ·B (the weight gradient) reads B in place too: both operands then stream along their
 	// rows, which measured faster than packing the long B (a copy of all of dY) first. Only a
 	// partial last column panel is packed.
-	directB := mk.directTN && tA == Trans && tB == NoTrans
-	blocksPerPhase := max(1, phaseElems/(kc*npan*nr))
-	packFrom := 0 // first column panel to pack
-	if directB {
+	j.directB = mk.directTN && tA == Trans && tB == NoTrans
+	blocksPerPhase := max(1, phaseElems/(j.kc*j.npan*nr))
+	j.packFrom = 0
+	if j.directB {
 		blocksPerPhase = nk
-		packFrom = n / nr
+		j.packFrom = n / nr
 	}
-	phaseK := min(k, blocksPerPhase*kc)
-	packPan := npan - packFrom // packed column panels per block
-
-	bBuf := getBuf(phaseK*packPan*nr + 8)
-	defer putBuf(bBuf)
-	bp := alignBuf(*bBuf)
+	j.phaseK = min(k, blocksPerPhase*j.kc)
+	j.packPan = j.npan - j.packFrom
 
 	// Tiles: bands of mcMax rows over all columns; with several workers and few bands, the
 	// columns are split too (A is not packed, so nothing is packed twice).
+	ipan, npan := j.ipan, j.npan
 	tileRows, tileCols := max(1, mcMax/mr), npan
 	switch {
 	case tA == Trans && tB == NoTrans:
@@ -107,81 +163,86 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 			tileRows = max(1, min(tileRows, ceilDiv(ipan, ceilDiv(want, tc))))
 		}
 	}
-	tr, tc := ceilDiv(ipan, tileRows), ceilDiv(npan, tileCols)
+	j.tileRows, j.tileCols = tileRows, tileCols
+	j.tr, j.tc = ceilDiv(ipan, tileRows), ceilDiv(npan, tileCols)
 
 	// Worker scratch for packed A panels: all panels of a tile when the kernel wants op(A) = Aᵀ
 	// packed (packTAMinN), else only the last, partial panel of rows.
-	packAll := tA == Trans && mk.packTAMinN > 0 && n >= mk.packTAMinN
-	panels := 0
+	j.packAll = tA == Trans && mk.packTAMinN > 0 && n >= mk.packTAMinN
 	switch {
-	case packAll:
-		panels = tileRows
+	case j.packAll:
+		j.panels = tileRows
 	case m%mr != 0:
-		panels = 1
+		j.panels = 1
+	default:
+		j.panels = 0
 	}
-	var aPan []float64
-	if panels > 0 {
-		aBuf := getBuf(kc*mr*panels*min(threads, tr*tc) + 8)
-		defer putBuf(aBuf)
-		aPan = alignBuf(*aBuf)
-	}
+}
 
-	for ph := 0; ph < k; ph += phaseK {
-		pk := min(phaseK, k-ph)
-		nb := ceilDiv(pk, kc)
-		// Block q's packed panels start at q·kc·packPan·nr; panel jp at (jp-packFrom)·kq·nr in it.
-		parallelTasks(nb*packPan, threads, func(_, t int) {
-			q, jp := t/packPan, packFrom+t%packPan
-			kq := min(kc, pk-q*kc)
-			packB(bp[q*kc*packPan*nr+(jp-packFrom)*kq*nr:], b, tB, ph+q*kc, kq, jp*nr, min(nr, n-jp*nr), nr)
-		})
-		parallelTasks(tr*tc, threads, func(w, t int) {
-			ti, tj := t/tc, t%tc
-			ip0, ip1 := ti*tileRows, min(ipan, (ti+1)*tileRows)
-			jp0, jp1 := tj*tileCols, min(npan, (tj+1)*tileCols)
-			for q := 0; q < nb; q++ {
-				kq := min(kc, pk-q*kc)
-				p0 := ph + q*kc
-				be := 1.0
-				if p0 == 0 {
-					be = beta
-				}
-				var apan []float64 // packed panels of this tile, starting with panel pfirst
-				pfirst := ipan
-				if packAll {
-					pfirst = ip0
-				} else if panels > 0 && ip1 == ipan {
-					pfirst = ipan - 1
-				}
-				if pfirst < ip1 {
-					apan = aPan[w*kc*mr*panels:]
-					packA(apan, a, tA, pfirst*mr, min(m, ip1*mr)-pfirst*mr, p0, kq, mr)
-				}
-				for jp := jp0; jp < jp1; jp++ {
-					j := jp * nr
-					cols := min(nr, n-j)
-					var bpan *float64
-					bs := nr
-					if jp < packFrom {
-						bpan, bs = &b.Data[p0*b.Stride+j], b.Stride
-					} else {
-						bpan = &bp[q*kc*packPan*nr+(jp-packFrom)*kq*nr]
-					}
-					for ip := ip0; ip < ip1; ip++ {
-						i := ip * mr
-						cp := &c.Data[i*c.Stride+j]
-						switch {
-						case ip >= pfirst:
-							mk.kern(kq, &apan[(ip-pfirst)*kq*mr], bpan, cp, mr, bs, c.Stride, min(mr, m-i), cols, alpha, be)
-						case tA == Trans:
-							mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, bs, c.Stride, mr, cols, alpha, be)
-						default:
-							mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, bs, c.Stride, mr, cols, alpha, be)
-						}
-					}
+// packBTasks packs the B panels of the current phase: task t is block t/packPan, panel
+// packFrom + t%packPan. Block q's panels start at q·kc·packPan·nr; panel jp at
+// (jp-packFrom)·kq·nr within it.
+type packBTasks blockedJob
+
+func (p *packBTasks) run(_, t int) {
+	j := (*blockedJob)(p)
+	nr := j.mk.nr
+	q, jp := t/j.packPan, j.packFrom+t%j.packPan
+	kq := min(j.kc, j.pk-q*j.kc)
+	packB(j.bp[q*j.kc*j.packPan*nr+(jp-j.packFrom)*kq*nr:], j.b, j.tB, j.ph+q*j.kc, kq, jp*nr, min(nr, j.n-jp*nr), nr)
+}
+
+// tileTasks computes the tiles of C for the current phase, one tile per task.
+type tileTasks blockedJob
+
+func (p *tileTasks) run(w, t int) {
+	j := (*blockedJob)(p)
+	mk, a, b, c := j.mk, j.a, j.b, j.c
+	mr, nr, m, n := mk.mr, mk.nr, j.m, j.n
+	ti, tj := t/j.tc, t%j.tc
+	ip0, ip1 := ti*j.tileRows, min(j.ipan, (ti+1)*j.tileRows)
+	jp0, jp1 := tj*j.tileCols, min(j.npan, (tj+1)*j.tileCols)
+	for q := 0; q < j.nb; q++ {
+		kq := min(j.kc, j.pk-q*j.kc)
+		p0 := j.ph + q*j.kc
+		be := 1.0
+		if p0 == 0 {
+			be = j.beta
+		}
+		var apan []float64 // packed panels of this tile, starting with panel pfirst
+		pfirst := j.ipan
+		if j.packAll {
+			pfirst = ip0
+		} else if j.panels > 0 && ip1 == j.ipan {
+			pfirst = j.ipan - 1
+		}
+		if pfirst < ip1 {
+			apan = j.aPan[w*j.kc*mr*j.panels:]
+			packA(apan, a, j.tA, pfirst*mr, min(m, ip1*mr)-pfirst*mr, p0, kq, mr)
+		}
+		for jp := jp0; jp < jp1; jp++ {
+			col := jp * nr
+			cols := min(nr, n-col)
+			var bpan *float64
+			bs := nr
+			if jp < j.packFrom {
+				bpan, bs = &b.Data[p0*b.Stride+col], b.Stride
+			} else {
+				bpan = &j.bp[q*j.kc*j.packPan*nr+(jp-j.packFrom)*kq*nr]
+			}
+			for ip := ip0; ip < ip1; ip++ {
+				i := ip * mr
+				cp := &c.Data[i*c.Stride+col]
+				switch {
+				case ip >= pfirst:
+					mk.kern(kq, &apan[(ip-pfirst)*kq*mr], bpan, cp, mr, bs, c.Stride, min(mr, m-i), cols, j.alpha, be)
+				case j.tA == Trans:
+					mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, bs, c.Stride, mr, cols, j.alpha, be)
+				default:
+					mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, bs, c.Stride, mr, cols, j.alpha, be)
 				}
 			}
-		})
+		}
 	}
 }
 

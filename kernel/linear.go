@@ -1,6 +1,9 @@
 package kernel
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // linearBlock is about how many outputs LinearSin produces per block: the pre-activations of a
 // block (16 KiB) stay in L1 between the product and the sine.
@@ -60,49 +63,62 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 	per := max(1, linearBlock/n)
 	tasks := ceilDiv(m, per)
 	threads := workers(m*n*16, k.Threads()) // a sine costs about as much as 16 multiply-adds
-	bufs := make([]*[]float64, min(threads, tasks))
-	for i := range bufs {
-		bufs[i] = getBuf(per * n)
+	buf := getBuf(per * n * min(threads, tasks))
+	j := linearJobs.Get().(*linearJob)
+	*j = linearJob{k: k, s: s, c: c, x: x, w: w, b: b, omega: omega, m: m, n: n, per: per, u: *buf}
+	parallelFor(tasks, threads, j)
+	*j = linearJob{}
+	linearJobs.Put(j)
+	putBuf(buf)
+}
+
+// linearJob is one streaming LinearSin call; task t is the block of rows [t·per, (t+1)·per).
+type linearJob struct {
+	k          *Impl
+	s, c, x, w Matrix
+	b          []float64
+	omega      float64
+	m, n, per  int
+	u          []float64 // per·n pre-activations per worker
+}
+
+var linearJobs = sync.Pool{New: func() any { return new(linearJob) }}
+
+func (j *linearJob) run(wk, t int) {
+	n, s, c := j.n, j.s, j.c
+	r0 := t * j.per
+	rows := min(j.per, j.m-r0)
+	u := j.u[wk*j.per*n : wk*j.per*n+rows*n]
+	j.k.b.affineK(rows, n, j.x.Cols, &j.x.Data[r0*j.x.Stride], j.x.Stride, 1, &j.w.Data[0], j.w.Stride,
+		&j.b[0], &u[0], n, j.omega, 0, 0)
+	vm := j.k.b.vm
+	block := func(o Matrix) []float64 { // the rows of o as one slice when they are contiguous
+		if o.Data == nil || (o.Stride != n && rows > 1) {
+			return nil
+		}
+		return o.Data[r0*o.Stride : r0*o.Stride+rows*n]
 	}
-	defer func() {
-		for _, p := range bufs {
-			putBuf(p)
-		}
-	}()
-	vm := k.b.vm
-	parallelTasks(tasks, threads, func(wk, t int) {
-		r0 := t * per
-		rows := min(per, m-r0)
-		u := (*bufs[wk])[:rows*n]
-		k.b.affineK(rows, n, x.Cols, &x.Data[r0*x.Stride], x.Stride, 1, &w.Data[0], w.Stride, &b[0], &u[0], n, omega, 0, 0)
-		block := func(o Matrix) []float64 { // the rows of o as one slice when they are contiguous
-			if o.Data == nil || (o.Stride != n && rows > 1) {
-				return nil
-			}
-			return o.Data[r0*o.Stride : r0*o.Stride+rows*n]
-		}
-		sb, cb := block(s), block(c)
-		switch {
-		case s.Data != nil && c.Data != nil && sb != nil && cb != nil:
-			vm.SinCos(sb, cb, u)
-		case s.Data != nil && c.Data == nil && sb != nil:
-			vm.Sin(sb, u)
-		case s.Data == nil && cb != nil:
-			vm.Cos(cb, u)
-		default: // strided outputs: row by row
-			for i := 0; i < rows; i++ {
-				ui := u[i*n : i*n+n]
-				switch {
-				case s.Data != nil && c.Data != nil:
-					vm.SinCos(s.Row(r0+i), c.Row(r0+i), ui)
-				case s.Data != nil:
-					vm.Sin(s.Row(r0+i), ui)
-				default:
-					vm.Cos(c.Row(r0+i), ui)
-				}
+	sb, cb := block(s), block(c)
+	switch {
+	case s.Data != nil && c.Data != nil && sb != nil && cb != nil:
+		vm.SinCos(sb, cb, u)
+	case s.Data != nil && c.Data == nil && sb != nil:
+		vm.Sin(sb, u)
+	case s.Data == nil && cb != nil:
+		vm.Cos(cb, u)
+	default: // strided outputs: row by row
+		for i := 0; i < rows; i++ {
+			ui := u[i*n : i*n+n]
+			switch {
+			case s.Data != nil && c.Data != nil:
+				vm.SinCos(s.Row(r0+i), c.Row(r0+i), ui)
+			case s.Data != nil:
+				vm.Sin(s.Row(r0+i), ui)
+			default:
+				vm.Cos(c.Row(r0+i), ui)
 			}
 		}
-	})
+	}
 }
 
 // LinearSin runs the default implementation; see Impl.LinearSin.
