@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,8 +17,14 @@ func TestSelection(t *testing.T) {
 	require.NotEmpty(t, reason)
 	avail := Available()
 	require.Contains(t, avail, "generic")
-	if Check() == nil {
+	switch env := strings.TrimSpace(strings.ToLower(os.Getenv("INR_KERNEL"))); {
+	case env == "":
+		require.NoError(t, Check())
 		assert.Equal(t, avail[0], name, "default should be the best available (reason %q)", reason)
+	case Check() == nil:
+		assert.Equal(t, env, name, "INR_KERNEL should be honoured")
+	default:
+		assert.Equal(t, avail[0], name, "a refused INR_KERNEL falls back to the best available")
 	}
 	assert.Subset(t, Known(), avail)
 }
