@@ -9,7 +9,7 @@
 //     most once per Interval, the pending history rows (every step's loss, terms and metrics, as
 //     JSON lines), the newest pictures (a binary fields file, float32) and a small state.json,
 //     then bumps the sequence file. A slow disk only makes it skip intermediate pictures.
-//   - Reader: polls a run folder (one stat of the sequence file when nothing changed) and keeps
+//   - Reader: polls a run folder (one read of the small sequence file when nothing changed) and keeps
 //     the newest State: figures, the whole loss history, the latest fields and the model file. A
 //     finished run is read the same way (it leaves live/ behind); a folder without live/ is read
 //     from its final outputs (metrics.json, loss.csv, target.png and reconstruction.png, the

@@ -28,10 +28,9 @@ const (
 // metricColumns are loss.csv columns that hold metrics rather than loss terms.
 var metricColumns = map[string]bool{"psnr": true, "ssim": true, "rel_l2": true, "best_psnr": true, "lr": true}
 
-// finalStamp identifies a version of the final outputs by their modification times.
-type finalStamp struct {
-	metrics, loss, target, recon, model time.Time
-}
+// finalStamp identifies a version of the final outputs by the modification times of the files
+// a Reader reads (a solve writes metrics.json first and its pictures last).
+type finalStamp [6 + 4]time.Time // 5 outputs, 4 pictures, the model
 
 func modTime(path string) time.Time {
 	st, err := os.Stat(path)
@@ -44,10 +43,12 @@ func modTime(path string) time.Time {
 // pollFinal (re)reads the final outputs when their modification times changed.
 func (r *Reader) pollFinal() (bool, error) {
 	model := findModel(r.dir)
-	stamp := finalStamp{metrics: modTime(filepath.Join(r.dir, finalMetrics)), loss: modTime(filepath.Join(r.dir, finalLoss)),
-		target: modTime(filepath.Join(r.dir, finalTarget)), recon: modTime(filepath.Join(r.dir, finalRecon))}
+	var stamp finalStamp
+	for i, name := range append([]string{finalMetrics, finalLoss, finalTarget, finalRecon, LiveDir}, pictureFiles[:]...) {
+		stamp[i] = modTime(filepath.Join(r.dir, name))
+	}
 	if model != "" {
-		stamp.model = modTime(model)
+		stamp[len(stamp)-1] = modTime(model)
 	}
 	if stamp == r.final {
 		return false, nil
@@ -55,7 +56,7 @@ func (r *Reader) pollFinal() (bool, error) {
 	r.final = stamp
 	s, err := readFinal(r.dir)
 	if s.Model = model; model != "" {
-		s.ModelTime = stamp.model
+		s.ModelTime = stamp[len(stamp)-1]
 	}
 	r.cur = s
 	return true, err
@@ -67,9 +68,10 @@ func readFinal(dir string) (*State, error) {
 	s := &State{Source: SourceFinal, Dir: dir, Loss: nan(), Done: true}
 	var errs []error
 	found := false
+	var fm finalMetricsDoc
 	if b, err := os.ReadFile(filepath.Join(dir, finalMetrics)); err == nil {
 		found = true
-		if err := s.readMetrics(b); err != nil {
+		if fm, err = s.readMetrics(b); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", filepath.Join(dir, finalMetrics), err))
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -84,7 +86,9 @@ func readFinal(dir string) (*State, error) {
 		}
 		s.History = h
 		if n := h.Len(); n > 0 {
-			s.Loss = h.Loss[n-1]
+			if math.IsNaN(s.Loss) { // metrics.json's final loss is the authority
+				s.Loss = h.Loss[n-1]
+			}
 			if s.Step == 0 {
 				s.Step = int(h.Step[n-1])
 			}
@@ -92,53 +96,109 @@ func readFinal(dir string) (*State, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		errs = append(errs, err)
 	}
-	fields, err := finalImageFields(dir)
+	var psnr Series // an image fit's evaluations, for the PSNR curve
+	for _, e := range fm.Evals {
+		if e.PSNR != nil {
+			psnr.Step = append(psnr.Step, float64(e.Step))
+			psnr.Value = append(psnr.Value, float64(*e.PSNR))
+		}
+	}
+	if len(psnr.Step) > 0 {
+		if s.History.Metrics == nil {
+			s.History.Metrics = map[string]Series{}
+		}
+		s.History.Metrics["psnr"] = psnr
+	}
+	fields, err := finalImageFields(dir, fm)
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if len(fields) > 0 {
+	pics := finalPictures(dir)
+	if len(fields)+len(pics) > 0 {
 		found = true
-		s.Fields, s.FieldsSeq, s.FieldsStep = fields, 1, s.Step
+		s.Fields, s.FieldsSeq, s.FieldsStep = append(fields, pics...), 1, s.Step
 	}
 	if !found && findModel(dir) == "" {
 		s.Source, s.Done = SourceNone, false
 	}
-	s.Signal = guessSignal(s.Fields)
+	switch {
+	case fm.Problem != "":
+		s.Signal, s.Title = "pde", fm.Title
+	default:
+		s.Signal = guessSignal(s.Fields)
+		if s.Signal == "" && fm.Image != "" {
+			s.Signal = "image"
+		}
+		if fm.Image != "" {
+			s.Title = fmt.Sprintf("%s · %s", filepath.Base(fm.Image), fm.Model)
+		}
+	}
 	return s, errors.Join(errs...)
 }
 
-// readMetrics takes the numbers of metrics.json: top-level ones and those of a "final" object;
-// "steps"/"step" and "seconds" give the step and the time.
-func (s *State) readMetrics(b []byte) error {
+// finalMetricsDoc holds the non-numeric parts of metrics.json a viewer uses.
+type finalMetricsDoc struct {
+	Model   string `json:"model"`
+	Image   string `json:"image"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Problem string `json:"problem"`
+	Title   string `json:"title"`
+	Evals   []struct {
+		Step int  `json:"step"`
+		PSNR *num `json:"psnr"`
+	} `json:"evals"`
+}
+
+// metricKeys are the parts of metric names that readMetrics keeps (metrics.json also holds
+// settings such as the width or the seed).
+var metricKeys = []string{"psnr", "ssim", "rel_l2", "error", "mse", "loss", "iou", "chamfer"}
+
+// readMetrics takes the figures of metrics.json: top-level numbers whose names say they are
+// metrics, the step count and the time.
+func (s *State) readMetrics(b []byte) (finalMetricsDoc, error) {
+	var fm finalMetricsDoc
 	var doc map[string]any
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return err
+		return fm, err
+	}
+	if err := json.Unmarshal(b, &fm); err != nil {
+		return fm, err
 	}
 	s.Metrics = map[string]float64{}
-	take := func(m map[string]any) {
-		for k, v := range m {
-			f, ok := v.(float64)
-			if !ok {
-				continue
-			}
-			switch k {
-			case "steps", "step":
-				s.Step = int(f)
-			case "seconds", "train_seconds":
-				s.Seconds = f
-			default:
-				s.Metrics[k] = f
+	for k, v := range doc {
+		f, ok := v.(float64)
+		if !ok {
+			continue
+		}
+		switch k {
+		case "steps":
+			s.Step = int(f)
+		case "seconds":
+			s.Seconds = f
+		default:
+			for _, m := range metricKeys {
+				if strings.Contains(k, m) {
+					s.Metrics[k] = f
+					break
+				}
 			}
 		}
 	}
-	take(doc)
-	if fin, ok := doc["final"].(map[string]any); ok {
-		take(fin)
+	for _, k := range []string{"final_loss", "loss"} {
+		if l, ok := s.Metrics[k]; ok {
+			s.Loss = l
+		}
 	}
-	if p, ok := doc["phase"].(string); ok {
-		s.Phase = p
+	if terms, ok := doc["loss_terms"].(map[string]any); ok {
+		s.Terms = map[string]float64{}
+		for k, v := range terms {
+			if f, ok := v.(float64); ok {
+				s.Terms[k] = f
+			}
+		}
 	}
-	return nil
+	return fm, nil
 }
 
 // readLossCSV reads a loss curve: a header naming the columns, the first being the step. The
@@ -216,24 +276,28 @@ func readLossCSV(r io.Reader) (History, error) {
 	return h, nil
 }
 
-// finalImageFields rebuilds the target, reconstruction and error pictures of an image fit from
-// its PNGs. The error is recomputed from the two (the error PNG is a colour map, not values).
-func finalImageFields(dir string) ([]inr.Field, error) {
+// finalImageFields rebuilds the target, reconstruction and error pictures of an image fit: the
+// reconstruction from its PNG, the target from target.png or else from the image metrics.json
+// names (brought to the fitted size), and the error recomputed from the two (error.png is a
+// colour map, not values).
+func finalImageFields(dir string, fm finalMetricsDoc) ([]inr.Field, error) {
 	var out []inr.Field
 	var tgt, rec *inr.Image
-	for _, p := range []struct {
-		file string
-		im   **inr.Image
-	}{{finalTarget, &tgt}, {finalRecon, &rec}} {
-		path := filepath.Join(dir, p.file)
+	load := func(path string) (*inr.Image, error) {
 		if _, err := os.Stat(path); err != nil {
-			continue
+			return nil, nil
 		}
-		im, err := inr.LoadImage(path)
-		if err != nil {
-			return out, err
-		}
-		*p.im = im
+		return inr.LoadImage(path)
+	}
+	var err error
+	if rec, err = load(filepath.Join(dir, finalRecon)); err != nil {
+		return nil, err
+	}
+	if tgt, err = load(filepath.Join(dir, finalTarget)); err != nil {
+		return nil, err
+	}
+	if tgt == nil && fm.Image != "" && rec != nil {
+		tgt = sourceImage(dir, fm.Image, rec.W, rec.H)
 	}
 	mk := func(name string, im *inr.Image) inr.Field {
 		return inr.Field{Name: name, Kind: inr.FieldImage, W: im.W, H: im.H, C: im.C, Data: im.Pix,
@@ -258,6 +322,46 @@ func finalImageFields(dir string) ([]inr.Field, error) {
 			X0: -1, X1: 1, Y0: -1, Y1: 1, Label: "|reconstruction − target| (mean over channels)"})
 	}
 	return out, nil
+}
+
+// sourceImage loads the fitted image (its path as recorded, or relative to the run folder) and
+// brings it to w×h the way `inr fit --crop --size` does; nil when it cannot.
+func sourceImage(dir, path string, w, h int) *inr.Image {
+	im, err := inr.LoadImage(path)
+	if err != nil && !filepath.IsAbs(path) {
+		im, err = inr.LoadImage(filepath.Join(dir, path))
+	}
+	if err != nil {
+		return nil
+	}
+	if im.W == w && im.H == h {
+		return im
+	}
+	if w == h && im.W != im.H {
+		im = im.CropSquare()
+	}
+	if im, err = im.Resize(w, h); err != nil {
+		return nil
+	}
+	return im
+}
+
+// pictureFiles are the PNGs of a solve that a viewer shows as they are when it has no field
+// values (a run written without a live folder).
+var pictureFiles = [4]string{"solution.png", "error.png", "residual.png", "snapshots.png"}
+
+// finalPictures loads a solve's pictures as RGB image fields named "picture:<file>".
+func finalPictures(dir string) []inr.Field {
+	var out []inr.Field
+	for _, name := range pictureFiles {
+		im, err := inr.LoadImage(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		out = append(out, inr.Field{Name: "picture:" + strings.TrimSuffix(name, ".png"), Kind: inr.FieldImage,
+			W: im.W, H: im.H, C: im.C, Data: im.Pix, X0: -1, X1: 1, Y0: -1, Y1: 1, Label: name})
+	}
+	return out
 }
 
 // findModel returns the run folder's model file: model.safetensors, or else the first

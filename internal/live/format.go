@@ -47,6 +47,7 @@ type stateDoc struct {
 
 	Signal string `json:"signal,omitempty"`
 	Title  string `json:"title,omitempty"`
+	Axes   Axes   `json:"axes,omitempty"`
 
 	Step    int    `json:"step"`
 	Seconds num    `json:"seconds"`

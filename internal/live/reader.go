@@ -15,14 +15,13 @@ import (
 
 // Reader follows a run folder for a viewer: the live folder while a Writer fills it (and after,
 // since a finished run leaves it in place), or else the run's final outputs. Poll is cheap when
-// nothing changed (one stat of the sequence file).
+// nothing changed (one read of the few bytes of the sequence file).
 type Reader struct {
 	dir     string
 	liveDir string
 
-	seqMod  time.Time
-	seqSize int64
-	retry   bool // the last read was incomplete (a fields file replaced meanwhile)
+	seq   []byte // content of the sequence file at the last read
+	retry bool   // the last read was incomplete (a fields file replaced meanwhile)
 
 	doc      stateDoc
 	runID    string
@@ -75,17 +74,19 @@ func (r *Reader) Command(cmd Command) error {
 
 // Poll reads what changed since the last call and reports whether State changed.
 func (r *Reader) Poll() (bool, error) {
-	st, err := os.Stat(filepath.Join(r.liveDir, seqFile))
+	// The content, not the modification time, tells a new state: two writes within one tick of
+	// the file system's clock leave the same time and size.
+	seq, err := os.ReadFile(filepath.Join(r.liveDir, seqFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return r.pollFinal()
 	}
 	if err != nil {
 		return false, fmt.Errorf("live: %w", err)
 	}
-	if !r.retry && st.ModTime().Equal(r.seqMod) && st.Size() == r.seqSize {
+	if !r.retry && bytes.Equal(seq, r.seq) {
 		return r.checkAlive(), nil
 	}
-	r.seqMod, r.seqSize, r.retry = st.ModTime(), st.Size(), false
+	r.seq, r.retry = seq, false
 	b, err := os.ReadFile(filepath.Join(r.liveDir, stateFile))
 	if err != nil {
 		r.retry = true
@@ -172,7 +173,7 @@ func readFieldsFile(path string) ([]inr.Field, error) {
 
 func (r *Reader) liveState() *State {
 	d := &r.doc
-	s := &State{Source: SourceLive, Dir: r.dir, RunID: d.RunID, Seq: d.Seq, Signal: d.Signal, Title: d.Title,
+	s := &State{Source: SourceLive, Dir: r.dir, RunID: d.RunID, Seq: d.Seq, Signal: d.Signal, Title: d.Title, Axes: d.Axes,
 		Step: d.Step, Seconds: float64(d.Seconds), Loss: float64(d.Loss), Terms: copyMap(d.Terms),
 		Metrics: copyMap(d.Metrics), Phase: d.Phase, Done: d.Done, Paused: d.Paused, Controllable: d.Controllable,
 		History: r.hist.frozen(), Fields: r.fields, FieldsStep: r.fieldsK, FieldsSeq: r.fieldsN, Updated: d.Updated}
@@ -184,8 +185,12 @@ func (r *Reader) liveState() *State {
 		if !filepath.IsAbs(s.Model) {
 			s.Model = filepath.Join(r.dir, s.Model)
 		}
-	} else if d.Done {
-		s.Model = findModel(r.dir)
+	}
+	if d.Done && (d.Model == "" || d.Model == liveModel) {
+		// The run's own model file (the weights it kept) once it has written it.
+		if m := findModel(r.dir); m != "" {
+			s.Model = m
+		}
 	}
 	if s.Model != "" {
 		if st, err := os.Stat(s.Model); err == nil {

@@ -30,6 +30,7 @@ type State struct {
 
 	Signal string // "image", "pde", or "" when the writer did not say
 	Title  string // what is being fitted, for the window title
+	Axes   Axes   // names of the fields' axes, and which one is time
 
 	Step    int
 	Seconds float64
@@ -107,11 +108,13 @@ func rowOf(s *inr.Snapshot) row {
 
 // add appends a row. A row for the step already last in the history (a loop reports a step, then
 // its evaluation under the same step number) adds only its metrics, so Step stays increasing and
-// every loss keeps the step it was measured at. add never changes a value already stored: States
-// handed out earlier share the arrays (see frozen).
+// every loss keeps the step it was measured at; so does a row for step 0 (the evaluation of the
+// initial weights: no step has measured a training loss yet). A metric already recorded for a
+// step keeps its first value. add never changes a value already stored: States handed out
+// earlier share the arrays (see frozen).
 func (h *History) add(r row) {
 	n := len(h.Step)
-	if n == 0 || float64(r.Step) != h.Step[n-1] {
+	if r.Step != 0 && (n == 0 || float64(r.Step) != h.Step[n-1]) {
 		h.Step = append(h.Step, float64(r.Step))
 		h.Seconds = append(h.Seconds, float64(r.Seconds))
 		h.Loss = append(h.Loss, float64(r.Loss))
@@ -133,6 +136,9 @@ func (h *History) add(r row) {
 			h.Metrics = map[string]Series{}
 		}
 		m := h.Metrics[k]
+		if l := len(m.Step); l > 0 && m.Step[l-1] == float64(r.Step) {
+			continue
+		}
 		m.Step = append(m.Step, float64(r.Step))
 		m.Value = append(m.Value, v)
 		h.Metrics[k] = m

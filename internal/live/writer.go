@@ -27,6 +27,22 @@ type WriterOptions struct {
 	Control *Control
 	Signal  string // "image" or "pde": which panels a viewer shows
 	Title   string // what is fitted, for the viewer's window title
+	Axes    Axes   // names of the fields' axes (PDE runs)
+	// Model, when set, is the network being trained. At a snapshot with pictures, at most once
+	// per ModelEvery (0 means 2 s) and at the last one, Observe copies its weights (on the
+	// training goroutine, between steps, where reading them is safe) and the writing goroutine
+	// saves them as live/model.safetensors, so a viewer can query the network at any resolution
+	// while the run goes.
+	Model      *inr.Model
+	ModelEvery time.Duration
+}
+
+// Axes name the axes of a run's fields: X across, Y up, and which of them is time ("x", "y" or
+// "" for none), so a viewer labels them and puts its time slider on the right one.
+type Axes struct {
+	X    string `json:"x,omitempty"`
+	Y    string `json:"y,omitempty"`
+	Time string `json:"time,omitempty"`
 }
 
 // WriterStats count what a Writer did, for tests and diagnostics.
@@ -52,6 +68,8 @@ type Writer struct {
 	latest  *inr.Snapshot // newest snapshot not yet written
 	pics    *inr.Snapshot // newest snapshot with fields not yet written
 	model   string
+	weights [][]float64 // copied weights not yet saved
+	copied  time.Time   // when weights were last copied
 	stats   WriterStats
 	closing bool
 
@@ -61,6 +79,7 @@ type Writer struct {
 
 	// owned by the writing goroutine
 	doc        stateDoc
+	copyModel  *inr.Model
 	spare      []row
 	history    *os.File
 	fieldFiles []string
@@ -90,7 +109,10 @@ func NewWriter(dir string, opt WriterOptions) (*Writer, error) {
 	w := &Writer{dir: dir, liveDir: liveDir, opt: opt, runID: hex.EncodeToString(id[:]),
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}), history: hist}
 	w.doc = stateDoc{Version: formatVersion, RunID: w.runID, PID: os.Getpid(), Signal: opt.Signal, Title: opt.Title,
-		Controllable: opt.Control != nil, Loss: num(math.NaN())}
+		Controllable: opt.Control != nil, Loss: num(math.NaN()), Axes: opt.Axes}
+	if opt.ModelEvery <= 0 {
+		w.opt.ModelEvery = 2 * time.Second
+	}
 	go w.loop()
 	return w, nil
 }
@@ -107,7 +129,8 @@ func clearLive(liveDir string) error {
 		if n == controlFile || e.IsDir() {
 			continue
 		}
-		if n == seqFile || n == stateFile || n == historyFile || strings.HasPrefix(n, "fields-") || strings.HasPrefix(n, ".") {
+		if n == seqFile || n == stateFile || n == historyFile || n == filepath.Base(liveModel) ||
+			strings.HasPrefix(n, "fields-") || strings.HasPrefix(n, ".") {
 			if err := os.Remove(filepath.Join(liveDir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
@@ -126,6 +149,10 @@ func (w *Writer) Observe(s *inr.Snapshot) {
 			w.stats.DroppedFields++
 		}
 		w.pics = s
+		if m := w.opt.Model; m != nil && (s.Done || time.Since(w.copied) >= w.opt.ModelEvery) {
+			w.weights = copyWeights(m, w.weights)
+			w.copied = time.Now()
+		}
 	}
 	w.stats.Observed++
 	w.mu.Unlock()
@@ -200,10 +227,19 @@ func (w *Writer) loop() {
 // flush writes the pending rows, the newest fields and the state.
 func (w *Writer) flush() {
 	w.mu.Lock()
-	rows, latest, pics, model := w.rows, w.latest, w.pics, w.model
-	w.rows, w.latest, w.pics = w.spare[:0], nil, nil
+	rows, latest, pics, weights := w.rows, w.latest, w.pics, w.weights
+	w.rows, w.latest, w.pics, w.weights = w.spare[:0], nil, nil, nil
 	w.mu.Unlock()
 	defer func() { w.spare = rows[:0] }()
+
+	if weights != nil {
+		if err := w.saveModel(weights); err != nil {
+			w.fail(err)
+		}
+	}
+	w.mu.Lock()
+	model := w.model
+	w.mu.Unlock()
 
 	if pics != nil {
 		if err := w.writeFields(pics); err != nil {
@@ -246,7 +282,7 @@ func (w *Writer) flush() {
 		return
 	}
 	w.file(seqFile)
-	if err := writeAtomic(filepath.Join(w.liveDir, seqFile), []byte(strconv.FormatInt(d.Seq, 10)+"\n")); err != nil {
+	if err := writeAtomic(filepath.Join(w.liveDir, seqFile), []byte(w.runID+" "+strconv.FormatInt(d.Seq, 10)+"\n")); err != nil {
 		w.fail(err)
 		return
 	}
@@ -305,6 +341,55 @@ func (w *Writer) appendHistory(rows []row) error {
 	}
 	w.doc.HistoryBytes += int64(len(b))
 	w.doc.HistoryRows += len(rows)
+	return nil
+}
+
+// copyWeights copies the values of every tensor of m's state (reusing buf when it fits).
+func copyWeights(m *inr.Model, buf [][]float64) [][]float64 {
+	st := m.Net.State()
+	if len(buf) != len(st) {
+		buf = make([][]float64, len(st))
+	}
+	for i, p := range st {
+		buf[i] = append(buf[i][:0], p.Value...)
+	}
+	return buf
+}
+
+// liveModel is the model file the writer keeps current, relative to the run folder.
+var liveModel = filepath.Join(LiveDir, "model.safetensors")
+
+// saveModel writes copied weights as the live model file, through a copy of the network built
+// once from the trained model's architecture and configuration.
+func (w *Writer) saveModel(weights [][]float64) error {
+	src := w.opt.Model
+	if w.copyModel == nil {
+		m, err := inr.NewModel(src.Arch, src.Config, src.In, src.Out, 0)
+		if err != nil {
+			return fmt.Errorf("live model: %w", err)
+		}
+		m.Norm = src.Norm
+		w.copyModel = m
+	}
+	st := w.copyModel.Net.State()
+	if len(st) != len(weights) {
+		return fmt.Errorf("live model: %d tensors copied for a network of %d", len(weights), len(st))
+	}
+	for i, p := range st {
+		if len(p.Value) != len(weights[i]) {
+			return fmt.Errorf("live model: tensor %s has %d values, copied %d", p.Name, len(p.Value), len(weights[i]))
+		}
+		copy(p.Value, weights[i])
+	}
+	w.file(liveModel)
+	if err := w.copyModel.Save(filepath.Join(w.dir, liveModel), "live", nil); err != nil {
+		return fmt.Errorf("live model: %w", err)
+	}
+	w.mu.Lock()
+	if w.model == "" || w.model == liveModel {
+		w.model = liveModel
+	}
+	w.mu.Unlock()
 	return nil
 }
 
