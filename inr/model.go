@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/nn"
@@ -50,6 +51,9 @@ type Model struct {
 	In, Out int
 	Net     *nn.Graph
 	Norm    Normalization
+	// Extra holds the model file's other metadata strings (the fitted signal's size, field names,
+	// …): LoadModel fills it and Save writes it, merged with Save's own argument.
+	Extra map[string]string
 }
 
 // NewModel builds the architecture with cfg for in inputs and out outputs, initialised with seed.
@@ -93,7 +97,11 @@ func (m *Model) Save(path, version string, extra map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	ex := map[string]string{metaIn: fmt.Sprint(m.In), metaOut: fmt.Sprint(m.Out)}
+	ex := map[string]string{}
+	for k, v := range m.Extra {
+		ex[k] = v
+	}
+	ex[metaIn], ex[metaOut] = fmt.Sprint(m.In), fmt.Sprint(m.Out)
 	for k, v := range extra {
 		ex[k] = v
 	}
@@ -105,6 +113,9 @@ func (m *Model) Save(path, version string, extra map[string]string) error {
 func LoadModel(path string) (*Model, error) {
 	meta, tensors, err := nn.LoadFile(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("model file %s: no such file", path)
+		}
 		return nil, err
 	}
 	if meta.Architecture == "" {
@@ -135,6 +146,12 @@ func LoadModel(path string) (*Model, error) {
 	}
 	if err := nn.AssignTensors(m.Net.State(), tensors); err != nil {
 		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	m.Extra = map[string]string{}
+	for k, v := range meta.Extra {
+		if k != metaIn && k != metaOut {
+			m.Extra[k] = v
+		}
 	}
 	return m, nil
 }

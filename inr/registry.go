@@ -104,7 +104,11 @@ func SetOption(name string, cfg Config, key, value string) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(cfg); err != nil {
 		keys, _ := ConfigKeys(cfg)
-		return fmt.Errorf("model %s: --set %s=%s: %v (settings: %s)", name, key, value, err, strings.Join(keys, ", "))
+		msg := err.Error()
+		if strings.Contains(msg, "unknown field") {
+			msg = fmt.Sprintf("model %s has no setting %q", name, key)
+		}
+		return fmt.Errorf("--set %s=%s: %s (settings: %s)", key, value, msg, strings.Join(keys, ", "))
 	}
 	return nil
 }

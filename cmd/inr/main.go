@@ -16,7 +16,7 @@ func main() {
 	root := newRoot()
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "inr:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/inrstudio/studio/inr"
+)
+
+func init() { addCommand(newBenchCmd) }
+
+// benchCommands holds the subcommands of `inr bench`; other files add theirs in init.
+var benchCommands = []func() *cobra.Command{newBenchFitCmd}
+
+func newBenchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Benchmarks whose figures the README quotes (each prints its peer's figures beside it when run by its script)",
+		Args:  cobra.NoArgs,
+	}
+	for _, c := range benchCommands {
+		cmd.AddCommand(c())
+	}
+	return cmd
+}
+
+func newBenchFitCmd() *cobra.Command {
+	var side, steps, warmup, threads int
+	var model string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "fit",
+		Short: "Time the full-batch training step of image fitting (forward, MSE, backward, Adam)",
+		Long: `Time the training step of inr fit on a side×side grid in full batch (every pixel): forward,
+MSE loss, backward and the Adam update, exactly the code a fit runs. The target is
+sin(3x)·cos(2y), as in scripts/peers/torch_siren_step.py. Prints the median and every step's time;
+--json prints one line in the peer's format for scripts/bench-fit.sh.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if side < 2 || steps < 1 || warmup < 0 || threads < 0 {
+				return fmt.Errorf("--side %d, --steps %d, --warmup %d, --threads %d: need side ≥ 2, steps ≥ 1, warmup ≥ 0, threads ≥ 0",
+					side, steps, warmup, threads)
+			}
+			setThreads(threads)
+			im := inr.NewImage(side, side, 1, 8)
+			x := inr.GridCoords(side, side)
+			for p := range side * side {
+				// The peer's target on [-1, 1], stored as an image value on [0, 1].
+				im.Pix[p] = (math.Sin(3*x.At(p, 0))*math.Cos(2*x.At(p, 1)) + 1) / 2
+			}
+			times, err := inr.StepTimes(im, inr.FitOptions{Arch: model, Steps: warmup + steps}, warmup, steps)
+			if err != nil {
+				return err
+			}
+			ms := make([]float64, len(times))
+			for i, t := range times {
+				ms[i] = float64(t) / float64(time.Millisecond)
+			}
+			sorted := slices.Clone(ms)
+			slices.Sort(sorted)
+			med := sorted[len(sorted)/2]
+			if len(sorted)%2 == 0 {
+				med = (sorted[len(sorted)/2-1] + sorted[len(sorted)/2]) / 2
+			}
+			w := cmd.OutOrStdout()
+			if asJSON {
+				return json.NewEncoder(w).Encode(map[string]any{"peer": "inr " + version, "model": model, "dtype": "float64",
+					"threads": runtime.GOMAXPROCS(0), "side": side, "kernel": kernelName(), "ms": ms, "median_ms": med})
+			}
+			fmt.Fprintf(w, "%s full-batch step, %d² points, float64, %d thread(s), kernel %s: median %.1f ms over %d steps %v\n",
+				model, side, runtime.GOMAXPROCS(0), kernelName(), med, len(ms), roundAll(ms))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&side, "side", 256, "image side: side² points per step")
+	fl.IntVar(&steps, "steps", 5, "timed steps")
+	fl.IntVar(&warmup, "warmup", 1, "untimed steps first")
+	fl.IntVar(&threads, "threads", 1, "worker threads (GOMAXPROCS; 0: all CPUs)")
+	fl.StringVar(&model, "model", "siren", "architecture")
+	fl.BoolVar(&asJSON, "json", false, "print one JSON line (for scripts)")
+	return cmd
+}
+
+func roundAll(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = math.Round(x*10) / 10
+	}
+	return out
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/fsutil"
+	"github.com/inrstudio/studio/kernel"
+)
+
+func init() { addCommand(newEvalCmd) }
+
+type evalFlags struct {
+	size, width, height int
+	points, out         string
+	threads             int
+}
+
+func newEvalCmd() *cobra.Command {
+	var f evalFlags
+	cmd := &cobra.Command{
+		Use:   "eval MODEL --out FILE",
+		Short: "Evaluate a saved model: render an image model at any resolution, or any model at given points",
+		Long: `Evaluate a model file written by inr (fit or solve) without the original command line.
+
+Image models render on a grid over [-1,1]² at any resolution (super-resolution): --size N gives
+the longer side N with the fitted image's aspect ratio, --width/--height set both sides; the
+default is the fitted size. Any model evaluates at the points of a CSV file (--points: one point
+per line, an optional header of input names) into a CSV of the inputs and the outputs.`,
+		Example: `  inr eval runs/camera-128-siren/model.safetensors --size 512 --out camera-512.png
+  inr eval runs/burgers/model.safetensors --points grid.csv --out values.csv`,
+		Args: exactArgs(1, "MODEL (a model.safetensors file)"),
+		RunE: func(cmd *cobra.Command, args []string) error { return runEval(cmd, args[0], f) },
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&f.size, "size", 0, "longer side of the rendering in pixels (0: the fitted size)")
+	fl.IntVar(&f.width, "width", 0, "width of the rendering in pixels (with --height)")
+	fl.IntVar(&f.height, "height", 0, "height of the rendering in pixels (with --width)")
+	fl.StringVar(&f.points, "points", "", "CSV file of input points to evaluate the model at")
+	fl.StringVarP(&f.out, "out", "o", "", "output file: .png for a rendering, .csv for --points (required)")
+	fl.IntVar(&f.threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
+	return cmd
+}
+
+func runEval(cmd *cobra.Command, path string, f evalFlags) error {
+	if f.out == "" {
+		return fmt.Errorf("--out is required (a .png file, or a .csv file with --points)")
+	}
+	if f.size < 0 || f.width < 0 || f.height < 0 || f.threads < 0 {
+		return fmt.Errorf("--size, --width, --height and --threads must be ≥ 0")
+	}
+	if (f.width > 0) != (f.height > 0) {
+		return fmt.Errorf("--width and --height go together")
+	}
+	if f.points != "" && (f.size > 0 || f.width > 0) {
+		return fmt.Errorf("--points evaluates at given points: it takes no --size, --width or --height")
+	}
+	setThreads(f.threads)
+	m, err := inr.LoadModel(path)
+	if err != nil {
+		return err
+	}
+	if f.points != "" {
+		return evalPoints(cmd, m, f)
+	}
+	if !strings.EqualFold(fileExt(f.out), ".png") {
+		return fmt.Errorf("--out %s: a rendering is written as .png (use --points for CSV output)", f.out)
+	}
+	w, h := f.width, f.height
+	if w == 0 {
+		fw, fh, _, _, ok := m.ImageInfo()
+		if !ok {
+			if m.In != 2 || (m.Out != 1 && m.Out != 3) {
+				return fmt.Errorf("%s is a %d→%d model, not an image model: evaluate it with --points", path, m.In, m.Out)
+			}
+			if f.size == 0 {
+				return fmt.Errorf("%s does not record the image it was fitted to: give --size or --width/--height", path)
+			}
+			fw, fh = f.size, f.size
+		}
+		w, h = fw, fh
+		if f.size > 0 {
+			w, h = scaleToLonger(fw, fh, f.size)
+		}
+	}
+	im, err := m.RenderImage(w, h)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := im.SavePNG(f.out); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d×%d, %d channel(s), %d-bit) from %s (%s)\n", f.out, w, h, im.C, im.Depth, path, m.Arch)
+	return nil
+}
+
+// scaleToLonger returns the size whose longer side is n with the aspect ratio of w×h.
+func scaleToLonger(w, h, n int) (int, int) {
+	im := inr.Image{W: w, H: h}
+	return im.FitSize(n)
+}
+
+func evalPoints(cmd *cobra.Command, m *inr.Model, f evalFlags) error {
+	in, err := os.Open(f.points)
+	if err != nil {
+		return fmt.Errorf("--points: %w", err)
+	}
+	defer in.Close()
+	header, x, err := inr.ReadPoints(in, f.points, m.In)
+	if err != nil {
+		return err
+	}
+	y := kernel.NewMatrix(x.Rows, m.Out)
+	if err := m.Predict(x, y); err != nil {
+		return err
+	}
+	names := m.InputNames()
+	if header != nil {
+		names = header
+	}
+	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, m.OutputNames(), x, y) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d points, outputs %s) from %s (%s)\n", f.out, x.Rows,
+		strings.Join(m.OutputNames(), ", "), cmd.Flags().Arg(0), m.Arch)
+	return nil
+}
+
+func fileExt(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.ContainsRune(p[i:], '/') {
+		return p[i:]
+	}
+	return ""
+}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/inrstudio/studio/inr"
+)
+
+const camera = "../../assets/camera-128.png"
+
+// run executes the command line in-process and returns stdout, stderr and the error.
+func run(ctx context.Context, args ...string) (string, string, error) {
+	root := newRoot()
+	var out, errb bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return out.String(), errb.String(), err
+}
+
+func readMetrics(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, inr.MetricsFile))
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	return m
+}
+
+func TestFitWritesTheRunFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	out, errOut, err := run(context.Background(), "fit", camera, "--size", "32", "--steps", "30", "--eval-every", "10", "--out", dir, "--seed", "2")
+	require.NoError(t, err, errOut)
+	require.Contains(t, out, "PSNR")
+	require.Contains(t, out, dir)
+	require.Contains(t, errOut, "step 30/30", "plain log lines when stderr is not a terminal")
+	for _, f := range inr.RunFiles {
+		st, err := os.Stat(filepath.Join(dir, f))
+		require.NoError(t, err, f)
+		require.Positive(t, st.Size(), f)
+	}
+	m := readMetrics(t, dir)
+	require.Equal(t, "siren", m["model"])
+	require.EqualValues(t, 30, m["steps"])
+	require.EqualValues(t, 2, m["seed"])
+	require.EqualValues(t, 198401, m["params"])
+	require.EqualValues(t, 32, m["width"])
+	require.Equal(t, "constant", m["schedule"])
+	require.Equal(t, "completed", m["stop"])
+	psnr, best := m["psnr"].(float64), m["best_psnr"].(float64)
+	require.Greater(t, psnr, 25.0, "30 SIREN steps on a 32² image")
+	require.GreaterOrEqual(t, best, psnr)
+	require.Greater(t, m["ssim"].(float64), 0.5)
+	require.Greater(t, m["seconds"].(float64), 0.0)
+	for _, k := range []string{"lr", "threads", "kernel", "image", "size", "keep_best", "config", "evals"} {
+		require.Contains(t, m, k)
+	}
+	// The reconstruction has the image's size and depth; the loss table has one row per step.
+	f, err := os.Open(filepath.Join(dir, inr.ReconstructionFile))
+	require.NoError(t, err)
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	require.NoError(t, err)
+	require.Equal(t, [2]int{32, 32}, [2]int{cfg.Width, cfg.Height})
+	csv, err := os.ReadFile(filepath.Join(dir, inr.LossCSVFile))
+	require.NoError(t, err)
+	require.Len(t, strings.Split(strings.TrimSpace(string(csv)), "\n"), 31)
+
+	// eval renders the saved model at another resolution, and at the fitted one by default.
+	big := filepath.Join(t.TempDir(), "big.png")
+	out, _, err = run(context.Background(), "eval", filepath.Join(dir, inr.ModelFile), "--size", "80", "--out", big)
+	require.NoError(t, err)
+	require.Contains(t, out, "80×80")
+	im, err := inr.LoadImage(big)
+	require.NoError(t, err)
+	require.Equal(t, [3]int{80, 80, 1}, [3]int{im.W, im.H, im.C})
+	same := filepath.Join(t.TempDir(), "same.png")
+	_, _, err = run(context.Background(), "eval", filepath.Join(dir, inr.ModelFile), "--out", same)
+	require.NoError(t, err)
+	a, err := inr.LoadImage(same)
+	require.NoError(t, err)
+	b, err := inr.LoadImage(filepath.Join(dir, inr.ReconstructionFile))
+	require.NoError(t, err)
+	require.Equal(t, b.Pix, a.Pix, "eval at the fitted size reproduces reconstruction.png")
+}
+
+// Same seed and thread count: the model files are byte-identical.
+func TestFitSameSeedSameModelFile(t *testing.T) {
+	var files [2][]byte
+	for i := range files {
+		dir := filepath.Join(t.TempDir(), "run")
+		_, errOut, err := run(context.Background(), "fit", camera, "--size", "16", "--steps", "8", "--out", dir, "--seed", "5", "--threads", "2", "-q")
+		require.NoError(t, err, errOut)
+		files[i], err = os.ReadFile(filepath.Join(dir, inr.ModelFile))
+		require.NoError(t, err)
+	}
+	require.True(t, bytes.Equal(files[0], files[1]))
+}
+
+// Cancelling the context (what Ctrl-C does) stops the fit and still writes every output.
+func TestFitInterruptWritesOutputs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	_, _, err := run(ctx, "fit", camera, "--size", "32", "--steps", "1000000", "--out", dir, "-q")
+	require.Error(t, err)
+	require.Equal(t, 130, exitCode(err))
+	require.Contains(t, err.Error(), "interrupted")
+	for _, f := range inr.RunFiles {
+		require.FileExists(t, filepath.Join(dir, f))
+	}
+	m := readMetrics(t, dir)
+	require.Equal(t, "interrupted", m["stop"])
+	require.Less(t, m["steps"].(float64), 1000000.0)
+}
+
+// writeFile writes data into dir/name and returns the path.
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, data, 0o644))
+	return p
+}
+
+// Every bad input gets one clear message, a non-zero exit, and leaves no run folder.
+func TestFitBadInput(t *testing.T) {
+	in := t.TempDir()
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))))
+	onePixel := writeFile(t, in, "one.png", buf.Bytes())
+	zero := append([]byte(nil), buf.Bytes()...)
+	clear(zero[16:24]) // IHDR width and height, then fix the chunk's CRC
+	binary.BigEndian.PutUint32(zero[29:33], crc32.ChecksumIEEE(zero[12:29]))
+	empty := writeFile(t, in, "empty.png", zero)
+	full, err := os.ReadFile(camera)
+	require.NoError(t, err)
+	cut := writeFile(t, in, "cut.png", full[:len(full)/2])
+	text := writeFile(t, in, "notes.png", []byte("not an image at all"))
+	cfgBad := writeFile(t, in, "bad.json", []byte(`{"widht": 3}`))
+
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{filepath.Join(in, "nope.png")}, "no such file"},
+		{"not an image", []string{text}, "not a PNG or JPEG"},
+		{"truncated PNG", []string{cut}, "truncated"},
+		{"0×0 image", []string{empty}, "0×0"},
+		{"1×1 image", []string{onePixel}, "1×1"},
+		{"unknown model", []string{camera, "--model", "sirne"}, `unknown model "sirne"`},
+		{"zero steps", []string{camera, "--steps", "0"}, "--steps"},
+		{"steps not a number", []string{camera, "--steps", "many"}, "invalid argument \"many\""},
+		{"negative lr", []string{camera, "--lr", "-1"}, "--lr"},
+		{"negative batch", []string{camera, "--batch", "-5"}, "--batch"},
+		{"unknown schedule", []string{camera, "--schedule", "sometimes"}, "--schedule"},
+		{"size 1", []string{camera, "--size", "1"}, "--size"},
+		{"unknown --set key", []string{camera, "--set", "widht=3"}, "widht"},
+		{"--set without =", []string{camera, "--set", "width"}, "key=value"},
+		{"bad --set value", []string{camera, "--set", "width=-4"}, "width"},
+		{"unknown config key", []string{camera, "--config", cfgBad}, "widht"},
+		{"missing config", []string{camera, "--config", filepath.Join(in, "none.toml")}, "--config"},
+		{"unknown flag", []string{camera, "--stpes", "3"}, "unknown flag"},
+		{"no image", []string{}, "needs IMAGE"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			args := append([]string{"fit"}, c.args...)
+			args = append(args, "--out", dir)
+			_, _, err := run(context.Background(), args...)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), c.want)
+			require.Equal(t, 1, exitCode(err))
+			require.NotContains(t, err.Error(), "\n", "one message")
+			_, statErr := os.Stat(dir)
+			require.True(t, os.IsNotExist(statErr), "no run folder is created for bad input")
+		})
+	}
+}
+
+func TestFitConfigFiles(t *testing.T) {
+	in := t.TempDir()
+	toml := writeFile(t, in, "small.toml", []byte("model = \"gauss\"\nwidth = 16\nhidden_layers = 1\n"))
+	dir := filepath.Join(t.TempDir(), "run")
+	_, errOut, err := run(context.Background(), "fit", camera, "--size", "16", "--steps", "3", "--config", toml, "--set", "s=20", "--out", dir, "-q")
+	require.NoError(t, err, errOut)
+	m := readMetrics(t, dir)
+	require.Equal(t, "gauss", m["model"])
+	cfg := m["config"].(map[string]any)
+	require.EqualValues(t, 16, cfg["width"])
+	require.EqualValues(t, 1, cfg["hidden_layers"])
+	require.EqualValues(t, 20, cfg["s"])
+	require.EqualValues(t, 2*16+16+16*16+16+16+1, m["params"])
+
+	js := writeFile(t, in, "c.json", []byte(`{"model": "gauss"}`))
+	_, _, err = run(context.Background(), "fit", camera, "--model", "siren", "--config", js, "--out", filepath.Join(t.TempDir(), "x"))
+	require.ErrorContains(t, err, "is for model \"gauss\"")
+}
+
+func TestModelsListsEveryArchitecture(t *testing.T) {
+	out, _, err := run(context.Background(), "models")
+	require.NoError(t, err)
+	for _, want := range []string{"siren", "198,401", "wire", "99,551", "sl2a", "329,729", "fkan", "435,329",
+		"relu_pe", "204,545", "relu_ff", "263,169", "spder", "329,985", "cauchy", "201,473", "gauss", "finer", "first_omega=30"} {
+		require.Contains(t, out, want)
+	}
+}
+
+func TestEvalPointsAndErrors(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	_, errOut, err := run(context.Background(), "fit", camera, "--size", "16", "--steps", "3", "--out", dir, "-q")
+	require.NoError(t, err, errOut)
+	model := filepath.Join(dir, inr.ModelFile)
+	pts := writeFile(t, t.TempDir(), "pts.csv", []byte("x,y\n0,0\n-1,1\n0.5,-0.25\n"))
+	out := filepath.Join(t.TempDir(), "vals.csv")
+	_, _, err = run(context.Background(), "eval", model, "--points", pts, "--out", out)
+	require.NoError(t, err)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Equal(t, "x,y,gray", lines[0])
+	require.Len(t, lines, 4)
+	require.True(t, strings.HasPrefix(lines[2], "-1,1,"))
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{model}, "--out is required"},
+		{[]string{model, "--out", "x.jpg"}, ".png"},
+		{[]string{model, "--width", "5", "--out", "x.png"}, "go together"},
+		{[]string{filepath.Join(dir, "nothing.safetensors"), "--out", "x.png"}, "no such file"},
+		{[]string{filepath.Join(dir, inr.MetricsFile), "--out", "x.png"}, "model file"},
+		{[]string{model, "--points", pts, "--size", "4", "--out", "x.csv"}, "--points"},
+	} {
+		_, _, err := run(context.Background(), append([]string{"eval"}, c.args...)...)
+		require.ErrorContains(t, err, c.want, "%v", c.args)
+	}
+}

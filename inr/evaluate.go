@@ -1,0 +1,180 @@
+package inr
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/inrstudio/studio/kernel"
+)
+
+// ImageInfo reports the size, channels and bit depth of the image a model was fitted to, from its
+// file's metadata; ok is false for models of other signals.
+func (m *Model) ImageInfo() (w, h, c, depth int, ok bool) {
+	if m.Extra["signal"] != "image" || m.In != 2 {
+		return 0, 0, 0, 0, false
+	}
+	get := func(k string) int {
+		v, err := strconv.Atoi(m.Extra[k])
+		if err != nil {
+			return 0
+		}
+		return v
+	}
+	w, h, c, depth = get("width"), get("height"), get("channels"), get("bit_depth")
+	if w < 1 || h < 1 || c != m.Out {
+		return 0, 0, 0, 0, false
+	}
+	if depth != 16 {
+		depth = 8
+	}
+	return w, h, c, depth, true
+}
+
+// maxRenderPixels bounds a rendering (a 16384² image of 3 channels is 6 GiB of float64).
+const maxRenderPixels = 1 << 26
+
+// RenderImage renders a model of two inputs and one or three outputs on a w×h grid over [−1, 1]²
+// (any resolution: the network is continuous), values clipped to [0, 1]. The bit depth is the
+// fitted image's when the file records it, else 8.
+func (m *Model) RenderImage(w, h int) (*Image, error) {
+	if m.In != 2 || (m.Out != 1 && m.Out != 3) {
+		return nil, fmt.Errorf("render: a %d→%d model is not an image model (need 2 inputs and 1 or 3 outputs)", m.In, m.Out)
+	}
+	if w < 1 || h < 1 || w*h > maxRenderPixels {
+		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, maxRenderPixels)
+	}
+	depth := 8
+	if _, _, _, d, ok := m.ImageInfo(); ok {
+		depth = d
+	}
+	out := NewImage(w, h, m.Out, depth)
+	y := kernel.MatrixFrom(w*h, m.Out, out.Pix)
+	if err := m.Predict(GridCoords(w, h), y); err != nil {
+		return nil, err
+	}
+	for i, v := range out.Pix {
+		out.Pix[i] = clip01(v)
+	}
+	return out, nil
+}
+
+// InputNames returns the names of the model's inputs: the file's "input_names" metadata (comma
+// separated) when it has one entry per input, else x, y (images), else x0, x1, ….
+func (m *Model) InputNames() []string {
+	return m.names("input_names", m.In, func(i int) string {
+		if m.In == 2 {
+			return [2]string{"x", "y"}[i]
+		}
+		return "x" + strconv.Itoa(i)
+	})
+}
+
+// OutputNames returns the names of the outputs: "output_names" metadata, else gray or r, g, b for
+// images, else u (one output) or u0, u1, ….
+func (m *Model) OutputNames() []string {
+	_, _, _, _, img := m.ImageInfo()
+	return m.names("output_names", m.Out, func(i int) string {
+		switch {
+		case img && m.Out == 1:
+			return "gray"
+		case img && m.Out == 3:
+			return [3]string{"r", "g", "b"}[i]
+		case m.Out == 1:
+			return "u"
+		}
+		return "u" + strconv.Itoa(i)
+	})
+}
+
+func (m *Model) names(key string, n int, def func(int) string) []string {
+	if v := m.Extra[key]; v != "" {
+		parts := strings.Split(v, ",")
+		if len(parts) == n {
+			for i := range parts {
+				parts[i] = strings.TrimSpace(parts[i])
+			}
+			return parts
+		}
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = def(i)
+	}
+	return out
+}
+
+// ReadPoints reads points of dim coordinates from CSV: one point per line, comma-separated
+// numbers, optionally preceded by a header line of names (any line whose first field is not a
+// number). Blank lines are skipped. name labels errors (the file's path).
+func ReadPoints(r io.Reader, name string, dim int) (header []string, x kernel.Matrix, err error) {
+	cr := csv.NewReader(bufio.NewReader(r))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.Comment = '#'
+	var vals []float64
+	line := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line++
+		if err != nil {
+			return nil, kernel.Matrix{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(vals) == 0 && header == nil {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64); err != nil {
+				header = rec
+				if len(header) != dim {
+					return nil, kernel.Matrix{}, fmt.Errorf("%s: header has %d columns, the model takes %d inputs", name, len(header), dim)
+				}
+				continue
+			}
+		}
+		if len(rec) != dim {
+			return nil, kernel.Matrix{}, fmt.Errorf("%s: line %d has %d values, the model takes %d inputs", name, line, len(rec), dim)
+		}
+		for k, f := range rec {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, kernel.Matrix{}, fmt.Errorf("%s: line %d, column %d: %q is not a finite number", name, line, k+1, f)
+			}
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return nil, kernel.Matrix{}, fmt.Errorf("%s: no points", name)
+	}
+	return header, kernel.MatrixFrom(len(vals)/dim, dim, vals), nil
+}
+
+// WritePoints writes the inputs and the outputs as CSV with a header line.
+func WritePoints(w io.Writer, inNames, outNames []string, x, y kernel.Matrix) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append(append([]string(nil), inNames...), outNames...)); err != nil {
+		return err
+	}
+	rec := make([]string, x.Cols+y.Cols)
+	for i := 0; i < x.Rows; i++ {
+		for k, v := range x.Row(i) {
+			rec[k] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		for k, v := range y.Row(i) {
+			rec[x.Cols+k] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

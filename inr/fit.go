@@ -1,0 +1,517 @@
+package inr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/inrstudio/studio/nn"
+)
+
+// DefaultEvalEvery is how often Fit evaluates the full reconstruction when FitOptions.EvalEvery
+// is 0.
+const DefaultEvalEvery = 25
+
+// Schedules lists the learning-rate schedules Fit accepts (nn.NewSchedule's names): constant,
+// wire (lr0·0.1^(t/steps), the WIRE family's), cosine (to 0), step (×0.1 every steps/3),
+// exponential (tenfold decay over the run).
+var Schedules = []string{"constant", "wire", "cosine", "step", "exponential"}
+
+// FitOptions configures Fit. The zero value of every field but Arch and Steps means "the
+// default".
+type FitOptions struct {
+	Arch   string // registered architecture name
+	Config Config // nil: the architecture's defaults
+	Steps  int    // optimisation steps (≥ 1)
+	LR     float64
+	// Schedule names the learning-rate schedule ("" is constant).
+	Schedule string
+	// Batch is the number of random pixels per step; 0 (or ≥ the pixel count) is full batch, every
+	// pixel in every step. Mini-batches are drawn without replacement within each pass over the
+	// image (a fresh permutation per pass), from a generator seeded with Seed.
+	Batch int
+	Seed  uint64
+	// EvalEvery is the number of steps between evaluations (full-grid reconstruction and PSNR);
+	// the initial and the final state are always evaluated.
+	EvalEvery int
+	// KeepBest makes the result's model hold the weights of the best evaluation instead of the
+	// last ones.
+	KeepBest bool
+	// Observers receive a snapshot after every step (loss only) and at every evaluation (metrics
+	// and the target, reconstruction and error fields).
+	Observers []Observer
+}
+
+// StopReason says why a fit ended.
+type StopReason string
+
+const (
+	StopCompleted   StopReason = "completed"   // every step ran
+	StopInterrupted StopReason = "interrupted" // the context was cancelled
+	StopDiverged    StopReason = "diverged"    // the loss or the gradient became NaN or infinite
+)
+
+// Evaluation is one full-grid evaluation: the PSNR of the weights after Step updates.
+type Evaluation struct {
+	Step int     `json:"step"`
+	PSNR float64 `json:"psnr"`
+}
+
+// FitResult is what Fit returns.
+type FitResult struct {
+	Model          *Model
+	Target         *Image // the image fitted
+	Reconstruction *Image // the returned model's rendering of the training grid, on [0, 1] (clipped)
+	Steps          int    // optimisation steps done
+	Loss           []float64
+	Evals          []Evaluation
+	// PSNR is the returned model's; LastPSNR the weights' after the last step (they differ when
+	// the best weights were kept or restored after a divergence; NaN if the last state diverged).
+	PSNR, LastPSNR float64
+	BestPSNR       float64
+	BestStep       int
+	SSIM           float64
+	Seconds        float64
+	LR             float64
+	Schedule       string
+	Range          string
+	Stop           StopReason
+	// KeptBest is true when Model holds the best evaluation's weights rather than the last ones
+	// (KeepBest, or a divergence).
+	KeptBest bool
+	Batch    int // points per step
+}
+
+// ErrDiverged is wrapped by the error Fit returns when training diverges.
+var ErrDiverged = errDiverged
+
+// validate checks the options against the image and returns the resolved configuration.
+func (o *FitOptions) validate() (Config, Training, error) {
+	arch, err := LookupArch(o.Arch)
+	if err != nil {
+		return nil, Training{}, err
+	}
+	cfg := o.Config
+	if cfg == nil {
+		cfg = arch.NewConfig()
+	}
+	tr := cfg.Training()
+	switch {
+	case o.Steps < 1:
+		return nil, tr, fmt.Errorf("steps %d: need at least 1", o.Steps)
+	case o.LR < 0 || math.IsNaN(o.LR) || math.IsInf(o.LR, 0):
+		return nil, tr, fmt.Errorf("learning rate %v: need a finite number > 0", o.LR)
+	case o.Batch < 0:
+		return nil, tr, fmt.Errorf("batch %d: need ≥ 0 (0 is full batch)", o.Batch)
+	case o.EvalEvery < 0:
+		return nil, tr, fmt.Errorf("eval-every %d: need ≥ 0", o.EvalEvery)
+	}
+	if o.LR > 0 {
+		tr.LR = o.LR
+	}
+	if !(tr.LR > 0) {
+		return nil, tr, fmt.Errorf("model %s: learning rate %v: need > 0", o.Arch, tr.LR)
+	}
+	if _, err := nn.NewSchedule(o.Schedule, o.Steps); err != nil {
+		return nil, tr, err
+	}
+	return cfg, tr, nil
+}
+
+// ValidateFit checks the options without fitting (the command line validates everything before
+// it creates the output folder).
+func ValidateFit(opt FitOptions) error {
+	_, _, err := opt.validate()
+	return err
+}
+
+// Fit fits a coordinate network to the image with Adam and returns the trained model and the
+// run's figures. Cancelling ctx stops the loop after the current step; the result is then
+// complete for the steps done (Stop = StopInterrupted) and the error is nil. A diverging loss
+// stops the loop with an error wrapping ErrDiverged, and the result still holds the best state
+// seen. Same image, options and thread count give bit-identical results.
+func Fit(ctx context.Context, im *Image, opt FitOptions) (*FitResult, error) {
+	f, err := NewFitter(im, opt)
+	if err != nil {
+		return nil, err
+	}
+	return f.Run(ctx)
+}
+
+// Fitter is one fit, prepared: the options are validated, the target is prepared and the model
+// is built and initialised, so that a caller (the command line) can report every error before it
+// creates anything. Run trains it once. After the first step, a step allocates nothing (unless
+// observers are attached: each snapshot is a new value they may keep).
+type Fitter struct {
+	opt    FitOptions
+	sig    *imageSignal
+	model  *Model
+	ps     *nn.ParamSet
+	adam   *nn.Adam
+	lr     float64
+	sched  string
+	batch  int
+	full   bool
+	every  int
+	plan   *nn.Plan
+	inBuf  nn.JetBuffer
+	gradB  nn.JetBuffer
+	xb, tb []float64 // mini-batch coordinates and targets
+	perm   []int
+	pos    int
+	rng    *rand.Rand
+	fullIn nn.Jet // the input jet of the whole grid (full batch)
+
+	recon    []float64 // signal-space rendering of the grid at the last evaluation (unclipped)
+	best     []float64 // parameter values of the best evaluation
+	bestPSNR float64
+	bestStep int
+	lastEval int
+
+	loss  []float64
+	evals []Evaluation
+	start time.Time
+	ran   bool
+}
+
+// NewFitter validates the options against the image and builds the model.
+func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
+	cfg, tr, err := opt.validate()
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := cfg.(SignalAdapter); ok {
+		a.AdaptTo([]int{im.W, im.H})
+	}
+	sig, err := newImageSignal(im, tr.Range)
+	if err != nil {
+		return nil, err
+	}
+	m, err := NewModel(opt.Arch, cfg, 2, im.C, opt.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("cannot fit a %d×%d image with %d channel(s): %w", im.W, im.H, im.C, err)
+	}
+	m.Norm = sig.norm
+	ps, err := m.Net.ParamSet()
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", opt.Arch, err)
+	}
+	sched := opt.Schedule
+	if sched == "" {
+		sched = "constant"
+	}
+	s, err := nn.NewSchedule(sched, opt.Steps)
+	if err != nil {
+		return nil, err
+	}
+	adam := nn.NewAdam(ps, tr.LR)
+	adam.Schedule = s
+	p := sig.points()
+	t := &Fitter{opt: opt, sig: sig, model: m, ps: ps, adam: adam, lr: tr.LR, sched: sched,
+		batch: p, full: true, every: opt.EvalEvery, plan: nn.ValuePlan(2),
+		recon: make([]float64, p*im.C), bestPSNR: math.Inf(-1), bestStep: -1, lastEval: -1,
+		loss: make([]float64, 0, opt.Steps)}
+	if t.every == 0 {
+		t.every = DefaultEvalEvery
+	}
+	if opt.Batch > 0 && opt.Batch < p {
+		t.batch, t.full = opt.Batch, false
+		t.xb = make([]float64, 2*opt.Batch)
+		t.tb = make([]float64, im.C*opt.Batch)
+		t.perm = make([]int, p)
+		for i := range t.perm {
+			t.perm[i] = i
+		}
+		t.pos = p // shuffle before the first batch
+		t.rng = rand.New(rand.NewPCG(opt.Seed, 0x6261746368)) // a stream of its own ("batch")
+	} else {
+		t.fullIn = nn.NewInputJet(t.plan, sig.x)
+	}
+	return t, nil
+}
+
+// nextBatch gathers the next mini-batch into xb and tb.
+func (t *Fitter) nextBatch() {
+	p, c := len(t.perm), t.sig.im.C
+	for i := range t.batch {
+		if t.pos == p {
+			// Fisher–Yates with the trainer's own generator (rand.Shuffle's closure would escape).
+			for j := p - 1; j > 0; j-- {
+				k := t.rng.IntN(j + 1)
+				t.perm[j], t.perm[k] = t.perm[k], t.perm[j]
+			}
+			t.pos = 0
+		}
+		q := t.perm[t.pos]
+		t.pos++
+		copy(t.xb[2*i:2*i+2], t.sig.x.Row(q))
+		copy(t.tb[c*i:c*i+c], t.sig.t.Row(q))
+	}
+}
+
+// step runs one optimisation step and returns the loss. In full batch, when evalAt ≥ 0, the
+// network's output (the grid rendered by the current weights, after evalAt updates) is recorded as
+// that evaluation before the update: in full batch every evaluation but the last is free.
+func (t *Fitter) step(evalAt int) (float64, error) {
+	t.ps.ZeroGrad()
+	var in nn.Jet
+	var target []float64
+	if t.full {
+		in, target = t.fullIn, t.sig.t.Data
+	} else {
+		t.nextBatch()
+		in = t.inBuf.Get(t.plan, t.batch, 2)
+		copy(in.Data(), t.xb)
+		target = t.tb
+	}
+	y := t.model.Net.Forward(in)
+	dy := t.gradB.Like(y, y.Width())
+	yv := y.Value()
+	tm := yv
+	tm.Data = target
+	loss := nn.MSE{}.Eval(yv, tm, dy.Value(), 1, false)
+	if err := nn.CheckFinite("the loss", loss); err != nil {
+		return loss, err
+	}
+	if t.full && evalAt >= 0 {
+		t.evaluateOutput(evalAt, yv.Data[:yv.Rows*yv.Cols], loss)
+	}
+	t.model.Net.Backward(dy, false)
+	if err := t.adam.Step(); err != nil {
+		return loss, err
+	}
+	return loss, nil
+}
+
+func (t *Fitter) evalDue(k int) bool { return k%t.every == 0 || k == t.opt.Steps }
+
+// SetObservers replaces the observers of the options (before Run).
+func (t *Fitter) SetObservers(obs []Observer) { t.opt.Observers = obs }
+
+// Model is the model being fitted.
+func (t *Fitter) Model() *Model { return t.model }
+
+// Run is the training loop; call it once.
+func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
+	if t.ran {
+		return nil, errors.New("fit: Run called twice")
+	}
+	t.ran = true
+	t.start = time.Now()
+	stop := StopCompleted
+	var failure error
+	if !t.full {
+		t.evaluate(0)
+	}
+	for s := 1; s <= t.opt.Steps; s++ {
+		if ctx.Err() != nil {
+			stop = StopInterrupted
+			break
+		}
+		done := s - 1 // updates applied so far
+		evalAt := -1
+		if t.evalDue(done) {
+			evalAt = done
+		}
+		loss, err := t.step(evalAt)
+		if err != nil {
+			stop = StopDiverged
+			failure = fmt.Errorf("training diverged at step %d (%v): try a lower learning rate than %g (--lr): %w",
+				s, err, t.adam.Rate(), errDiverged)
+			break
+		}
+		t.loss = append(t.loss, loss)
+		t.publishStep(s, loss)
+		if !t.full && t.evalDue(s) {
+			t.evaluate(s)
+		}
+	}
+	steps := len(t.loss)
+	if stop != StopDiverged && t.lastEval != steps {
+		t.evaluate(steps)
+	}
+	lastPSNR := math.NaN()
+	if stop != StopDiverged && len(t.evals) > 0 {
+		lastPSNR = t.evals[len(t.evals)-1].PSNR
+	}
+	kept := false
+	if (t.opt.KeepBest || stop == StopDiverged) && t.best != nil && t.bestStep != steps {
+		copy(t.ps.Value, t.best)
+		kept = true
+	}
+	res := t.result(steps, stop, lastPSNR, kept)
+	t.publishDone(res)
+	return res, failure
+}
+
+func (t *Fitter) lastLoss() float64 {
+	if len(t.loss) == 0 {
+		return math.NaN()
+	}
+	return t.loss[len(t.loss)-1]
+}
+
+// evaluate renders the whole grid with the current weights and records the evaluation of the
+// weights after k updates.
+func (t *Fitter) evaluate(k int) {
+	t.renderGrid()
+	t.record(k, t.lastLoss())
+}
+
+// evaluateOutput records an evaluation from a full-batch forward pass's output y (network units).
+func (t *Fitter) evaluateOutput(k int, y []float64, loss float64) {
+	c := t.sig.im.C
+	for i, v := range y {
+		t.recon[i] = t.sig.norm.ToSignal(i%c, v)
+	}
+	t.record(k, loss)
+}
+
+// renderGrid fills recon with the current weights' rendering of the grid, batch by batch through
+// the training buffers (so that evaluations do not make the network's buffers grow).
+func (t *Fitter) renderGrid() {
+	if t.full {
+		y := t.model.Net.Forward(t.fullIn).Value()
+		c := t.sig.im.C
+		for i, v := range y.Data[:y.Rows*y.Cols] {
+			t.recon[i] = t.sig.norm.ToSignal(i%c, v)
+		}
+		return
+	}
+	p, c := t.sig.points(), t.sig.im.C
+	for r0 := 0; r0 < p; r0 += t.batch {
+		n := min(t.batch, p-r0)
+		in := t.inBuf.Get(t.plan, n, 2)
+		copy(in.Data(), t.sig.x.Data[2*r0:2*(r0+n)])
+		y := t.model.Net.Forward(in).Value()
+		for i, v := range y.Data[:n*c] {
+			t.recon[r0*c+i] = t.sig.norm.ToSignal(i%c, v)
+		}
+	}
+}
+
+// record computes the PSNR of recon, keeps the best weights and publishes the evaluation.
+func (t *Fitter) record(k int, loss float64) {
+	psnr := PSNR(t.recon, t.sig.im.Pix)
+	t.evals = append(t.evals, Evaluation{Step: k, PSNR: psnr})
+	t.lastEval = k
+	if psnr > t.bestPSNR {
+		t.bestPSNR, t.bestStep = psnr, k
+		if t.best == nil {
+			t.best = make([]float64, len(t.ps.Value))
+		}
+		copy(t.best, t.ps.Value)
+	}
+	if len(t.opt.Observers) == 0 {
+		return
+	}
+	s := &Snapshot{Step: k, Seconds: time.Since(t.start).Seconds(), Loss: loss, Phase: "adam",
+		Metrics: map[string]float64{"psnr": psnr, "best_psnr": t.bestPSNR},
+		Fields:  t.fields()}
+	for _, o := range t.opt.Observers {
+		o.Observe(s)
+	}
+}
+
+// fields returns copies of the target, the current reconstruction (clipped) and its error.
+func (t *Fitter) fields() []Field {
+	im := t.sig.im
+	rec := make([]float64, len(t.recon))
+	errs := make([]float64, im.W*im.H)
+	for i, v := range t.recon {
+		rec[i] = clip01(v)
+	}
+	for p := range errs {
+		var s float64
+		for ch := 0; ch < im.C; ch++ {
+			s += math.Abs(rec[p*im.C+ch] - im.Pix[p*im.C+ch])
+		}
+		errs[p] = s / float64(im.C)
+	}
+	mk := func(name string, kind FieldKind, c int, data []float64, label string) Field {
+		return Field{Name: name, Kind: kind, W: im.W, H: im.H, C: c, Data: data, X0: -1, X1: 1, Y0: -1, Y1: 1, Label: label}
+	}
+	return []Field{
+		mk("target", FieldImage, im.C, append([]float64(nil), im.Pix...), "target"),
+		mk("reconstruction", FieldImage, im.C, rec, "reconstruction"),
+		mk("error", FieldScalar, 1, errs, "|reconstruction − target| (mean over channels)"),
+	}
+}
+
+func (t *Fitter) publishStep(s int, loss float64) {
+	if len(t.opt.Observers) == 0 {
+		return
+	}
+	snap := &Snapshot{Step: s, Seconds: time.Since(t.start).Seconds(), Loss: loss, Phase: "adam"}
+	for _, o := range t.opt.Observers {
+		o.Observe(snap)
+	}
+}
+
+// result renders the returned weights and assembles the figures.
+func (t *Fitter) result(steps int, stop StopReason, lastPSNR float64, kept bool) *FitResult {
+	im := t.sig.im
+	if kept || stop == StopDiverged || t.lastEval != steps {
+		t.renderGrid()
+	}
+	rec := NewImage(im.W, im.H, im.C, im.Depth)
+	for i, v := range t.recon {
+		rec.Pix[i] = clip01(v)
+	}
+	psnr := PSNR(t.recon, im.Pix)
+	if !kept && stop != StopDiverged {
+		lastPSNR = psnr
+	}
+	res := &FitResult{
+		Model: t.model, Target: im, Reconstruction: rec, Steps: steps, Loss: t.loss, Evals: t.evals,
+		PSNR: psnr, LastPSNR: lastPSNR, BestPSNR: t.bestPSNR, BestStep: t.bestStep, SSIM: SSIM(rec, im),
+		Seconds: time.Since(t.start).Seconds(), LR: t.lr, Schedule: t.sched, Range: t.sig.norm.Range,
+		Stop: stop, KeptBest: kept, Batch: t.batch,
+	}
+	return res
+}
+
+func (t *Fitter) publishDone(r *FitResult) {
+	if len(t.opt.Observers) == 0 {
+		return
+	}
+	s := &Snapshot{Step: r.Steps, Seconds: r.Seconds, Loss: t.lastLoss(), Phase: "adam", Done: true,
+		Metrics: map[string]float64{"psnr": r.PSNR, "best_psnr": r.BestPSNR, "ssim": r.SSIM},
+		Fields:  t.fields()}
+	for _, o := range t.opt.Observers {
+		o.Observe(s)
+	}
+}
+
+// StepTimes runs warmup untimed steps and then n timed ones of the fitting loop's training step
+// (forward, loss, backward, Adam) on the image with the given options, and returns the times: the
+// figure `inr bench fit` reports.
+func StepTimes(im *Image, opt FitOptions, warmup, n int) ([]time.Duration, error) {
+	if opt.Steps < warmup+n {
+		opt.Steps = warmup + n
+	}
+	t, err := NewFitter(im, opt)
+	if err != nil {
+		return nil, err
+	}
+	for range warmup {
+		if _, err := t.step(-1); err != nil {
+			return nil, err
+		}
+	}
+	times := make([]time.Duration, n)
+	for i := range times {
+		t0 := time.Now()
+		if _, err := t.step(-1); err != nil {
+			return nil, err
+		}
+		times[i] = time.Since(t0)
+	}
+	return times, nil
+}
+
+// IsDiverged reports whether err comes from a diverging fit.
+func IsDiverged(err error) bool { return errors.Is(err, errDiverged) }
