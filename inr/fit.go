@@ -225,7 +225,7 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 		for i := range t.perm {
 			t.perm[i] = i
 		}
-		t.pos = p // shuffle before the first batch
+		t.pos = p                                             // shuffle before the first batch
 		t.rng = rand.New(rand.NewPCG(opt.Seed, 0x6261746368)) // a stream of its own ("batch")
 	} else {
 		t.fullIn = nn.NewInputJet(t.plan, sig.x)
