@@ -105,8 +105,8 @@ func frameRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 // message is a panel that only says something (waiting for data, an error).
 type message struct{ text string }
 
-func (m message) ID() string            { return "message" }
-func (m message) Key(c *Context) any    { return m.text }
+func (m message) ID() string         { return "message" }
+func (m message) Key(c *Context) any { return m.text }
 func (m message) Draw(c *Context, w, h int) (*Picture, error) {
 	img := canvas(w, h)
 	text(img, m.text, w/2, h/2, c.TextSize*1.2, noteColor, false, render.AlignCenter, render.VAlignMiddle)
