@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/inrstudio/studio/pinn"
 	"github.com/inrstudio/studio/render"
 )
 
@@ -100,4 +101,16 @@ func TestWriterPublishesAxes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Axes{X: "t", Y: "x", Time: "x"}, r.State().Axes)
 	assert.Equal(t, "pde", r.State().Signal)
+}
+
+func TestProblemAxes(t *testing.T) {
+	for name, want := range map[string]Axes{
+		"heat1d.toml":    {X: "t", Y: "x", Time: "x"},
+		"poisson2d.toml": {X: "x", Y: "y"},
+		"ode.toml":       {X: "x"},
+	} {
+		p, err := pinn.Load(filepath.Join("..", "..", "examples", "pde", name))
+		require.NoError(t, err, name)
+		assert.Equal(t, want, ProblemAxes(p), name)
+	}
 }
