@@ -3,6 +3,8 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -35,21 +37,34 @@ func layerOperands(f string, m, k, n int) (tA, tB Transpose, a, b, c Matrix) {
 func benchGemm(b *testing.B, impl *Impl, f string, s [3]int) {
 	tA, tB, x, y, z := layerOperands(f, s[0], s[1], s[2])
 	flops := 2 * float64(s[0]) * float64(s[1]) * float64(s[2])
-	timeCalls(b, flops, func() { impl.Gemm(tA, tB, 1, x, y, 0, z) })
+	timeCalls(b, flops/1e9, "GFLOP/s", impl.Threads() == 1, func() { impl.Gemm(tA, tB, 1, x, y, 0, z) })
 }
 
-// timeCalls runs call in the benchmark loop, timing each call, and reports GFLOP/s of the
-// median call: on a shared machine the mean (ns/op) absorbs every preemption by other
+// timeCalls runs call in the benchmark loop, timing each call, and reports amount per second
+// (in unit) for the median call: on a shared machine the mean (ns/op) absorbs every preemption by other
 // processes, the median does not, and it is what the OpenBLAS peer of bench-kernel.sh prints.
-func timeCalls(b *testing.B, flops float64, call func()) {
+// With INR_BENCH_CLOCK=cpu a single-threaded call is timed by the process's CPU time instead of
+// the wall clock, which leaves out the time other processes hold the CPU (use it on a busy
+// machine, for both sides: the OpenBLAS peer honours the same variable).
+func timeCalls(b *testing.B, amount float64, unit string, singleThread bool, call func()) (median time.Duration) {
+	clock := time.Now
+	since := time.Since
+	if singleThread && os.Getenv("INR_BENCH_CLOCK") == "cpu" {
+		clock = processCPUTime
+		since = func(t time.Time) time.Duration { return processCPUTime().Sub(t) }
+	}
 	var times []time.Duration
 	for b.Loop() {
-		t0 := time.Now()
+		t0 := clock()
 		call()
-		times = append(times, time.Since(t0))
+		times = append(times, since(t0))
 	}
 	slices.Sort(times)
-	b.ReportMetric(flops/times[len(times)/2].Seconds()/1e9, "GFLOP/s")
+	median = times[len(times)/2]
+	if unit != "" {
+		b.ReportMetric(amount/median.Seconds(), unit)
+	}
+	return median
 }
 
 // BenchmarkGemm runs the default implementation (INR_KERNEL selects another).
@@ -99,7 +114,7 @@ func BenchmarkGonumGemm(b *testing.B) {
 					return blas.NoTrans
 				}
 				flops := 2 * float64(s[0]) * float64(s[1]) * float64(s[2])
-				timeCalls(b, flops, func() {
+				timeCalls(b, flops/1e9, "GFLOP/s", runtime.GOMAXPROCS(0) == 1, func() {
 					blas64.Gemm(bt(tA), bt(tB), 1, toGeneral(x), toGeneral(y), 0, toGeneral(z))
 				})
 			})
@@ -118,14 +133,7 @@ func BenchmarkLinearSin(b *testing.B) {
 				bias := make([]float64, s[2])
 				out := NewMatrix(s[0], s[2])
 				impl := Default().WithThreads(th)
-				var times []time.Duration
-				for b.Loop() {
-					t0 := time.Now()
-					impl.LinearSin(out, Matrix{}, x, w, bias, 30)
-					times = append(times, time.Since(t0))
-				}
-				slices.Sort(times)
-				sec := times[len(times)/2].Seconds() // the median call, as in timeCalls
+				sec := timeCalls(b, 0, "", th == 1, func() { impl.LinearSin(out, Matrix{}, x, w, bias, 30) }).Seconds()
 				b.ReportMetric(sec*1e3, "ms")
 				b.ReportMetric(float64(s[0]*s[2]*8)/sec/1e9, "GB/s")
 			})
@@ -143,40 +151,5 @@ func BenchmarkSin(b *testing.B) {
 	}
 	y := make([]float64, len(x))
 	impl := Default().WithThreads(1)
-	for b.Loop() {
-		impl.Sin(y, x)
-	}
-	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Melem/s")
-}
-
-// BenchmarkStreaming times the memory-bound loops over 2²⁴ float64 (128 MiB per operand), one
-// thread, as GB/s of bytes read plus written.
-func BenchmarkStreaming(b *testing.B) {
-	const n = 1 << 24
-	r := rand.New(rand.NewPCG(1, 2))
-	x, y, z := randSlice(r, n), randSlice(r, n), randSlice(r, n)
-	g, m, v := randSlice(r, n), make([]float64, n), make([]float64, n)
-	mat := MatrixFrom(n/256, 256, x)
-	cols := make([]float64, 256)
-	impl := Default().WithThreads(1)
-	for _, c := range []struct {
-		name  string
-		bytes int
-		run   func()
-	}{
-		{"Axpy", 3 * 8 * n, func() { impl.Axpy(0.5, x, y) }},
-		{"Mul", 3 * 8 * n, func() { impl.Mul(z, x, y) }},
-		{"MulAdd", 4 * 8 * n, func() { impl.MulAdd(z, x, y) }},
-		{"Sum", 8 * n, func() { impl.Sum(x) }},
-		{"SquaredError", 3 * 8 * n, func() { impl.SquaredError(z, x, y, 0.5) }},
-		{"ColSums", 8 * n, func() { impl.ColSums(cols, mat, 0) }},
-		{"Adam", 7 * 8 * n, func() { impl.Adam(z, g, m, v, AdamStep{LR: 1e-4, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Step: 1}) }},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			for b.Loop() {
-				c.run()
-			}
-			b.ReportMetric(float64(c.bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
-		})
-	}
+	timeCalls(b, float64(len(x))/1e6, "Melem/s", true, func() { impl.Sin(y, x) })
 }

@@ -4,6 +4,8 @@
 # alternating rounds and every cell is the median over rounds, because the machine is shared.
 #
 # Usage: scripts/bench-kernel.sh [ROUNDS]   (default 3; env BENCH_SECONDS sets the time per cell)
+# On a busy machine, INR_BENCH_CLOCK=cpu times every single-threaded call (ours, OpenBLAS, numpy)
+# by process CPU time instead of the wall clock; the 2-thread column stays on the wall clock.
 # Peers: OpenBLAS through a small C program (gcc, libopenblas-dev), single thread, with
 # OPENBLAS_CORETYPE=SkylakeX (Debian's OpenBLAS 0.3.21 does not recognise newer Xeons and would
 # fall back to SSE3 kernels); numpy through /usr/bin/python3. A missing peer is skipped with a note.
@@ -86,7 +88,10 @@ med() { # median of the values for who/form/shape
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
 echo
-echo "GEMM, GFLOP/s = 2·M·K·N / time, median of $rounds rounds (gonum: 1 round). Layer Y[M×N] = X[M×K]·W[K×N]:"
+clockname="wall clock"
+[ "${INR_BENCH_CLOCK:-}" = cpu ] && clockname="process CPU time (1-thread cells), wall clock (2 threads)"
+echo "GEMM, GFLOP/s = 2·M·K·N / time of the median call ($clockname), median of $rounds rounds (gonum: 1 round)."
+echo "Layer Y[M×N] = X[M×K]·W[K×N]:"
 echo "NN = X·W, TN = dW = Xᵀ·dY, NT = dX = dY·Wᵀ. ours = kernel.Default() ($default); AVX2 = the same with INR_KERNEL=avx2, 1 thread."
 echo
 echo "| M×K×N | form | ours 1 thread | ours 2 threads | AVX2 1 thread | OpenBLAS SkylakeX 1 thread | ours/OpenBLAS | gonum | ours/gonum |"

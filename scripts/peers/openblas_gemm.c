@@ -2,16 +2,20 @@
 // forms of a layer Y[M×N] = X[M×K]·W[K×N]: NN (X·W), TN (dW = Xᵀ·dY) and NT (dX = dY·Wᵀ).
 // Each call is timed on its own; the line printed per product is the median call.
 // Usage: openblas_gemm SECONDS FORM:MxKxN ...   e.g. openblas_gemm 0.5 NN:4096x256x256
-// Threads and kernels follow OPENBLAS_NUM_THREADS and OPENBLAS_CORETYPE.
+// Threads and kernels follow OPENBLAS_NUM_THREADS and OPENBLAS_CORETYPE. With
+// INR_BENCH_CLOCK=cpu each call is timed by the process's CPU time instead of the wall clock
+// (for single-threaded runs on a machine other processes keep busy).
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+static clockid_t clk = CLOCK_MONOTONIC;
+
 static double now(void) {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(clk, &t);
 	return t.tv_sec + 1e-9 * t.tv_nsec;
 }
 
@@ -32,6 +36,8 @@ int main(int argc, char **argv) {
 		return 2;
 	}
 	double budget = atof(argv[1]);
+	const char *c = getenv("INR_BENCH_CLOCK");
+	if (c && !strcmp(c, "cpu")) clk = CLOCK_PROCESS_CPUTIME_ID;
 	for (int i = 2; i < argc; i++) {
 		char form[3] = {0};
 		long m, k, n;
