@@ -15,6 +15,7 @@ import (
 // The files of a run folder.
 const (
 	ModelFile          = "model.safetensors"
+	TargetFile         = "target.png" // the image as fitted (after --crop and --size)
 	ReconstructionFile = "reconstruction.png"
 	ErrorFile          = "error.png"
 	LossPlotFile       = "loss.png"
@@ -23,7 +24,7 @@ const (
 )
 
 // RunFiles lists the files WriteRun writes, metrics.json last.
-var RunFiles = []string{ModelFile, ReconstructionFile, ErrorFile, LossPlotFile, LossCSVFile, MetricsFile}
+var RunFiles = []string{ModelFile, TargetFile, ReconstructionFile, ErrorFile, LossPlotFile, LossCSVFile, MetricsFile}
 
 // RunInfo is what a run folder records besides the fit's own figures.
 type RunInfo struct {
@@ -129,8 +130,8 @@ func imageMeta(im *Image) map[string]string {
 	}
 }
 
-// WriteRun writes the run folder dir (which must exist): the model file, the reconstruction at
-// the image's bit depth, the error map with its colour bar, the loss curve (log scale) and table,
+// WriteRun writes the run folder dir (which must exist): the model file, the target as fitted and
+// the reconstruction at the image's bit depth, the error map with its colour bar, the loss curve (log scale) and table,
 // and metrics.json, last. Every file is written atomically.
 func WriteRun(dir string, res *FitResult, m *Metrics) error {
 	path := func(name string) string { return filepath.Join(dir, name) }
@@ -139,6 +140,9 @@ func WriteRun(dir string, res *FitResult, m *Metrics) error {
 	extra["steps"] = strconv.Itoa(res.Steps)
 	extra["saved_model"] = m.SavedModel
 	if err := res.Model.Save(path(ModelFile), m.Version, extra); err != nil {
+		return err
+	}
+	if err := res.Target.SavePNG(path(TargetFile)); err != nil {
 		return err
 	}
 	if err := res.Reconstruction.SavePNG(path(ReconstructionFile)); err != nil {
