@@ -81,7 +81,7 @@ var knownKeys = map[string][]string{
 	"condition":         {"kind", "name", "field", "value", "on", "points", "weight", "a", "b", "residual", "axis", "derivatives", "sampler"},
 	"data":              {"name", "file", "fields", "arrays", "weight"},
 	"sampling":          {"method", "interior", "seed", "resample_every", "resample_boundary", "adaptive"},
-	"sampling.adaptive": {"method", "every", "candidates", "points", "rounds", "k", "c"},
+	"sampling.adaptive": {"method", "every", "lbfgs_every", "candidates", "points", "rounds", "k", "c"},
 	"train":             {"adam_steps", "lr", "schedule", "lbfgs_iterations", "lbfgs_tolerance", "lbfgs_history", "log_every", "time_limit"},
 	"reference":         {"solution", "params", "expr", "file", "arrays", "grid", "unknowns"},
 	"output":            {"times", "grid"},
@@ -380,13 +380,13 @@ func (pr *parser) parseSampling() {
 		pr.is.addf(pr.lines.Line("sampling", 0, "resample_every"), "sampling: resample_every = %d; want ≥ 0", s.ResampleEvery)
 	}
 	if a := s.Adaptive; a != nil {
-		ad := &Adaptive{Method: a.Method, Every: a.Every, Candidates: a.Candidates, Points: a.Points, Rounds: a.Rounds, K: 1, C: 1}
+		ad := &Adaptive{Method: a.Method, Every: 1000, LBFGSEvery: a.LBFGSEvery, Candidates: a.Candidates, Points: a.Points, Rounds: a.Rounds, K: 1, C: 1}
+		if a.Every != nil {
+			ad.Every = *a.Every
+		}
 		line := func(k string) int { return pr.lines.Line("sampling.adaptive", 0, k) }
 		if ad.Method != "rar" && ad.Method != "rad" {
 			pr.is.addf(line("method"), "sampling.adaptive: method %q; want rar or rad", a.Method)
-		}
-		if ad.Every == 0 {
-			ad.Every = 1000
 		}
 		if ad.Candidates == 0 {
 			ad.Candidates = 10 * p.Sampling.Interior
@@ -404,8 +404,8 @@ func (pr *parser) parseSampling() {
 			ad.C = *a.C
 		}
 		switch {
-		case ad.Every < 1 || ad.Candidates < 1 || ad.Points < 1 || ad.Rounds < 0:
-			pr.is.addf(line("method"), "sampling.adaptive: every, candidates and points must be ≥ 1 and rounds ≥ 0")
+		case ad.Every < 0 || ad.LBFGSEvery < 0 || ad.Candidates < 1 || ad.Points < 1 || ad.Rounds < 0:
+			pr.is.addf(line("method"), "sampling.adaptive: candidates and points must be ≥ 1; every, lbfgs_every and rounds ≥ 0")
 		case ad.Method == "rad" && ad.Points != p.Sampling.Interior:
 			pr.is.addf(line("points"), "sampling.adaptive: RAD redraws the whole interior set: points = %d must equal sampling.interior = %d (or be left out)", ad.Points, p.Sampling.Interior)
 		case ad.Points > ad.Candidates:

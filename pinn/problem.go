@@ -119,12 +119,14 @@ type Sampling struct {
 	Adaptive         *Adaptive
 }
 
-// Adaptive is residual-based refinement of the interior points during the Adam phase: RAR adds
-// the Points candidates with the largest residual; RAD redraws the interior set from the
-// candidates with density ∝ |r|^K/mean|r|^K + C.
+// Adaptive is residual-based refinement of the interior points: RAR adds the Points candidates
+// with the largest residual; RAD redraws the interior set from the candidates with density
+// ∝ |r|^K/mean|r|^K + C. It runs every Every Adam steps and, when LBFGSEvery > 0, every
+// LBFGSEvery L-BFGS iterations (restarting L-BFGS on the new points).
 type Adaptive struct {
 	Method     string // rar or rad
 	Every      int
+	LBFGSEvery int
 	Candidates int
 	Points     int
 	Rounds     int // 0: as many as the Adam phase allows

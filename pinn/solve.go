@@ -2,7 +2,6 @@ package pinn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -94,16 +93,17 @@ func Solve(ctx context.Context, p *Problem, opt Options, observers ...inr.Observ
 
 // run is the state of one training run.
 type run struct {
-	s     *solver
-	opt   Options
-	obs   []inr.Observer
-	start time.Time
-	tr    Train
-	ctx   context.Context
-	hist  History
-	step  int // rows recorded
-	snaps int
-	loss  float64
+	s      *solver
+	opt    Options
+	obs    []inr.Observer
+	start  time.Time
+	tr     Train
+	ctx    context.Context
+	hist   History
+	step   int // rows recorded
+	snaps  int
+	loss   float64
+	rounds int // adaptive refinements done
 }
 
 func (r *run) expired() bool {
@@ -135,7 +135,6 @@ func (r *run) adam(m *Metrics) error {
 	adam.Schedule = sched
 	smp := s.p.Sampling
 	ad := smp.Adaptive
-	rounds := 0
 	for step := 0; step < tr.AdamSteps; step++ {
 		if r.expired() {
 			m.Stopped = "time limit or cancel during Adam"
@@ -144,11 +143,11 @@ func (r *run) adam(m *Metrics) error {
 		if step > 0 && smp.ResampleEvery > 0 && step%smp.ResampleEvery == 0 {
 			s.resample()
 		}
-		if ad != nil && step > 0 && step%ad.Every == 0 && (ad.Rounds == 0 || rounds < ad.Rounds) {
+		if ad != nil && ad.Every > 0 && step > 0 && step%ad.Every == 0 && (ad.Rounds == 0 || r.rounds < ad.Rounds) {
 			if err := s.refine(ad, uint64(step)); err != nil {
 				return fmt.Errorf("adaptive refinement at step %d: %w", step, err)
 			}
-			rounds++
+			r.rounds++
 		}
 		s.ps.ZeroGrad()
 		loss, err := s.eval()
@@ -165,34 +164,56 @@ func (r *run) adam(m *Metrics) error {
 	}
 	m.AdamSteps = adam.Steps()
 	m.AdamSeconds = time.Since(t0).Seconds()
-	m.RefineRounds = rounds
+	m.RefineRounds = r.rounds
 	return nil
 }
 
+// lbfgs runs L-BFGS on fixed points. With adaptive refinement in the L-BFGS phase
+// (sampling.adaptive.lbfgs_every), it runs in rounds: every lbfgs_every iterations the worst
+// candidates are added to the interior points and L-BFGS restarts (its curvature pairs belong to
+// the old loss), as DeepXDE's RAR examples alternate refinement and training.
 func (r *run) lbfgs(m *Metrics) error {
 	s, tr := r.s, r.tr
 	if tr.LBFGSIterations == 0 || r.expired() {
 		return nil
 	}
 	t0 := time.Now()
-	o := nn.NewLBFGS(s.ps)
-	o.MaxIter = tr.LBFGSIterations
-	o.MaxEval = 2 * tr.LBFGSIterations
-	o.GradTol = tr.LBFGSTolerance
-	o.History = tr.LBFGSHistory
-	o.OnIter = func(iter int, loss float64) bool {
-		r.record(loss)
-		if iter%tr.LogEvery == 0 {
-			r.publish(r.snapshot("lbfgs", false))
+	ad := s.p.Sampling.Adaptive
+	remaining := tr.LBFGSIterations
+	var res nn.LBFGSResult
+	for remaining > 0 && !r.expired() {
+		o := nn.NewLBFGS(s.ps)
+		o.MaxIter = remaining
+		refine := ad != nil && ad.LBFGSEvery > 0 && (ad.Rounds == 0 || r.rounds < ad.Rounds)
+		if refine {
+			o.MaxIter = min(remaining, ad.LBFGSEvery)
 		}
-		return !r.expired()
-	}
-	res, err := o.Minimize(s.eval)
-	if err != nil && !errors.Is(err, nn.ErrNonFinite) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("L-BFGS: %w", err)
+		o.MaxEval = 2 * o.MaxIter
+		o.GradTol = tr.LBFGSTolerance
+		o.History = tr.LBFGSHistory
+		done := m.LBFGSIterations
+		o.OnIter = func(iter int, loss float64) bool {
+			r.record(loss)
+			if (done+iter)%tr.LogEvery == 0 {
+				r.publish(r.snapshot("lbfgs", false))
+			}
+			return !r.expired()
+		}
+		var err error
+		res, err = o.Minimize(s.eval)
+		if err != nil {
+			return fmt.Errorf("L-BFGS: %w", err)
+		}
+		m.LBFGSIterations += res.Iterations
+		m.LBFGSEvaluations += res.Evaluations
+		remaining -= max(res.Iterations, 1)
+		if !refine || r.expired() || remaining <= 0 {
+			break
+		}
+		if err := s.refine(ad, uint64(1_000_000+m.LBFGSIterations)); err != nil {
+			return fmt.Errorf("adaptive refinement at L-BFGS iteration %d: %w", m.LBFGSIterations, err)
+		}
+		r.rounds++
 	}
 	// Minimize leaves the best point in the parameters; re-evaluate so that the term values
 	// reported are those of the final parameters.
@@ -200,11 +221,10 @@ func (r *run) lbfgs(m *Metrics) error {
 	if _, err := s.eval(); err != nil {
 		return err
 	}
-	m.LBFGSIterations = res.Iterations
-	m.LBFGSEvaluations = res.Evaluations
 	m.LBFGSStop = res.Reason.String()
 	m.LBFGSSeconds = time.Since(t0).Seconds()
 	m.LBFGSGradNorm = res.GradNorm
+	m.RefineRounds = r.rounds
 	return nil
 }
 

@@ -63,7 +63,8 @@ type samplingSpec struct {
 
 type adaptiveSpec struct {
 	Method     string   `toml:"method"`
-	Every      int      `toml:"every"`
+	Every      *int     `toml:"every"`
+	LBFGSEvery int      `toml:"lbfgs_every"`
 	Candidates int      `toml:"candidates"`
 	Points     int      `toml:"points"`
 	Rounds     int      `toml:"rounds"`

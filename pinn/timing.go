@@ -52,3 +52,40 @@ func TimeAdamSteps(p *Problem, opt Options, n int) ([]float64, StepInfo, error) 
 	}
 	return ms, info, nil
 }
+
+// benchProblem is the speed benchmark's problem: Poisson 2-D with a tanh network of three hidden
+// layers, the Laplacian by second-order jets, interior points and a tenth as many boundary points
+// — the loss scripts/peers/torch_pinn_step.py computes by double backward in PyTorch.
+const benchProblem = `title = "Poisson 2-D speed benchmark"
+fields = ["u"]
+[domain]
+shape = "rectangle"
+x = [-1, 1]
+y = [-1, 1]
+[[equation]]
+residual = "u_xx + u_yy + 2*pi*pi*sin(pi*x)*sin(pi*y)"
+[[condition]]
+kind = "dirichlet"
+value = "0"
+points = %d
+[sampling]
+method = "uniform"
+interior = %d
+[network]
+arch = "mlp"
+widths = [%d, %d, %d]
+activation = "tanh"
+[train]
+lr = 1e-3
+`
+
+// BenchProblem returns the speed benchmark's Poisson problem with the given number of interior
+// points (and a tenth as many boundary points) and hidden width: `inr bench pinn` times its Adam
+// step (10 000 points, width 64 in scripts/bench-pinn.sh).
+func BenchProblem(points, width int) (*Problem, error) {
+	if points < 10 || width < 1 {
+		return nil, fmt.Errorf("bench problem: %d points, width %d", points, width)
+	}
+	src := fmt.Sprintf(benchProblem, points/10, points, width, width, width)
+	return Parse("bench-poisson2d.toml", []byte(src), ".")
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -15,7 +16,10 @@ import (
 	"github.com/inrstudio/studio/pinn"
 )
 
-func init() { addCommand(newSolveCmd) }
+func init() {
+	addCommand(newSolveCmd)
+	benchCommands = append(benchCommands, newBenchPinnCmd)
+}
 
 func newSolveCmd() *cobra.Command {
 	var (
@@ -25,7 +29,6 @@ func newSolveCmd() *cobra.Command {
 		seed      uint64
 		timeLimit float64
 		quiet     bool
-		timeSteps int
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
@@ -68,9 +71,6 @@ is written; errors name the line and the expression.`,
 				}
 				opt.TimeLimit = &timeLimit
 			}
-			if timeSteps > 0 {
-				return timeAdamSteps(cmd, p, opt, timeSteps)
-			}
 			if !quiet {
 				opt.Log = cmd.ErrOrStderr()
 			}
@@ -101,8 +101,6 @@ is written; errors name the line and the expression.`,
 	f.Uint64Var(&seed, "seed", 0, "seed of the network initialisation and of the collocation points")
 	f.Float64Var(&timeLimit, "time-limit", 0, "stop training after this many seconds (overrides train.time_limit; 0: none)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
-	f.IntVar(&timeSteps, "time-steps", 0, "benchmark: time this many Adam steps after one warm-up and print them as JSON (nothing is written)")
-	_ = f.MarkHidden("time-steps")
 	return cmd
 }
 
@@ -136,15 +134,48 @@ func printSummary(cmd *cobra.Command, res *pinn.Result, out string) {
 	fmt.Fprintf(w, "wrote %s\n", out)
 }
 
-// timeAdamSteps prints the wall time of single Adam steps of the problem as JSON, the format of
-// the PyTorch peer (scripts/peers/torch_pinn_step.py), for scripts/bench-pinn.sh.
-func timeAdamSteps(cmd *cobra.Command, p *pinn.Problem, opt pinn.Options, n int) error {
-	ms, info, err := pinn.TimeAdamSteps(p, opt, n)
-	if err != nil {
-		return err
+func newBenchPinnCmd() *cobra.Command {
+	var points, width, steps, threads int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "pinn",
+		Short: "Time the Adam step of a Poisson 2-D PINN (tanh MLP, Laplacian by second-order jets)",
+		Long: `Time one Adam step of the PDE solver on Poisson 2-D: a tanh MLP with three hidden layers,
+interior points with the Laplacian from second-order jets and a tenth as many boundary points,
+float64 — exactly the code inr solve runs per step. The PyTorch peer
+(scripts/peers/torch_pinn_step.py) computes the same loss by double backward;
+scripts/bench-pinn.sh runs the two side by side. --json prints one line in the peer's format.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if threads > 0 {
+				runtime.GOMAXPROCS(threads)
+			}
+			p, err := pinn.BenchProblem(points, width)
+			if err != nil {
+				return err
+			}
+			ms, info, err := pinn.TimeAdamSteps(p, pinn.Options{}, steps)
+			if err != nil {
+				return err
+			}
+			sorted := slices.Clone(ms)
+			slices.Sort(sorted)
+			med := sorted[len(sorted)/2]
+			w := cmd.OutOrStdout()
+			if asJSON {
+				return json.NewEncoder(w).Encode(map[string]any{"peer": "inr " + version, "dtype": "float64",
+					"threads": runtime.GOMAXPROCS(0), "points": points, "width": width, "plan": info.Plan, "ms": ms, "median_ms": med})
+			}
+			fmt.Fprintf(w, "Poisson 2-D PINN Adam step, tanh 3×%d, %d points (+%d boundary), plan %s, %d thread(s): median %.1f ms over %d steps\n",
+				width, points, points/10, info.Plan, runtime.GOMAXPROCS(0), med, len(ms))
+			return nil
+		},
 	}
-	return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]any{
-		"peer": "inr " + version, "dtype": "float64", "threads": pinn.Threads(), "points": info.Points,
-		"blocks": info.Blocks, "plan": info.Plan, "ms": ms,
-	})
+	f := cmd.Flags()
+	f.IntVar(&points, "points", 10000, "interior collocation points (boundary: a tenth as many)")
+	f.IntVar(&width, "width", 64, "hidden width (three hidden layers)")
+	f.IntVar(&steps, "steps", 20, "timed steps (after one warm-up step)")
+	f.IntVar(&threads, "threads", 1, "worker threads (GOMAXPROCS; 0: all CPUs)")
+	f.BoolVar(&asJSON, "json", false, "print one JSON line (for scripts)")
+	return cmd
 }
