@@ -72,6 +72,23 @@ func (h *Handle) Command(cmd live.Command) error {
 // SavePNG saves the window as the S key does.
 func (h *Handle) SavePNG() { h.g.savePNG() }
 
+// Settle waits until the background rendering of a zoomed view has finished and the window
+// has composed a frame with it, then captures that frame.
+func (h *Handle) Settle(timeout time.Duration) (Capture, error) {
+	deadline := time.Now().Add(timeout)
+	// A first frame makes the panels ask for the renderings they need.
+	if _, err := h.Capture(timeout); err != nil {
+		return Capture{}, err
+	}
+	for !h.g.sampler.Idle() {
+		if time.Now().After(deadline) {
+			return Capture{}, fmt.Errorf("the network rendering did not finish within %v", timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return h.Capture(time.Until(deadline))
+}
+
 // Capture returns the first frame composed after the call, once the window has drawn it.
 func (h *Handle) Capture(timeout time.Duration) (Capture, error) {
 	g := h.g

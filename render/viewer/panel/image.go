@@ -147,15 +147,21 @@ func (reconstruction) Draw(c *Context, w, h int) (*Picture, error) {
 	return &Picture{Image: img, Regions: map[string]image.Rectangle{"content": r}}, nil
 }
 
-// sampleRequest is the rendering of the view at the size of the panel's picture area, at most
-// maxSamples points (a larger area is filled by enlarging the rendering).
-func sampleRequest(s *live.State, f *inr.Field, v *View, size image.Point) SampleRequest {
+// SampleSize is how many network queries a zoomed picture area of the given size gets: one per
+// pixel, at most maxSamples (a larger area is filled by enlarging the rendering).
+func SampleSize(size image.Point) image.Point {
 	w, h := size.X, size.Y
 	if n := w * h; n > maxSamples {
 		k := math.Sqrt(float64(maxSamples) / float64(n))
 		w, h = max(1, int(float64(w)*k)), max(1, int(float64(h)*k))
 	}
-	return SampleRequest{W: w, H: h, Zoom: v.Zoom, CX: v.CX, CY: v.CY, ImgW: f.W, ImgH: f.H,
+	return image.Pt(w, h)
+}
+
+// sampleRequest is the rendering of the view for the panel's picture area.
+func sampleRequest(s *live.State, f *inr.Field, v *View, size image.Point) SampleRequest {
+	n := SampleSize(size)
+	return SampleRequest{W: n.X, H: n.Y, Zoom: v.Zoom, CX: v.CX, CY: v.CY, ImgW: f.W, ImgH: f.H,
 		Model: s.Model, ModelTime: s.ModelTime.UnixNano()}
 }
 

@@ -58,6 +58,7 @@ type Sampler struct {
 	mu      sync.Mutex
 	want    SampleRequest
 	wanted  bool
+	busy    bool
 	have    SampleRequest
 	img     image.Image
 	err     error
@@ -112,6 +113,13 @@ func (s *Sampler) Version() int64 {
 	return s.version
 }
 
+// Idle reports whether no rendering is asked for or in progress.
+func (s *Sampler) Idle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.wanted && !s.busy
+}
+
 // Close stops the goroutine (after the rendering in progress).
 func (s *Sampler) Close() {
 	select {
@@ -132,7 +140,7 @@ func (s *Sampler) loop() {
 		}
 		s.mu.Lock()
 		r, ok := s.want, s.wanted
-		s.wanted = false
+		s.wanted, s.busy = false, ok
 		s.mu.Unlock()
 		if !ok {
 			continue
@@ -144,6 +152,7 @@ func (s *Sampler) loop() {
 		}
 		s.err = err
 		s.version++
+		s.busy = false
 		s.mu.Unlock()
 		if s.notify != nil {
 			s.notify()
