@@ -2,7 +2,8 @@
 
 SIREN 2→256→256→256→1 (sin(30·z) in every hidden layer, the paper's initialisation), the full
 side×side grid of coordinates in [-1,1]² as one batch, MSE loss, backward, Adam (lr 1e-4).
-Prints one JSON line: {"peer": ..., "dtype": ..., "threads": ..., "ms": [per-step times]}.
+Prints one JSON line: {"peer": ..., "dtype": ..., "threads": ..., "ms": [per-step wall times],
+"cpu_ms": [per-step process CPU times]} (CPU time stays meaningful on a shared machine).
 Run with Debian's /usr/bin/python3 (python3-torch) and OPENBLAS_CORETYPE=SkylakeX.
 """
 import argparse
@@ -67,13 +68,14 @@ def main():
         return loss.item()
 
     step()  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(args.steps):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1e3)
+        cpu.append((time.process_time() - c0) * 1e3)
     print(json.dumps({"peer": "pytorch " + torch.__version__, "dtype": args.dtype,
-                      "threads": args.threads, "side": args.side, "ms": times}))
+                      "threads": args.threads, "side": args.side, "ms": times, "cpu_ms": cpu}))
 
 
 if __name__ == "__main__":
