@@ -220,8 +220,8 @@ func (p *tileTasks) run(w, t int) {
 			apan = j.aPan[w*j.kc*mr*j.panels:]
 			packA(apan, a, j.tA, pfirst*mr, min(m, ip1*mr)-pfirst*mr, p0, kq, mr)
 		}
-		for jp := jp0; jp < jp1; jp++ {
-			col := jp * nr
+		tile := func(ip, jp int) {
+			i, col := ip*mr, jp*nr
 			cols := min(nr, n-col)
 			var bpan *float64
 			bs := nr
@@ -230,16 +230,29 @@ func (p *tileTasks) run(w, t int) {
 			} else {
 				bpan = &j.bp[q*j.kc*j.packPan*nr+(jp-j.packFrom)*kq*nr]
 			}
+			cp := &c.Data[i*c.Stride+col]
+			switch {
+			case ip >= pfirst:
+				mk.kern(kq, &apan[(ip-pfirst)*kq*mr], bpan, cp, mr, bs, c.Stride, min(mr, m-i), cols, j.alpha, be)
+			case j.tA == Trans:
+				mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, bs, c.Stride, mr, cols, j.alpha, be)
+			default:
+				mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, bs, c.Stride, mr, cols, j.alpha, be)
+			}
+		}
+		if j.tA == NoTrans {
+			// A read in place by rows: each A panel (12 rows × kc) stays in L1 while the packed
+			// B panels stream past it from L2 (measured 3-4% faster than the other order).
 			for ip := ip0; ip < ip1; ip++ {
-				i := ip * mr
-				cp := &c.Data[i*c.Stride+col]
-				switch {
-				case ip >= pfirst:
-					mk.kern(kq, &apan[(ip-pfirst)*kq*mr], bpan, cp, mr, bs, c.Stride, min(mr, m-i), cols, j.alpha, be)
-				case j.tA == Trans:
-					mk.kern(kq, &a.Data[p0*a.Stride+i], bpan, cp, a.Stride, bs, c.Stride, mr, cols, j.alpha, be)
-				default:
-					mk.kernRow(kq, &a.Data[i*a.Stride+p0], bpan, cp, a.Stride, bs, c.Stride, mr, cols, j.alpha, be)
+				for jp := jp0; jp < jp1; jp++ {
+					tile(ip, jp)
+				}
+			}
+		} else {
+			// Aᵀ: each B panel against all A panels of the tile.
+			for jp := jp0; jp < jp1; jp++ {
+				for ip := ip0; ip < ip1; ip++ {
+					tile(ip, jp)
 				}
 			}
 		}
