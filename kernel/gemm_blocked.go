@@ -154,13 +154,18 @@ func (j *blockedJob) plan(threads int) {
 				tileCols = ceilDiv(npan, min(npan, ceilDiv(want, tr)))
 			}
 		}
-	case threads > 1:
-		// Enough tiles (4 per worker) that a worker slowed by another process takes fewer.
-		want := 4 * threads
-		if tr := ceilDiv(ipan, tileRows); tr < want {
-			tc := min(npan, ceilDiv(want, tr))
-			tileCols = ceilDiv(npan, tc)
-			tileRows = max(1, min(tileRows, ceilDiv(ipan, ceilDiv(want, tc))))
+	default:
+		// Each A panel meets every B panel of its tile in turn: keep a tile's packed B
+		// (kc × tileCols·nr) within 1 MiB of L2.
+		tileCols = min(npan, max(1, (1<<17)/(j.kc*nr)))
+		if threads > 1 {
+			// Enough tiles (4 per worker) that a worker slowed by another process takes fewer.
+			want := 4 * threads
+			if tr := ceilDiv(ipan, tileRows) * ceilDiv(npan, tileCols); tr < want {
+				tc := min(npan, ceilDiv(want, ceilDiv(ipan, tileRows)))
+				tileCols = min(tileCols, ceilDiv(npan, tc))
+				tileRows = max(1, min(tileRows, ceilDiv(ipan, ceilDiv(want, ceilDiv(npan, tileCols)))))
+			}
 		}
 	}
 	j.tileRows, j.tileCols = tileRows, tileCols
