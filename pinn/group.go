@@ -237,7 +237,11 @@ func (t *term) eval(g *group, theta []float64) {
 		theta = nil
 	}
 	t.r = t.prog.Eval(n, t.cols, theta)
-	t.value = kernel.SumSq(t.r) / float64(n)
+	sum := 0.0
+	for _, v := range t.r {
+		sum += v * v
+	}
+	t.value = sum / float64(n)
 }
 
 func (t *term) backward(g *group, thetaGrad []float64) {

@@ -180,9 +180,22 @@ func (vw *view) draw(p *Problem, data []float64, label string, signed, logScale 
 	if p.Time && len(vw.axes) > 2 {
 		t = fmt.Sprintf("%s at %s = %g", label, p.Vars[len(p.Vars)-1], vw.axes[len(vw.axes)-1][vw.fixed[len(vw.axes)-1]])
 	}
-	return render.Heatmap(render.Field{W: f.W, H: f.H, Data: data, X0: f.X0, X1: f.X1, Y0: f.Y0, Y1: f.Y1},
-		render.HeatmapOptions{Title: t, XLabel: xl, YLabel: p.Vars[vw.v], Label: label, Symmetric: signed, Log: logScale,
-			EqualAspect: !p.Time && sameSpan(f.X0, f.X1, f.Y0, f.Y1)})
+	opt := render.HeatmapOptions{Title: t, XLabel: xl, YLabel: p.Vars[vw.v], Label: label, Symmetric: signed, Log: logScale,
+		EqualAspect: !p.Time && sameSpan(f.X0, f.X1, f.Y0, f.Y1)}
+	if logScale {
+		// Residuals cross zero along curves; four decades below the largest value keep the
+		// picture about where the residual is large rather than about its zeros.
+		top := 0.0
+		for _, v := range data {
+			if v > top {
+				top = v
+			}
+		}
+		if top > 0 {
+			opt.Min, opt.Max = top*1e-4, top
+		}
+	}
+	return render.Heatmap(render.Field{W: f.W, H: f.H, Data: data, X0: f.X0, X1: f.X1, Y0: f.Y0, Y1: f.Y1}, opt)
 }
 
 func sameSpan(x0, x1, y0, y1 float64) bool {

@@ -115,9 +115,12 @@ func (r *run) record(loss float64) {
 	r.step++
 	r.hist.Steps = append(r.hist.Steps, float64(r.step))
 	r.hist.Total = append(r.hist.Total, loss)
-	_, vals := r.s.terms()
-	for k, v := range vals {
-		r.hist.Terms[k] = append(r.hist.Terms[k], v)
+	k := 0
+	for _, g := range r.s.groups {
+		for _, t := range g.terms {
+			r.hist.Terms[k] = append(r.hist.Terms[k], t.value)
+			k++
+		}
 	}
 }
 

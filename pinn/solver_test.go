@@ -2,9 +2,11 @@ package pinn
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/inrstudio/studio/inr"
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/pinn/sample"
 )
 
 // gradientCases are small problems that together use every kind of term: equations with an
@@ -241,7 +244,100 @@ lbfgs_iterations = 2
 	assert.Equal(t, 0.5, got[5])
 }
 
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+func writeFile(t testing.TB, path, content string) {
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAdaptiveRefinement: RAR adds the candidates with the largest residual (all of them above
+// the 95th percentile of the residual at fresh random points), RAD keeps the set's size and
+// moves points towards large residuals, and resampling redraws the interior set.
+func TestAdaptiveRefinement(t *testing.T) {
+	src := `fields = ["u"]
+[domain]
+shape = "rectangle"
+x = [-1, 1]
+y = [-1, 1]
+[[equation]]
+residual = "u_xx + u_yy - 100*exp(-50*(x*x + y*y))"
+[sampling]
+interior = 300
+resample_every = 10
+[sampling.adaptive]
+method = "%s"
+candidates = 3000
+[network]
+widths = [8]
+`
+	for _, method := range []string{"rar", "rad"} {
+		t.Run(method, func(t *testing.T) {
+			p, err := Parse("a.toml", []byte(fmt.Sprintf(src, method)), ".")
+			require.NoError(t, err)
+			s, err := newSolver(p, 1, 1)
+			require.NoError(t, err)
+			before := slices.Clone(s.interior.x.Data)
+			require.NoError(t, s.refine(p.Sampling.Adaptive, 1))
+			fresh, err := sample.Draw(p.Domain, sample.Interior, sample.NewUniform(99), 2000)
+			require.NoError(t, err)
+			rf, err := s.residualAt(fresh.X)
+			require.NoError(t, err)
+			slices.Sort(rf)
+			q95 := rf[len(rf)*95/100]
+			switch method {
+			case "rar":
+				require.Equal(t, 330, s.interior.n) // 300 + interior/10
+				assert.Equal(t, before, s.interior.x.Data[:600])
+				ra, err := s.residualAt(s.anchors)
+				require.NoError(t, err)
+				assert.Greater(t, slices.Min(ra), q95)
+			case "rad":
+				require.Equal(t, 300, s.interior.n)
+				// The source peaks at the origin: RAD's points crowd there (density ∝ |r| + mean).
+				near := func(pts []float64) int {
+					c := 0
+					for i := 0; i < len(pts); i += 2 {
+						if pts[i]*pts[i]+pts[i+1]*pts[i+1] < 0.1 {
+							c++
+						}
+					}
+					return c
+				}
+				assert.Greater(t, near(s.interior.x.Data), 2*near(before))
+			}
+			s.resample()
+			assert.NotEqual(t, before[:600], s.interior.x.Data[:600])
+		})
+	}
+}
+
+// TestEvalReusesBuffers: after the first evaluation, a loss-and-gradient evaluation reuses every
+// buffer of the groups, programs, transforms and network: the number of allocations does not grow
+// with the number of points and stays small. (What remains are small closures inside the kernel
+// package's parallel loops and its pooled scratch buffers; the kernel owns those.)
+func TestEvalReusesBuffers(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "obs.csv"), "x,y,u\n0.5,0.1,0.3\n1.2,-0.4,-0.2\n-1,0.5,0.7\n")
+	for name, src := range gradientCases {
+		allocs := map[int]float64{}
+		groups := 0
+		for _, n := range []int{200, 4000} {
+			p, err := Parse(name+".toml", []byte(src), dir)
+			require.NoError(t, err)
+			p.Sampling.Interior = n
+			s, err := newSolver(p, 3, 4)
+			require.NoError(t, err)
+			_, err = s.eval()
+			require.NoError(t, err)
+			groups = len(s.groups)
+			allocs[n] = testing.AllocsPerRun(10, func() {
+				s.ps.ZeroGrad()
+				if _, err := s.eval(); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		assert.LessOrEqual(t, allocs[4000], allocs[200]+8, "%s: allocations per evaluation %v", name, allocs)
+		assert.LessOrEqual(t, allocs[4000], 16*float64(groups), "%s: %d groups", name, groups)
+	}
 }

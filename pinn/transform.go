@@ -32,6 +32,7 @@ type transform struct {
 	cur   *transformPlan
 	nbuf  [][]float64 // gathered N block columns, per field·block, when there are several fields
 	abuf  []float64
+	cols  [][]float64 // program inputs, reused
 }
 
 // transformPlan holds the programs for one derivative plan: progs[f][b] computes block b of field
@@ -216,7 +217,8 @@ func (t *transform) Forward(in []nn.Jet) nn.Jet {
 		t.nbuf = growCols(t.nbuf, w*nb, n)
 	}
 	y := t.y.Like(raw, w)
-	cols := make([][]float64, 0, 8)
+	cols := t.cols[:0]
+	defer func() { t.cols = cols[:0] }()
 	for f := range t.fields {
 		for b := range nb {
 			var buf []float64
