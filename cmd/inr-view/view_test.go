@@ -48,6 +48,10 @@ var session struct {
 	saved  string // the PNG the S key wrote
 }
 
+// runSessionFor reports whether the tests selected by -run need the fit session (all of them but
+// TestPDEPanels do).
+func runSessionFor(run string) bool { return run != "^$" }
+
 // shotDir is where screenshots go: INR_VIEWER_SHOTS, or a folder under the system's temporary
 // folder printed in the log.
 func shotDir() string {
@@ -62,8 +66,14 @@ func shotDir() string {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if os.Getenv("INR_VIEW_SESSION") == "pde" {
+	switch k := os.Getenv("INR_VIEW_SESSION"); k {
+	case "pde":
 		os.Exit(pdeSession())
+	case "bench-fit", "bench-attach":
+		os.Exit(benchSession(k))
+	}
+	if !runSessionFor(flag.Lookup("test.run").Value.String()) {
+		os.Exit(m.Run()) // only benchmarks (-run '^$'): no fit session
 	}
 	dir, err := os.MkdirTemp("", "inr-view-fit-")
 	if err != nil {

@@ -26,8 +26,9 @@ type Capture struct {
 }
 
 type captureReq struct {
-	after int64 // a frame composed after this one
-	reply chan Capture
+	after   int64 // a frame composed after this one
+	viewVer int64 // from this view version or a later one
+	reply   chan Capture
 }
 
 func (g *Game) runScript() {
@@ -93,7 +94,7 @@ func (h *Handle) Settle(timeout time.Duration) (Capture, error) {
 func (h *Handle) Capture(timeout time.Duration) (Capture, error) {
 	g := h.g
 	g.mu.Lock()
-	req := &captureReq{after: g.frameSeq, reply: make(chan Capture, 1)}
+	req := &captureReq{after: g.frameSeq, viewVer: g.viewVer, reply: make(chan Capture, 1)}
 	g.captures = append(g.captures, req)
 	g.mu.Unlock()
 	g.kick()
@@ -105,13 +106,14 @@ func (h *Handle) Capture(timeout time.Duration) (Capture, error) {
 	}
 }
 
-// serveCaptures reads the screen back for the captures waiting for a frame up to seq.
-func (g *Game) serveCaptures(screen *ebiten.Image, f *panel.Frame, seq int64) {
+// serveCaptures reads the screen back for the captures waiting for frame seq (composed from view
+// version ver) or an earlier one.
+func (g *Game) serveCaptures(screen *ebiten.Image, f *panel.Frame, seq, ver int64) {
 	g.mu.Lock()
 	var keep []*captureReq
 	var serve []*captureReq
 	for _, c := range g.captures {
-		if seq > c.after {
+		if seq > c.after && ver >= c.viewVer {
 			serve = append(serve, c)
 		} else {
 			keep = append(keep, c)

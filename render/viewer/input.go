@@ -159,6 +159,7 @@ func (g *Game) currentFrame() *panel.Frame {
 func (g *Game) changeView(change func(v *panel.View)) {
 	g.mu.Lock()
 	change(g.view)
+	g.viewVer++
 	g.mu.Unlock()
 	g.kick()
 }

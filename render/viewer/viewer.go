@@ -78,6 +78,8 @@ func Run(opt Options) error {
 	// The picture changes a few times a second at most: draw only when asked (ScheduleFrame)
 	// or on input, so the window costs the training next to nothing while it waits.
 	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum) //nolint:staticcheck // the deprecation's replacement still draws every vsync
+	// The screen keeps its pixels between frames: a frame redraws only what changed.
+	ebiten.SetScreenClearedEveryFrame(false)
 	go g.pollLoop()
 	go g.renderLoop()
 	if opt.Script != nil {
@@ -100,6 +102,8 @@ type Game struct {
 
 	mu       sync.Mutex
 	view     *panel.View
+	viewVer  int64 // counts view changes
+	frameVer int64 // the view version the newest frame was composed from
 	size     image.Point
 	frame    *panel.Frame // newest composed frame
 	frameSeq int64
@@ -114,11 +118,13 @@ type Game struct {
 	sampler *panel.Sampler
 
 	// ebiten goroutine only
-	screenImg *ebiten.Image
-	drawnSeq  int64
-	drag      string // region being dragged ("slider", "pan")
-	dragFrom  image.Point
-	lastErr   error
+	screenImg  *ebiten.Image
+	drawnSeq   int64
+	screenSize image.Point
+	scratch    []byte
+	drag       string // region being dragged ("slider", "pan")
+	dragFrom   image.Point
+	lastErr    error
 
 	quit      atomic.Bool // set when Update should end the game
 	quitErr   error       // written before quit is set
@@ -189,8 +195,9 @@ func (g *Game) pollLoop() {
 }
 
 // minFrameGap throttles frames that only follow the run (not the user): a new loss value every
-// step need not cost more than ten compositions a second.
-const minFrameGap = 100 * time.Millisecond
+// step need not cost more than four frames a second. Under a software renderer (Mesa's llvmpipe,
+// Xvfb) each frame's upload and presentation costs the CPU the training runs on.
+const minFrameGap = 250 * time.Millisecond
 
 // renderLoop composes frames when woken, off ebiten's goroutine.
 func (g *Game) renderLoop() {
@@ -206,7 +213,7 @@ func (g *Game) renderLoop() {
 		case <-time.After(time.Second): // flashes expire, speeds decay
 		}
 		g.mu.Lock()
-		view, size := *g.view, g.size
+		view, size, ver := *g.view, g.size, g.viewVer
 		g.mu.Unlock()
 		if view == lastView && size == lastSize {
 			if wait := minFrameGap - time.Since(last); wait > 0 {
@@ -227,7 +234,10 @@ func (g *Game) renderLoop() {
 		g.mu.Lock()
 		g.frame = f
 		g.frameSeq++
-		g.view.Page = view.Page // the composer clamps the page to those that exist
+		g.frameVer = ver
+		if g.viewVer == ver {
+			g.view.Page = view.Page // the composer clamps the page to those that exist
+		}
 		g.mu.Unlock()
 		ebiten.ScheduleFrame() //nolint:staticcheck // see Run
 	}
@@ -280,7 +290,7 @@ func (g *Game) Layout(w, h int) (int, int) {
 // Draw shows the newest composed frame and serves frame captures.
 func (g *Game) Draw(screen *ebiten.Image) {
 	g.mu.Lock()
-	f, seq := g.frame, g.frameSeq
+	f, seq, ver := g.frame, g.frameSeq, g.frameVer
 	g.mu.Unlock()
 	if f == nil {
 		return
@@ -289,19 +299,52 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if f.Image.Rect.Size() != sb.Size() {
 		g.kick() // a frame for the new size is on its way; keep showing the old one meanwhile
 	}
-	if seq != g.drawnSeq || g.screenImg == nil {
+	// A new screen (first frame, resized window) or frames skipped: everything is redrawn.
+	full := g.screenImg == nil || g.screenImg.Bounds().Size() != f.Image.Rect.Size() || seq != g.drawnSeq+1 ||
+		sb.Size() != g.screenSize
+	if seq != g.drawnSeq || full {
 		if g.screenImg == nil || g.screenImg.Bounds().Size() != f.Image.Rect.Size() {
 			if g.screenImg != nil {
 				g.screenImg.Deallocate()
 			}
 			g.screenImg = ebiten.NewImage(f.Image.Rect.Dx(), f.Image.Rect.Dy())
 		}
-		g.screenImg.WritePixels(f.Image.Pix)
-		g.drawnSeq = seq
+		if full {
+			g.screenImg.WritePixels(f.Image.Pix)
+			screen.Clear()
+			screen.DrawImage(g.screenImg, nil)
+		} else {
+			g.upload(f, screen)
+		}
+		g.drawnSeq, g.screenSize = seq, sb.Size()
 	}
-	screen.Clear()
-	screen.DrawImage(g.screenImg, nil)
-	g.serveCaptures(screen, f, seq)
+	g.serveCaptures(screen, f, seq, ver)
+}
+
+// upload writes the parts of frame f that changed since the frame before it (the status line,
+// the panels drawn anew) into the window's image and draws them on the screen, which keeps the
+// rest from the frames before.
+func (g *Game) upload(f *panel.Frame, screen *ebiten.Image) {
+	for _, r := range f.Dirty {
+		r = r.Intersect(f.Image.Rect)
+		if r.Empty() {
+			continue
+		}
+		n := 4 * r.Dx()
+		if cap(g.scratch) < n*r.Dy() {
+			g.scratch = make([]byte, n*r.Dy())
+		}
+		buf := g.scratch[:n*r.Dy()]
+		for y := 0; y < r.Dy(); y++ {
+			o := f.Image.PixOffset(r.Min.X, r.Min.Y+y)
+			copy(buf[y*n:(y+1)*n], f.Image.Pix[o:o+n])
+		}
+		sub := g.screenImg.SubImage(r).(*ebiten.Image)
+		sub.WritePixels(buf)
+		op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
+		op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
+		screen.DrawImage(sub, op)
+	}
 }
 
 // savePNG writes the frame on screen as a PNG into the snapshot folder.

@@ -30,12 +30,17 @@ type Frame struct {
 	Pages   []string // the names of the pages, for the number keys
 	Page    int      // the page shown
 	Redrawn int      // panels drawn anew (the others came from the cache)
+	// Dirty lists the parts that differ from the composer's previous frame (all of it when the
+	// size or the page changed), so a window uploads only those.
+	Dirty []image.Rectangle
 }
 
 // Composer composes frames, keeping each panel's last picture until its key or size changes.
 // It is used from one goroutine at a time.
 type Composer struct {
-	cache map[string]*cached
+	cache    map[string]*cached
+	prevPage string
+	prevSize image.Point
 }
 
 type cached struct {
@@ -68,6 +73,13 @@ func (c *Composer) Compose(ctx *Context, size image.Point, ch Chrome) (*Frame, e
 	}
 	fill(f.Image, f.Image.Rect, groundColor)
 	c.header(f, lay.Header, ch.Title, pages, v.Page, ctx.TextSize)
+	full := page.Name != c.prevPage || size != c.prevSize
+	c.prevPage, c.prevSize = page.Name, size
+	if full {
+		f.Dirty = []image.Rectangle{f.Image.Rect}
+	} else {
+		f.Dirty = []image.Rectangle{lay.Header, lay.Status}
+	}
 	for i, p := range page.Panels {
 		cell := lay.Cells[i]
 		id := page.Name + "/" + p.ID()
@@ -81,6 +93,9 @@ func (c *Composer) Compose(ctx *Context, size image.Point, ch Chrome) (*Frame, e
 			e = &cached{key: key, w: cell.Dx(), h: cell.Dy(), pic: pic}
 			c.cache[id] = e
 			f.Redrawn++
+			if !full {
+				f.Dirty = append(f.Dirty, cell)
+			}
 		}
 		draw.Draw(f.Image, cell, e.pic.Image, e.pic.Image.Rect.Min, draw.Src)
 		f.Regions[p.ID()] = cell
