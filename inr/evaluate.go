@@ -3,6 +3,7 @@ package inr
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,10 +65,19 @@ func (m *Model) RenderImage(w, h int) (*Image, error) {
 	return out, nil
 }
 
-// InputNames returns the names of the model's inputs: the file's "input_names" metadata (comma
-// separated) when it has one entry per input, else x, y (images), else x0, x1, ….
+// FieldNamer is implemented by configurations that know the names of their model's inputs and
+// outputs (a PDE model: its variables and fields); `inr eval --points` writes them as the CSV
+// header.
+type FieldNamer interface {
+	InputNames() []string
+	OutputNames() []string
+}
+
+// InputNames returns the names of the model's inputs: the configuration's (FieldNamer, or a
+// "vars" list in its JSON), else the file's "input_names" metadata (comma separated), else x, y
+// for two inputs and x0, x1, … otherwise. Names are used only when there is one per input.
 func (m *Model) InputNames() []string {
-	return m.names("input_names", m.In, func(i int) string {
+	return m.names(m.In, "input_names", "vars", func(f FieldNamer) []string { return f.InputNames() }, func(i int) string {
 		if m.In == 2 {
 			return [2]string{"x", "y"}[i]
 		}
@@ -75,11 +85,11 @@ func (m *Model) InputNames() []string {
 	})
 }
 
-// OutputNames returns the names of the outputs: "output_names" metadata, else gray or r, g, b for
-// images, else u (one output) or u0, u1, ….
+// OutputNames returns the names of the outputs, found as InputNames' are (JSON key "fields",
+// metadata "output_names"), else gray or r, g, b for images, else u (one output) or u0, u1, ….
 func (m *Model) OutputNames() []string {
 	_, _, _, _, img := m.ImageInfo()
-	return m.names("output_names", m.Out, func(i int) string {
+	return m.names(m.Out, "output_names", "fields", func(f FieldNamer) []string { return f.OutputNames() }, func(i int) string {
 		switch {
 		case img && m.Out == 1:
 			return "gray"
@@ -92,8 +102,22 @@ func (m *Model) OutputNames() []string {
 	})
 }
 
-func (m *Model) names(key string, n int, def func(int) string) []string {
-	if v := m.Extra[key]; v != "" {
+func (m *Model) names(n int, metaKey, cfgKey string, fromNamer func(FieldNamer) []string, def func(int) string) []string {
+	if f, ok := m.Config.(FieldNamer); ok {
+		if v := fromNamer(f); len(v) == n {
+			return v
+		}
+	}
+	if m.Config != nil {
+		var doc map[string]json.RawMessage
+		if b, err := json.Marshal(m.Config); err == nil && json.Unmarshal(b, &doc) == nil {
+			var v []string
+			if json.Unmarshal(doc[cfgKey], &v) == nil && len(v) == n {
+				return v
+			}
+		}
+	}
+	if v := m.Extra[metaKey]; v != "" {
 		parts := strings.Split(v, ",")
 		if len(parts) == n {
 			for i := range parts {

@@ -119,4 +119,14 @@ func TestModelNames(t *testing.T) {
 	m.Extra = map[string]string{"input_names": "t, x, y", "output_names": "u,v"}
 	require.Equal(t, []string{"t", "x", "y"}, m.InputNames())
 	require.Equal(t, []string{"u", "v"}, m.OutputNames())
+	m.Config = namedConfig{MLPConfig: cfg.(*MLPConfig), Vars: []string{"t", "x", "z"}, Fields: []string{"p", "q"}}
+	require.Equal(t, []string{"t", "x", "z"}, m.InputNames(), "a configuration's vars come first")
+	require.Equal(t, []string{"p", "q"}, m.OutputNames())
+}
+
+// namedConfig is a configuration listing its variables and fields in its JSON, as a PDE model's.
+type namedConfig struct {
+	*MLPConfig
+	Vars   []string `json:"vars"`
+	Fields []string `json:"fields"`
 }
