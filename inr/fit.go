@@ -273,15 +273,15 @@ func (t *Fitter) step(evalAt int) (float64, error) {
 	tm := yv
 	tm.Data = target
 	loss := nn.MSE{}.Eval(yv, tm, dy.Value(), 1, false)
-	if err := nn.CheckFinite("the loss", loss); err != nil {
-		return loss, err
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, fmt.Errorf("the loss is %v", loss)
 	}
 	if t.full && evalAt >= 0 {
 		t.evaluateOutput(evalAt, yv.Data[:yv.Rows*yv.Cols], loss)
 	}
 	t.model.Net.Backward(dy, false)
 	if err := t.adam.Step(); err != nil {
-		return loss, err
+		return loss, errors.New("the gradient is not finite")
 	}
 	return loss, nil
 }
@@ -319,8 +319,7 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 		loss, err := t.step(evalAt)
 		if err != nil {
 			stop = StopDiverged
-			failure = fmt.Errorf("training diverged at step %d (%v): try a lower learning rate than %g (--lr): %w",
-				s, err, t.adam.Rate(), errDiverged)
+			failure = fmt.Errorf("%w at step %d: %v; try a lower learning rate than %g (--lr)", errDiverged, s, err, t.adam.Rate())
 			break
 		}
 		t.loss = append(t.loss, loss)
