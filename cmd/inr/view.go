@@ -121,7 +121,12 @@ func startViewer(runDir string) error {
 	if err != nil {
 		return err
 	}
+	// The viewer yields the CPU to the training it watches: on a busy machine (or a software
+	// renderer) it draws fewer frames rather than slowing the run.
 	c := exec.Command(bin, runDir)
+	if nice, err := exec.LookPath("nice"); err == nil {
+		c = exec.Command(nice, "-n", "10", bin, runDir)
+	}
 	c.Stdout, c.Stderr = os.Stderr, os.Stderr
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
