@@ -35,6 +35,7 @@ const (
 type Control struct {
 	paused  atomic.Bool
 	stopped atomic.Bool
+	held    atomic.Bool // the loop is waiting in Observe
 
 	mu      sync.Mutex
 	resume  chan struct{} // closed when the current pause ends
@@ -140,8 +141,8 @@ func (c *Control) Command(cmd Command) error {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.stopped.Load() {
+		c.mu.Unlock()
 		return nil
 	}
 	switch cmd {
@@ -159,12 +160,8 @@ func (c *Control) Command(cmd Command) error {
 			cancel()
 		}
 	}
-	for _, s := range c.subs {
-		select {
-		case s <- struct{}{}:
-		default:
-		}
-	}
+	c.mu.Unlock()
+	c.notify()
 	return nil
 }
 
@@ -178,6 +175,10 @@ func (c *Control) endPause() {
 
 // Paused reports whether a pause is requested (the loop holds at its next snapshot).
 func (c *Control) Paused() bool { return c.paused.Load() }
+
+// Held reports whether the loop is holding at a pause right now (a pause requested during a
+// long step takes effect at the step's end).
+func (c *Control) Held() bool { return c.held.Load() }
 
 // Stopped reports whether a stop was requested.
 func (c *Control) Stopped() bool { return c.stopped.Load() }
@@ -210,9 +211,25 @@ func (c *Control) Observe(s *inr.Snapshot) {
 	if resume == nil {
 		return
 	}
+	c.held.Store(true)
+	c.notify()
 	select {
 	case <-resume:
 	case <-ctxDone: // nil when there is no context: waits for resume alone
+	}
+	c.held.Store(false)
+	c.notify()
+}
+
+// notify wakes the subscribers (coalescing).
+func (c *Control) notify() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.subs {
+		select {
+		case s <- struct{}{}:
+		default:
+		}
 	}
 }
 

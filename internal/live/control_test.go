@@ -47,11 +47,13 @@ func TestControlPauseResumeStop(t *testing.T) {
 	require.NoError(t, c.Command(CommandPause))
 	assert.True(t, c.Paused())
 	require.Eventually(t, func() bool { return holds(&steps) }, 5*time.Second, time.Millisecond, "a paused loop holds")
+	require.Eventually(t, c.Held, 5*time.Second, time.Millisecond, "and says so")
 	held := steps.Load()
 	require.NoError(t, c.Command(CommandPause), "pausing twice is harmless")
 	require.NoError(t, c.Command(CommandRun))
 	assert.False(t, c.Paused())
 	require.Eventually(t, func() bool { return steps.Load() > held+10 }, 5*time.Second, time.Millisecond, "it runs again")
+	assert.False(t, c.Held())
 
 	require.NoError(t, c.Command(CommandPause))
 	require.Eventually(t, func() bool { return holds(&steps) }, 5*time.Second, time.Millisecond)

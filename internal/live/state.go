@@ -40,7 +40,7 @@ type State struct {
 	Phase   string
 	Done    bool
 
-	Paused       bool // the trainer holds at a pause requested through its Control
+	Paused       bool // the trainer is holding at a pause requested through its Control
 	Controllable bool // the trainer watches a Control: pause and stop requests are honoured
 	Stale        bool // not done, yet the process that wrote it is gone
 

@@ -264,7 +264,7 @@ func (w *Writer) flush() {
 			d.Metrics = r.Metrics
 		}
 	}
-	paused := w.opt.Control != nil && w.opt.Control.Paused() && !d.Done
+	paused := w.opt.Control != nil && w.opt.Control.Held() && !d.Done
 	if latest == nil && pics == nil && paused == d.Paused && model == d.Model && d.Seq > 0 {
 		return
 	}
