@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"time"
 
 	"github.com/inrstudio/studio/inr"
 	"github.com/inrstudio/studio/internal/live"
@@ -85,11 +86,19 @@ type reconKey struct {
 	modelTime    int64
 }
 
+// liveRenderEvery spaces the network renderings of a zoomed view that follow a training run's
+// newer weights: each costs as much as a few training steps, taken from the training.
+const liveRenderEvery = 10 * time.Second
+
 func (reconstruction) Key(c *Context) any {
 	k := reconKey{seq: c.State.FieldsSeq, has: c.State.Field("reconstruction") != nil}
 	if c.View.Zoomed() {
 		k.zoom, k.cx, k.cy = c.View.Zoom, c.View.CX, c.View.CY
 		k.model, k.modelTime = c.State.Model, c.State.ModelTime.UnixNano()
+		if !c.State.Done {
+			k.seq = 0 // new pictures alone do not re-render the network while training
+			k.modelTime = c.State.ModelTime.UnixNano() / int64(liveRenderEvery)
+		}
 		if c.Sampler != nil {
 			k.sampler = c.Sampler.Version()
 		}
@@ -147,12 +156,17 @@ func (reconstruction) Draw(c *Context, w, h int) (*Picture, error) {
 	return &Picture{Image: img, Regions: map[string]image.Rectangle{"content": r}}, nil
 }
 
+// liveMaxSamples bounds a zoomed rendering while the run trains (a quarter of maxSamples).
+const liveMaxSamples = 256 * 256
+
 // SampleSize is how many network queries a zoomed picture area of the given size gets: one per
 // pixel, at most maxSamples (a larger area is filled by enlarging the rendering).
-func SampleSize(size image.Point) image.Point {
+func SampleSize(size image.Point) image.Point { return sampleSize(size, maxSamples) }
+
+func sampleSize(size image.Point, most int) image.Point {
 	w, h := size.X, size.Y
-	if n := w * h; n > maxSamples {
-		k := math.Sqrt(float64(maxSamples) / float64(n))
+	if n := w * h; n > most {
+		k := math.Sqrt(float64(most) / float64(n))
 		w, h = max(1, int(float64(w)*k)), max(1, int(float64(h)*k))
 	}
 	return image.Pt(w, h)
@@ -160,7 +174,11 @@ func SampleSize(size image.Point) image.Point {
 
 // sampleRequest is the rendering of the view for the panel's picture area.
 func sampleRequest(s *live.State, f *inr.Field, v *View, size image.Point) SampleRequest {
-	n := SampleSize(size)
+	most := maxSamples
+	if !s.Done {
+		most = liveMaxSamples
+	}
+	n := sampleSize(size, most)
 	return SampleRequest{W: n.X, H: n.Y, Zoom: v.Zoom, CX: v.CX, CY: v.CY, ImgW: f.W, ImgH: f.H,
 		Model: s.Model, ModelTime: s.ModelTime.UnixNano()}
 }

@@ -379,3 +379,30 @@ func predictOne(m *inr.Model, x, out []float64) error {
 	copy(out, om.Data)
 	return nil
 }
+
+// TestZoomFollowsTrainingSparingly: zoomed in on a live run, new pictures or a new save of the
+// weights within ten seconds do not re-render the network (each rendering takes CPU from the
+// training); a finished run re-renders on any change.
+func TestZoomFollowsTrainingSparingly(t *testing.T) {
+	s := imageState(100)
+	s.Model = "m.safetensors"
+	s.ModelTime = time.Unix(1000, 0)
+	v := NewView()
+	v.ZoomBy(2, 0, 0)
+	key := func(s *live.State) any { return reconstruction{}.Key(&Context{State: s, View: v}) }
+	k0 := key(s)
+	s2 := *s
+	s2.FieldsSeq++
+	s2.ModelTime = time.Unix(1004, 0)
+	assert.Equal(t, k0, key(&s2), "new pictures and weights 4 s later: same picture")
+	s2.ModelTime = time.Unix(1011, 0)
+	assert.NotEqual(t, k0, key(&s2), "weights 11 s later: rendered again")
+	assert.Equal(t, image.Pt(256, 256), sampleRequest(&s2, s2.Field("reconstruction"), v, image.Pt(600, 600)).Size(), "fewer points while training")
+	s2.Done = true
+	assert.Equal(t, image.Pt(512, 512), sampleRequest(&s2, s2.Field("reconstruction"), v, image.Pt(600, 600)).Size())
+	s3 := s2
+	s3.FieldsSeq++
+	assert.NotEqual(t, key(&s2), key(&s3))
+	v.Reset()
+	assert.Equal(t, key(&s2), key(&s2))
+}

@@ -24,6 +24,9 @@ type SampleRequest struct {
 	ModelTime    int64  // its modification time (a new save is a new request)
 }
 
+// Size is the number of points across and down.
+func (r SampleRequest) Size() image.Point { return image.Pt(r.W, r.H) }
+
 // SampleImage evaluates an image model on the view of req: one network query per output pixel,
 // so detail finer than the training grid comes from the network, not from upscaling pixels.
 func SampleImage(m *inr.Model, req SampleRequest) (image.Image, error) {
