@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"hash/crc32"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -250,5 +251,41 @@ func TestEvalPointsAndErrors(t *testing.T) {
 	} {
 		_, _, err := run(context.Background(), append([]string{"eval"}, c.args...)...)
 		require.ErrorContains(t, err, c.want, "%v", c.args)
+	}
+}
+
+// Colour and grayscale, 8 and 16 bits, PNG and JPEG: the reconstruction keeps the channels and the
+// bit depth of the input.
+func TestFitImageKinds(t *testing.T) {
+	in := t.TempDir()
+	coffee, err := inr.LoadImage("../../assets/coffee-128.png")
+	require.NoError(t, err)
+	small, err := coffee.Resize(12, 10)
+	require.NoError(t, err)
+	small.Depth = 16
+	rgb16 := filepath.Join(in, "rgb16.png")
+	require.NoError(t, small.SavePNG(rgb16))
+	var jb bytes.Buffer
+	require.NoError(t, jpeg.Encode(&jb, small.ToImage(8), &jpeg.Options{Quality: 95}))
+	jpg := writeFile(t, in, "photo.jpg", jb.Bytes())
+	gray := &inr.Image{W: 12, H: 10, C: 1, Depth: 16, Pix: make([]float64, 120)}
+	for i := range gray.Pix {
+		gray.Pix[i] = float64(i) / 119
+	}
+	gray16 := filepath.Join(in, "gray16.png")
+	require.NoError(t, gray.SavePNG(gray16))
+
+	for _, c := range []struct {
+		path        string
+		model       string
+		depth, channels int
+	}{{rgb16, "siren", 16, 3}, {jpg, "wire", 8, 3}, {gray16, "relu_pe", 16, 1}, {camera, "finer", 8, 1}} {
+		dir := filepath.Join(t.TempDir(), "run")
+		_, errOut, err := run(context.Background(), "fit", c.path, "--model", c.model, "--steps", "2", "--size", "12", "--out", dir, "-q")
+		require.NoError(t, err, errOut)
+		rec, err := inr.LoadImage(filepath.Join(dir, inr.ReconstructionFile))
+		require.NoError(t, err)
+		require.Equal(t, [2]int{c.depth, c.channels}, [2]int{rec.Depth, rec.C}, c.path)
+		require.Equal(t, 12, rec.W)
 	}
 }
