@@ -276,8 +276,8 @@ func TestFitImageKinds(t *testing.T) {
 	require.NoError(t, gray.SavePNG(gray16))
 
 	for _, c := range []struct {
-		path        string
-		model       string
+		path            string
+		model           string
 		depth, channels int
 	}{{rgb16, "siren", 16, 3}, {jpg, "wire", 8, 3}, {gray16, "relu_pe", 16, 1}, {camera, "finer", 8, 1}} {
 		dir := filepath.Join(t.TempDir(), "run")
