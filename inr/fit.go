@@ -15,8 +15,8 @@ import (
 // is 0.
 const DefaultEvalEvery = 25
 
-// Schedules lists the learning-rate schedules Fit accepts (nn.NewSchedule's names): constant,
-// wire (lr0·0.1^(t/steps), the WIRE family's), cosine (to 0), step (×0.1 every steps/3),
+// Schedules lists the learning-rate schedules Fit accepts (nn.NewSchedule's names): constant
+// (also "none"), wire (lr0·0.1^(t/steps), the WIRE family's), cosine (to 0), step (×0.1 every steps/3),
 // exponential (tenfold decay over the run).
 var Schedules = []string{"constant", "wire", "cosine", "step", "exponential"}
 
@@ -114,6 +114,9 @@ func (o *FitOptions) validate() (Config, Training, error) {
 	}
 	if !(tr.LR > 0) {
 		return nil, tr, fmt.Errorf("model %s: learning rate %v: need > 0", o.Arch, tr.LR)
+	}
+	if o.Schedule == "none" {
+		o.Schedule = "constant"
 	}
 	if _, err := nn.NewSchedule(o.Schedule, o.Steps); err != nil {
 		return nil, tr, err
