@@ -170,6 +170,9 @@ func (s *solver) buildGroups() error {
 	if s.interior, err = s.interiorGroup("interior"); err != nil {
 		return err
 	}
+	if p.Train.CausalBins > 0 {
+		s.interior.causal = &causal{bins: p.Train.CausalBins, eps: p.Train.CausalEpsilon, t0: p.Lo[len(p.Lo)-1], t1: p.Hi[len(p.Hi)-1]}
+	}
 	s.set, err = sample.NewSet(p.Domain, sample.Interior, newSampler(p.Sampling.Method, s.seed), p.Sampling.Interior)
 	if err != nil {
 		return fmt.Errorf("interior points: %w", err)

@@ -178,6 +178,21 @@ func (s *solver) evaluate() (*Evaluation, error) {
 	return ev, nil
 }
 
+// quickMetrics measures the error at the reference points only (no residual, no pictures): what
+// a progress line shows.
+func (s *solver) quickMetrics() (map[string]float64, error) {
+	ref := s.p.Reference
+	if ref == nil {
+		return nil, nil
+	}
+	pred, err := s.predict(ref.Points)
+	if err != nil {
+		return nil, err
+	}
+	ev := &Evaluation{Points: ref.Points, Pred: pred, Ref: ref.Values}
+	return ev.metricsMap(s.p), nil
+}
+
 // fieldErrors are the error sums of one field.
 type fieldErrors struct {
 	sse, ssr, maxAbs float64

@@ -33,6 +33,8 @@ type group struct {
 	coord [][]float64 // per coordinate: its column
 	extra [][]float64 // extra columns (normals, observations), per point
 	terms []*term
+	// causal, when set and on, weights the interior residuals by time (see causal).
+	causal *causal
 }
 
 // fieldSym is a field symbol a group's terms read: field index and jet block.
@@ -167,6 +169,9 @@ func (g *group) setPoints(pts []float64, extra [][]float64) {
 		}
 	}
 	g.extra = extra
+	if g.causal != nil {
+		g.causal.assign(pts, g.d)
+	}
 }
 
 // forward evaluates the network and every term; it returns Σ weight·value.
@@ -185,6 +190,10 @@ func (g *group) forward(theta []float64) float64 {
 	for _, t := range g.terms {
 		t.eval(g, theta)
 		total += t.weight * t.value
+	}
+	if g.causal != nil && g.causal.on {
+		// The periodic terms (none in an interior group) would keep their plain weight.
+		return g.causal.weigh(g)
 	}
 	return total
 }
@@ -262,8 +271,14 @@ func (t *term) backward(g *group, thetaGrad []float64) {
 		return
 	}
 	s := 2 * t.weight / float64(g.n)
-	for i, v := range t.r {
-		t.adjv[i] = s * v
+	if c := g.causal; c != nil && c.on {
+		for i, v := range t.r {
+			t.adjv[i] = s * v * c.pw[i]
+		}
+	} else {
+		for i, v := range t.r {
+			t.adjv[i] = s * v
+		}
 	}
 	if t.prog.NumUnknowns() == 0 {
 		thetaGrad = nil

@@ -33,6 +33,9 @@ const (
 	DefaultLogEvery        = 100
 )
 
+// MaxPoints bounds every point count of a problem file (interior, condition, candidates).
+const MaxPoints = 1 << 24
+
 // Load reads and checks a problem file; data files it names are read relative to its directory.
 func Load(path string) (*Problem, error) {
 	src, err := os.ReadFile(path)
@@ -367,8 +370,8 @@ func (pr *parser) parseSampling() {
 	if p.Sampling.Interior == 0 {
 		p.Sampling.Interior = DefaultInterior
 	}
-	if p.Sampling.Interior < 1 {
-		pr.is.addf(pr.lines.Line("sampling", 0, "interior"), "sampling: interior = %d; want ≥ 1", s.Interior)
+	if p.Sampling.Interior < 1 || p.Sampling.Interior > MaxPoints {
+		pr.is.addf(pr.lines.Line("sampling", 0, "interior"), "sampling: interior = %d; want 1 to %d", s.Interior, MaxPoints)
 	}
 	if s.Seed != nil {
 		if *s.Seed < 0 {
@@ -404,7 +407,7 @@ func (pr *parser) parseSampling() {
 			ad.C = *a.C
 		}
 		switch {
-		case ad.Every < 0 || ad.LBFGSEvery < 0 || ad.Candidates < 1 || ad.Points < 1 || ad.Rounds < 0:
+		case ad.Every < 0 || ad.LBFGSEvery < 0 || ad.Candidates < 1 || ad.Points < 1 || ad.Rounds < 0 || ad.Candidates > MaxPoints:
 			pr.is.addf(line("method"), "sampling.adaptive: candidates and points must be ≥ 1; every, lbfgs_every and rounds ≥ 0")
 		case ad.Method == "rad" && ad.Points != p.Sampling.Interior:
 			pr.is.addf(line("points"), "sampling.adaptive: RAD redraws the whole interior set: points = %d must equal sampling.interior = %d (or be left out)", ad.Points, p.Sampling.Interior)
@@ -521,6 +524,20 @@ func (pr *parser) parseTrain() {
 	if tr.Schedule == "" {
 		tr.Schedule = "constant"
 	}
+	if t.CausalBins != 0 || t.CausalEpsilon != nil {
+		tr.CausalBins, tr.CausalEpsilon = t.CausalBins, 1
+		if t.CausalEpsilon != nil {
+			tr.CausalEpsilon = *t.CausalEpsilon
+		}
+		switch {
+		case !p.Time:
+			pr.is.addf(line("causal_bins"), "train: causal weighting needs a time-dependent domain")
+		case tr.CausalBins < 2 || tr.CausalBins > 1024:
+			pr.is.addf(line("causal_bins"), "train: causal_bins = %d; want 2 to 1024", t.CausalBins)
+		case !(tr.CausalEpsilon > 0) || math.IsInf(tr.CausalEpsilon, 0):
+			pr.is.addf(line("causal_epsilon"), "train: causal_epsilon = %g; want a finite value > 0", tr.CausalEpsilon)
+		}
+	}
 	if !slices.Contains(schedules, tr.Schedule) {
 		pr.is.addf(line("schedule"), "train: schedule %q (known: %s)", tr.Schedule, strings.Join(schedules, ", "))
 	}
@@ -532,7 +549,7 @@ func (pr *parser) parseOutput() {
 	p := pr.p
 	p.Output = Output{Times: o.Times, Grid: o.Grid}
 	if len(o.Grid) > 0 {
-		if len(o.Grid) != len(p.Vars) || slices.Min(o.Grid) < 2 {
+		if len(o.Grid) != len(p.Vars) || slices.Min(o.Grid) < 2 || gridSize(o.Grid) > MaxGridPoints {
 			pr.is.addf(pr.lines.Line("output", 0, "grid"), "output: grid %v; want %d counts ≥ 2 (one per variable: %s)",
 				o.Grid, len(p.Vars), strings.Join(p.Vars, ", "))
 			p.Output.Grid = nil

@@ -202,8 +202,8 @@ func (pr *parser) parseConditions() {
 				cond.Points = DefaultConditionPoints / 2
 			}
 		}
-		if cond.Points < 1 {
-			pr.is.addf(line("points"), "%s: points = %d; want ≥ 1", ctx, c.Points)
+		if cond.Points < 1 || cond.Points > MaxPoints {
+			pr.is.addf(line("points"), "%s: points = %d; want 1 to %d", ctx, c.Points, MaxPoints)
 			continue
 		}
 		if cond.Sampler != "" && !slices.Contains(samplers, cond.Sampler) {

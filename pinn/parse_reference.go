@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/inrstudio/studio/pinn/expr"
 	"github.com/inrstudio/studio/pinn/reference"
@@ -126,8 +127,9 @@ func (pr *parser) parseReference() {
 			}
 		}
 	}
-	if len(rs.Grid) > 0 && (len(rs.Grid) != len(p.Vars) || slices.Min(rs.Grid) < 2) {
-		pr.is.addf(line("grid"), "reference: grid %v; want %d counts ≥ 2 (one per variable: %s)", rs.Grid, len(p.Vars), strings.Join(p.Vars, ", "))
+	if len(rs.Grid) > 0 && (len(rs.Grid) != len(p.Vars) || slices.Min(rs.Grid) < 2 || gridSize(rs.Grid) > MaxGridPoints) {
+		pr.is.addf(line("grid"), "reference: grid %v; want %d counts ≥ 2 (one per variable: %s), at most %d points in all",
+			rs.Grid, len(p.Vars), strings.Join(p.Vars, ", "), MaxGridPoints)
 		return
 	}
 	nf := len(p.Fields)
@@ -144,8 +146,9 @@ func (pr *parser) parseReference() {
 			pr.is.addf(line("solution"), "reference: solution %q: %v", rs.Solution, err)
 			return
 		}
-		buf, tmp := make([]float64, len(sol.Vars())), make([]float64, len(sol.Fields()))
+		// Scratch per call: a Problem may be read by several goroutines (solves, viewers).
 		ref.eval = func(pt, out []float64) {
+			buf, tmp := make([]float64, len(sol.Vars())), make([]float64, len(sol.Fields()))
 			for i, j := range perm {
 				buf[j] = pt[i]
 			}
@@ -181,8 +184,11 @@ func (pr *parser) parseReference() {
 				return
 			}
 		}
+		var mu sync.Mutex // programs keep their buffers; a Problem may be read concurrently
 		cols := make([][]float64, len(p.Vars))
 		ref.eval = func(pt, out []float64) {
+			mu.Lock()
+			defer mu.Unlock()
 			for f, prog := range progs {
 				out[f] = math.NaN()
 				if prog == nil {
@@ -274,12 +280,30 @@ func (pr *parser) solutionGrid(ref *Reference, sol reference.Solution, perm, fma
 	return true
 }
 
+// MaxGridPoints bounds an evaluation or picture grid.
+const MaxGridPoints = 1 << 22
+
+// gridSize is the number of points of a grid, saturating at MaxGridPoints+1.
+func gridSize(g []int) int {
+	n := 1
+	for _, c := range g {
+		if c <= 0 {
+			return 0
+		}
+		n *= c
+		if n > MaxGridPoints {
+			return MaxGridPoints + 1
+		}
+	}
+	return n
+}
+
 // DefaultGrid is the evaluation grid (points per variable) for a problem without one.
 func DefaultGrid(p *Problem) []int {
 	sp := len(p.Vars) - boolInt(p.Time)
 	per := map[int]int{1: 1001, 2: 201, 3: 41}[sp]
 	if per == 0 {
-		per = 11
+		per = max(2, int(math.Pow(1e6, 1/float64(len(p.Vars)))))
 	}
 	if p.Time {
 		per = map[int]int{1: 201, 2: 101, 3: 31}[sp]

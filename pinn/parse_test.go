@@ -233,3 +233,23 @@ k = 2
 	assert.Equal(t, 14, idx.Line("arr", 1, "k"))
 	assert.Equal(t, 10, idx.Find("t.f.h.i"))
 }
+
+// FuzzParse: no problem file, however mangled, makes Parse panic; it returns a Problem or a
+// ProblemError. (The seed corpus runs with go test; go test -fuzz FuzzParse explores further.)
+func FuzzParse(f *testing.F) {
+	f.Add(strings.Replace(burgersFile, `solution = "burgers"`, `expr.u = "x*t"`, 1))
+	f.Add("fields = [\"u\"]\n[domain]\nshape = \"disk\"\nradius = 1\n[[equation]]\nresidual = \"u_xx + u_yy\"\n[[condition]]\nkind = \"neumann\"\n")
+	f.Add("fields = [\"u\", \"v\"]\n[domain]\nshape = \"box\"\nx = [0, 1]\ny = [0, 2]\nz = [1, 3]\n[[equation]]\nresidual = \"u_xz - v\"\n[transform]\nv = \"x*N\"\n")
+	f.Add("[domain]\nshape = \"interval\"\nx = [0, 1]\n")
+	f.Add("fields = [\"u\"]\n[[condition]]\nkind = \"periodic\"\naxis = 3\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		p, err := Parse("fuzz.toml", []byte(src), t.TempDir())
+		if err == nil && (p == nil || len(p.Equations) == 0) {
+			t.Fatalf("accepted a problem without equations: %q", src)
+		}
+		var pe *ProblemError
+		if err != nil && !errors.As(err, &pe) {
+			t.Fatalf("error is %T, not a ProblemError: %v", err, err)
+		}
+	})
+}

@@ -149,8 +149,12 @@ type Train struct {
 	LBFGSIterations int
 	LBFGSTolerance  float64 // on ‖∇loss‖∞
 	LBFGSHistory    int
-	LogEvery        int     // steps (Adam) or iterations (L-BFGS) between log lines and snapshots
-	TimeLimit       float64 // seconds for the whole solve; 0 means none
+	LogEvery        int // steps (Adam) or iterations (L-BFGS) between log lines and snapshots
+	// CausalBins > 0 turns on causal weighting of the interior residuals during Adam, with that
+	// many time bins and the tolerance CausalEpsilon (see the causal type).
+	CausalBins    int
+	CausalEpsilon float64
+	TimeLimit     float64 // seconds for the whole solve; 0 means none
 }
 
 // Output says what the pictures show.

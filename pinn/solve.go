@@ -22,6 +22,9 @@ type Options struct {
 	// FieldsEvery publishes the solution, error and residual fields with every k-th snapshot
 	// (0: only with the last one); they cost an evaluation on the reference points.
 	FieldsEvery int
+	// MetricsEvery measures the error against the reference with every k-th snapshot (0:
+	// only at the end): one prediction at the reference points, shown in the log line.
+	MetricsEvery int
 	// Log receives one progress line per snapshot (nil: silent).
 	Log io.Writer
 }
@@ -138,6 +141,10 @@ func (r *run) adam(m *Metrics) error {
 	adam.Schedule = sched
 	smp := s.p.Sampling
 	ad := smp.Adaptive
+	if c := s.interior.causal; c != nil {
+		c.on = true
+		defer func() { c.on = false }()
+	}
 	for step := 0; step < tr.AdamSteps; step++ {
 		if r.expired() {
 			m.Stopped = "time limit or cancel during Adam"
@@ -246,6 +253,10 @@ func (r *run) snapshot(phase string, done bool) *inr.Snapshot {
 			snap.Metrics = ev.metricsMap(r.s.p)
 			snap.Fields = ev.fields(r.s.p)
 		}
+	} else if r.opt.MetricsEvery > 0 && r.snaps%r.opt.MetricsEvery == 0 {
+		if m, err := r.s.quickMetrics(); err == nil {
+			snap.Metrics = m
+		}
 	}
 	return snap
 }
@@ -256,6 +267,9 @@ func (r *run) publish(snap *inr.Snapshot) {
 		names, vals := r.s.terms()
 		for k, n := range names {
 			fmt.Fprintf(r.opt.Log, "  %s %.2e", n, vals[k])
+		}
+		if c := r.s.interior.causal; c != nil && c.on {
+			fmt.Fprintf(r.opt.Log, "  causal weight %.2e", c.minWeight())
 		}
 		if v, ok := snap.Metrics["rel_l2"]; ok {
 			fmt.Fprintf(r.opt.Log, "  rel_l2 %.3e", v)

@@ -341,3 +341,60 @@ func TestEvalReusesBuffers(t *testing.T) {
 		assert.LessOrEqual(t, allocs[4000], 16*float64(groups), "%s: %d groups", name, groups)
 	}
 }
+
+// TestCausalWeights: with causal training on, a bin's weight is exp(−ε·Σ of the earlier bins'
+// losses), the loss is their weighted mean, and a point's gradient factor carries its bin's weight
+// (a late point whose earlier bins are unsolved hardly counts).
+func TestCausalWeights(t *testing.T) {
+	p, err := Parse("c.toml", []byte(`fields = ["u"]
+[domain]
+shape = "interval"
+x = [0, 1]
+time = [0, 2]
+[[equation]]
+residual = "u_t - u_xx - 3"
+[sampling]
+interior = 400
+[network]
+widths = [6]
+[train]
+causal_bins = 4
+causal_epsilon = 0.5
+`), ".")
+	require.NoError(t, err)
+	s, err := newSolver(p, 1, 1)
+	require.NoError(t, err)
+	c := s.interior.causal
+	require.NotNil(t, c)
+	plain := s.interior.forward(nil)
+	c.on = true
+	loss := s.interior.forward(nil)
+	// Recompute the bin losses from the residual directly.
+	r := s.interior.terms[0].r
+	pts := s.interior.x.Data
+	var bl [4]float64
+	var bc [4]int
+	for i, v := range r {
+		b := min(int(pts[2*i+1]/0.5), 3)
+		bl[b] += v * v
+		bc[b]++
+	}
+	want, cum := 0.0, 0.0
+	for b := range bl {
+		bl[b] /= float64(bc[b])
+		w := math.Exp(-0.5 * cum)
+		assert.InDelta(t, w, c.w[b], 1e-12)
+		cum += bl[b]
+		want += w * bl[b] / 4
+	}
+	assert.InDelta(t, want, loss, 1e-12*want)
+	assert.Less(t, c.minWeight(), 1.0)
+	assert.Equal(t, 1.0, c.w[0])
+	// With every weight 1 the causal loss is the mean over bins of the bin losses: close to the
+	// plain mean square when the bins hold similar numbers of points.
+	c.eps = 1e-300
+	assert.InDelta(t, plain, s.interior.forward(nil), 0.2*plain)
+	for i, b := range c.bin {
+		assert.InDelta(t, float64(len(c.bin))/(4*float64(c.count[b])), c.pw[i], 1e-12)
+	}
+}

@@ -81,6 +81,8 @@ type trainSpec struct {
 	LBFGSHistory    *int     `toml:"lbfgs_history"`
 	LogEvery        *int     `toml:"log_every"`
 	TimeLimit       *float64 `toml:"time_limit"`
+	CausalBins      int      `toml:"causal_bins"`
+	CausalEpsilon   *float64 `toml:"causal_epsilon"`
 }
 
 type referenceSpec struct {

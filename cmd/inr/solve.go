@@ -29,6 +29,7 @@ func newSolveCmd() *cobra.Command {
 		seed      uint64
 		timeLimit float64
 		quiet     bool
+		every     int
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
@@ -74,6 +75,7 @@ is written; errors name the line and the expression.`,
 			if !quiet {
 				opt.Log = cmd.ErrOrStderr()
 			}
+			opt.MetricsEvery = every
 			if out == "" {
 				base := filepath.Base(args[0])
 				out = filepath.Join("runs", strings.TrimSuffix(base, filepath.Ext(base)))
@@ -101,6 +103,7 @@ is written; errors name the line and the expression.`,
 	f.Uint64Var(&seed, "seed", 0, "seed of the network initialisation and of the collocation points")
 	f.Float64Var(&timeLimit, "time-limit", 0, "stop training after this many seconds (overrides train.time_limit; 0: none)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
+	f.IntVar(&every, "error-every", 0, "show the error against the reference on every k-th progress line (costs a prediction at the reference points)")
 	return cmd
 }
 

@@ -183,10 +183,13 @@ func checkAllenCahn(cfg AllenCahnConfig) error {
 	switch {
 	case !(cfg.Eps > 0), !(cfg.T > 0), math.IsInf(cfg.Eps, 0), math.IsInf(cfg.Gamma, 0), math.IsNaN(cfg.Gamma), math.IsInf(cfg.T, 0):
 		return fmt.Errorf("allen–cahn: Eps = %g, Gamma = %g, T = %g; want finite Eps > 0, T > 0", cfg.Eps, cfg.Gamma, cfg.T)
-	case cfg.Modes < 8 || cfg.Modes%2 != 0:
-		return fmt.Errorf("allen–cahn: %d modes; want an even number ≥ 8", cfg.Modes)
+	case cfg.Modes < 8 || cfg.Modes%2 != 0 || cfg.Modes > 1<<16:
+		return fmt.Errorf("allen–cahn: %d modes; want an even number from 8 to 65536", cfg.Modes)
 	case !(cfg.Dt > 0), !(cfg.Snapshot >= cfg.Dt):
 		return fmt.Errorf("allen–cahn: time step %g and snapshot interval %g; want 0 < Dt ≤ Snapshot", cfg.Dt, cfg.Snapshot)
+	}
+	if cfg.T/cfg.Dt > 1e7 {
+		return fmt.Errorf("allen–cahn: %g time steps (T = %g, Dt = %g); at most 1e7", cfg.T/cfg.Dt, cfg.T, cfg.Dt)
 	}
 	if r := cfg.Snapshot / cfg.Dt; math.Abs(r-math.Round(r)) > 1e-9*r {
 		return fmt.Errorf("allen–cahn: time step %g does not divide the snapshot interval %g", cfg.Dt, cfg.Snapshot)

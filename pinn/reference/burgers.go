@@ -31,14 +31,18 @@ type Burgers struct {
 	logw  []float64
 }
 
+// MaxBurgersNodes bounds the quadrature (the node computation is quadratic in the count); far
+// beyond what any viscosity a PINN can resolve needs.
+const MaxBurgersNodes = 4096
+
 // NewBurgers returns the Cole–Hopf solution for viscosity nu using the given number of
 // Gauss–Hermite nodes (BurgersNodes is accurate to 1e-13 for the standard ν; smaller ν needs more).
 func NewBurgers(nu float64, nodes int) (*Burgers, error) {
 	if !(nu > 0) || math.IsInf(nu, 0) {
 		return nil, fmt.Errorf("burgers: viscosity %g; want a finite value > 0", nu)
 	}
-	if nodes < 2 {
-		return nil, fmt.Errorf("burgers: %d quadrature nodes; want at least 2", nodes)
+	if nodes < 2 || nodes > MaxBurgersNodes {
+		return nil, fmt.Errorf("burgers: %d quadrature nodes; want 2 to %d", nodes, MaxBurgersNodes)
 	}
 	z, lw, err := gaussHermite(nodes)
 	if err != nil {
