@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -71,6 +72,8 @@ func TestMain(m *testing.M) {
 		os.Exit(pdeSession())
 	case "bench-fit", "bench-attach":
 		os.Exit(benchSession(k))
+	case "final":
+		os.Exit(finalSession())
 	}
 	if !runSessionFor(flag.Lookup("test.run").Value.String()) {
 		os.Exit(m.Run()) // only benchmarks (-run '^$'): no fit session
@@ -311,6 +314,14 @@ func TestErrorPanelHasColourBar(t *testing.T) {
 	assert.Less(t, int(bottom.R)+int(bottom.G)+int(bottom.B), 60, "dark bottom %v", bottom)
 }
 
+// childCommand runs this test binary again (a second window needs a second process), killed if
+// it outlives timeout so that a stuck window fails the test instead of hanging the suite.
+func childCommand(t *testing.T, timeout time.Duration) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	return exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+}
+
 // pdeSession is the child process of TestPDEPanels: a short heat-equation solve in the window.
 func pdeSession() int {
 	out := os.Getenv("INR_VIEW_OUT")
@@ -363,7 +374,7 @@ func TestPDEPanels(t *testing.T) {
 		t.Skip("solves a PDE in a second viewer process")
 	}
 	out := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd := childCommand(t, 5*time.Minute)
 	cmd.Env = append(os.Environ(), "INR_VIEW_SESSION=pde", "INR_VIEW_OUT="+out)
 	b, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", b)
@@ -421,4 +432,80 @@ func TestPDEPanels(t *testing.T) {
 	if errors.Is(err, os.ErrNotExist) {
 		t.Log(string(b))
 	}
+}
+
+// finalSession is the child process of TestAfterTheFact: inr-view attached to a finished run
+// folder that has no live folder (written by inr fit without --view).
+func finalSession() int {
+	out := os.Getenv("INR_VIEW_OUT")
+	var regions map[string]image.Rectangle
+	script := func(h *viewer.Handle) error {
+		if _, err := h.WaitState(30*time.Second, func(s *live.State) bool { return s.Field("reconstruction") != nil }); err != nil {
+			return err
+		}
+		c, err := h.Capture(30 * time.Second)
+		if err != nil {
+			return err
+		}
+		regions = c.Frame.Regions
+		if err := render.WritePNG(filepath.Join(out, "final.png"), c.Screen); err != nil {
+			return err
+		}
+		return render.WritePNG(filepath.Join(shotDir(), "inr-view-fit-after-the-fact.png"), c.Screen)
+	}
+	root := newRoot(script)
+	root.SetArgs([]string{filepath.Join(out, "run")})
+	err := root.Execute()
+	b, _ := json.Marshal(map[string]any{"regions": regions, "error": errString(err)})
+	if werr := os.WriteFile(filepath.Join(out, "session.json"), b, 0o644); werr != nil {
+		fmt.Println(werr)
+		return 1
+	}
+	return 0
+}
+
+// TestAfterTheFact shows the fit's run folder without its live folder, as inr fit alone leaves
+// it: the viewer rebuilds the pictures from the PNGs (target, reconstruction, the error from the
+// two) and the curves from loss.csv and metrics.json.
+func TestAfterTheFact(t *testing.T) {
+	require.NoError(t, session.runErr)
+	out := t.TempDir()
+	run := filepath.Join(out, "run")
+	require.NoError(t, os.MkdirAll(run, 0o755))
+	for _, f := range append([]string{"target.png"}, inr.RunFiles...) {
+		b, err := os.ReadFile(filepath.Join(session.dir, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(run, f), b, 0o644))
+	}
+	cmd := childCommand(t, 2*time.Minute)
+	cmd.Env = append(os.Environ(), "INR_VIEW_SESSION=final", "INR_VIEW_OUT="+out)
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	raw, err := os.ReadFile(filepath.Join(out, "session.json"))
+	require.NoError(t, err, "%s", msg)
+	var res struct {
+		Regions map[string]image.Rectangle
+		Error   string
+	}
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Empty(t, res.Error)
+	im, err := inr.LoadImage(filepath.Join(out, "final.png"))
+	require.NoError(t, err)
+	screen := image.NewRGBA(image.Rect(0, 0, im.W, im.H))
+	for i := 0; i < im.W*im.H; i++ {
+		for c := 0; c < 3; c++ {
+			screen.Pix[4*i+c] = uint8(math.Round(im.Pix[i*im.C+min(c, im.C-1)] * 255))
+		}
+		screen.Pix[4*i+3] = 255
+	}
+	r, ok := res.Regions["reconstruction/content"]
+	require.True(t, ok)
+	got := greyPSNR(crop(screen, r), targetAt(t, r.Size()))
+	t.Logf("after the fact: reconstruction panel %v, PSNR against the target %.2f dB (fit %.2f dB)", r.Size(), got, finalPSNR(t))
+	assert.Greater(t, got, finalPSNR(t)-0.5)
+	for _, id := range []string{"target/content", "error/bar", "loss/loss", "loss/metric"} {
+		assert.Contains(t, res.Regions, id)
+	}
+	rows := panel.CurveRows(screen, res.Regions["loss/loss"], panel.LossColor)
+	assert.Greater(t, len(rows), res.Regions["loss/loss"].Dx()/2, "loss curve from loss.csv")
 }

@@ -82,6 +82,7 @@ func Run(opt Options) error {
 	ebiten.SetScreenClearedEveryFrame(false)
 	go g.pollLoop()
 	go g.renderLoop()
+	go g.nudgeLoop()
 	if opt.Script != nil {
 		go g.runScript()
 	}
@@ -120,6 +121,7 @@ type Game struct {
 	// ebiten goroutine only
 	screenImg  *ebiten.Image
 	drawnSeq   int64
+	drawn      atomic.Int64 // drawnSeq, for other goroutines
 	screenSize image.Point
 	scratch    []byte
 	drag       string // region being dragged ("slider", "pan")
@@ -253,6 +255,27 @@ func (g *Game) renderLoop() {
 	}
 }
 
+// nudgeLoop asks ebiten again for a frame while one is owed: a composed frame not yet drawn, a
+// capture waiting, or a quit to finish. ScheduleFrame can be lost when it comes before the
+// window's loop runs (the first frame) or between two of its waits.
+func (g *Game) nudgeLoop() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.done:
+			return
+		case <-t.C:
+		}
+		g.mu.Lock()
+		owed := g.frameSeq != g.drawn.Load() || len(g.captures) > 0
+		g.mu.Unlock()
+		if owed || g.quit.Load() {
+			ebiten.ScheduleFrame() //nolint:staticcheck // see Run
+		}
+	}
+}
+
 func (g *Game) chrome(st *live.State) panel.Chrome {
 	status, state, warn := panel.StatusText(st, panel.Speed(&st.History))
 	title := "INR Studio"
@@ -327,6 +350,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 			g.upload(f, screen)
 		}
 		g.drawnSeq, g.screenSize = seq, sb.Size()
+		g.drawn.Store(seq)
 	}
 	g.serveCaptures(screen, f, seq, ver)
 }
