@@ -76,10 +76,10 @@ var avx2Ops = vecOps{
 		}
 		return sqErrAVX2(len(pred), gp, &pred[0], &target[0], scale)
 	},
-	adam: func(p, g, m, v []float64, coef *[8]float64) {
+	adam: func(p, g, m, v []float64, coef [8]float64) {
 		if n := len(p); n > 0 {
 			_, _, _ = g[n-1], m[n-1], v[n-1]
-			adamAVX2(n, &p[0], &g[0], &m[0], &v[0], coef)
+			adamAVX2(n, &p[0], &g[0], &m[0], &v[0], &coef)
 		}
 	},
 }

@@ -15,7 +15,7 @@ type vecOps struct {
 	// sqErr sets grad[i] = scale·(pred[i]-target[i]) (grad may be nil) and returns Σ(pred-target)².
 	sqErr func(grad, pred, target []float64, scale float64) float64
 	// adam applies one update with coef = {β1, 1-β1, β2, 1-β2, decay, stepSize, 1/sqrt(1-β2^t), eps}.
-	adam func(p, g, m, v []float64, coef *[8]float64)
+	adam func(p, g, m, v []float64, coef [8]float64)
 }
 
 // genericOps are the portable loops.
@@ -70,7 +70,7 @@ var genericOps = vecOps{
 		}
 		return s
 	},
-	adam: func(p, g, m, v []float64, c *[8]float64) {
+	adam: func(p, g, m, v []float64, c [8]float64) {
 		g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 		for i, gi := range g {
 			mi := c[0]*m[i] + c[1]*gi

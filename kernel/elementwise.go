@@ -5,14 +5,6 @@ import "fmt"
 // elemGrain is the number of elements a worker takes at a time in elementwise loops.
 const elemGrain = 1 << 14
 
-// mapSlice runs f over [0, n) in chunks across the implementation's workers.
-func (k *Impl) mapSlice(n int, f func(lo, hi int)) {
-	chunks := (n + elemGrain - 1) / elemGrain
-	parallelRows(chunks, elemGrain*8, k.Threads(), func(c0, c1 int) {
-		f(c0*elemGrain, min(c1*elemGrain, n))
-	})
-}
-
 func checkLen(op string, dst, x []float64) {
 	if len(dst) < len(x) {
 		panic(fmt.Sprintf("kernel: %s: destination has %d elements, source %d", op, len(dst), len(x)))
@@ -21,7 +13,8 @@ func checkLen(op string, dst, x []float64) {
 
 func (k *Impl) unary(op string, f func(dst, x []float64), dst, x []float64) {
 	checkLen(op, dst, x)
-	k.mapSlice(len(x), func(lo, hi int) { f(dst[lo:hi], x[lo:hi]) })
+	j := elemJob{k: k, op: opUnary, n: len(x), f: f, dst: dst, x: x}
+	j.execElems()
 }
 
 // Sin sets dst[i] = sin(x[i]). dst may be x.
@@ -46,7 +39,8 @@ func (k *Impl) Sigmoid(dst, x []float64) { k.unary("sigmoid", k.b.vm.Sigmoid, ds
 func (k *Impl) SinCos(s, c, x []float64) {
 	checkLen("sincos", s, x)
 	checkLen("sincos", c, x)
-	k.mapSlice(len(x), func(lo, hi int) { k.b.vm.SinCos(s[lo:hi], c[lo:hi], x[lo:hi]) })
+	j := elemJob{k: k, op: opSinCos, n: len(x), dst: s, y: c, x: x}
+	j.execElems()
 }
 
 // AffineSinCos is the fused SIREN activation over the rows of z: with u = omega·(z[i,j] + b[j]),
@@ -57,15 +51,8 @@ func (k *Impl) AffineSinCos(s, c, z Matrix, b []float64, omega float64) {
 		panic(fmt.Sprintf("kernel: affine sincos shapes: z %d×%d, bias %d, s %d×%d, c %d×%d",
 			z.Rows, z.Cols, len(b), s.Rows, s.Cols, c.Rows, c.Cols))
 	}
-	parallelRows(z.Rows, 16*z.Cols, k.Threads(), func(r0, r1 int) {
-		for i := r0; i < r1; i++ {
-			var srow []float64
-			if s.Data != nil {
-				srow = s.Row(i)
-			}
-			k.b.vm.AffineSinCos(srow, c.Row(i), z.Row(i), b[:z.Cols], omega)
-		}
-	})
+	j := elemJob{k: k, op: opAffineSinCos, s: s, c: c, m: z, b: b, omega: omega}
+	j.exec(z.Rows, 16*z.Cols)
 }
 
 // Sin runs the default implementation; see Impl.Sin.

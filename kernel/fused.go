@@ -10,38 +10,37 @@ func (k *Impl) AddBias(m Matrix, b []float64) {
 	if len(b) < m.Cols {
 		panic(fmt.Sprintf("kernel: bias of %d for %d columns", len(b), m.Cols))
 	}
-	b = b[:m.Cols]
-	axpy := k.b.ops.axpy
-	parallelRows(m.Rows, m.Cols, k.Threads(), func(r0, r1 int) {
-		for i := r0; i < r1; i++ {
-			axpy(1, b, m.Row(i)) // 1·b + row rounds exactly like b + row
-		}
-	})
+	j := elemJob{k: k, op: opAddBias, m: m, b: b}
+	j.exec(m.Rows, m.Cols)
 }
 
 // Axpy sets y[i] += alpha·x[i].
 func (k *Impl) Axpy(alpha float64, x, y []float64) {
 	checkLen("axpy", y, x)
-	k.mapSlice(len(x), func(lo, hi int) { k.b.ops.axpy(alpha, x[lo:hi], y[lo:hi]) })
+	j := elemJob{k: k, op: opAxpy, n: len(x), alpha: alpha, x: x, y: y}
+	j.execElems()
 }
 
 // Scale sets x[i] *= alpha.
 func (k *Impl) Scale(alpha float64, x []float64) {
-	k.mapSlice(len(x), func(lo, hi int) { k.b.ops.scale(alpha, x[lo:hi]) })
+	j := elemJob{k: k, op: opScale, n: len(x), alpha: alpha, dst: x}
+	j.execElems()
 }
 
 // Mul sets dst[i] = a[i]·b[i]. dst may be a or b.
 func (k *Impl) Mul(dst, a, b []float64) {
 	checkLen("mul", dst, a)
 	checkLen("mul", b, a)
-	k.mapSlice(len(a), func(lo, hi int) { k.b.ops.mul(dst[lo:hi], a[lo:hi], b[lo:hi]) })
+	j := elemJob{k: k, op: opMul, n: len(a), dst: dst, x: a, y: b}
+	j.execElems()
 }
 
 // MulAdd sets dst[i] += a[i]·b[i].
 func (k *Impl) MulAdd(dst, a, b []float64) {
 	checkLen("muladd", dst, a)
 	checkLen("muladd", b, a)
-	k.mapSlice(len(a), func(lo, hi int) { k.b.ops.mulAdd(dst[lo:hi], a[lo:hi], b[lo:hi]) })
+	j := elemJob{k: k, op: opMulAdd, n: len(a), dst: dst, x: a, y: b}
+	j.execElems()
 }
 
 // AdamStep holds the scalars of one Adam/AdamW update.
@@ -66,8 +65,9 @@ func (k *Impl) Adam(p, g, m, v []float64, s AdamStep) {
 	t := float64(max(s.Step, 1))
 	bc1 := 1 - math.Pow(s.Beta1, t)
 	bc2 := 1 - math.Pow(s.Beta2, t)
-	coef := [8]float64{s.Beta1, 1 - s.Beta1, s.Beta2, 1 - s.Beta2, 1 - s.LR*s.WeightDecay, s.LR / bc1, 1 / math.Sqrt(bc2), s.Eps}
-	k.mapSlice(n, func(lo, hi int) { k.b.ops.adam(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], &coef) })
+	j := elemJob{k: k, op: opAdam, n: n, dst: p, x: g, y: m, z: v,
+		coef: [8]float64{s.Beta1, 1 - s.Beta1, s.Beta2, 1 - s.Beta2, 1 - s.LR*s.WeightDecay, s.LR / bc1, 1 / math.Sqrt(bc2), s.Eps}}
+	j.execElems()
 }
 
 // SquaredError sets grad[i] = scale·(pred[i]-target[i]) and returns Σ(pred[i]-target[i])².
@@ -77,13 +77,7 @@ func (k *Impl) SquaredError(grad, pred, target []float64, scale float64) float64
 	if grad != nil {
 		checkLen("squared error", grad, pred)
 	}
-	return k.reduce(len(pred), func(lo, hi int) float64 {
-		var gr []float64
-		if grad != nil {
-			gr = grad[lo:hi]
-		}
-		return k.b.ops.sqErr(gr, pred[lo:hi], target[lo:hi], scale)
-	})
+	return k.reduce(elemJob{op: opSqErr, n: len(pred), dst: grad, x: pred, y: target, alpha: scale})
 }
 
 // AddBias runs the default implementation; see Impl.AddBias.

@@ -8,38 +8,69 @@ func genericGemm(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c M
 	if tA {
 		k = a.Rows
 	}
-	parallelRows(c.Rows, c.Cols*k, threads, func(r0, r1 int) {
-		acc := make([]float64, c.Cols)
-		for i := r0; i < r1; i++ {
-			clear(acc)
-			for p := 0; p < k; p++ {
-				var aip float64
-				if tA {
-					aip = a.Data[p*a.Stride+i]
-				} else {
-					aip = a.Data[i*a.Stride+p]
-				}
-				if tB {
-					for j := range acc {
-						acc[j] += aip * b.Data[j*b.Stride+p]
-					}
-				} else {
-					brow := b.Row(p)
-					for j, bv := range brow {
-						acc[j] += aip * bv
-					}
-				}
+	j := genericGemmJob{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c, k: k}
+	chunk := splitChunk(c.Rows, c.Cols*k, threads)
+	if chunk == 0 {
+		j.rows(0, c.Rows)
+		return
+	}
+	p := genericGemmJobs.get()
+	*p = j
+	p.chunk = chunk
+	parallelFor(ceilDiv(c.Rows, chunk), threads, p)
+	*p = genericGemmJob{}
+	genericGemmJobs.put(p)
+}
+
+// genericGemmJob is one genericGemm call; task t computes rows [t·chunk, (t+1)·chunk).
+type genericGemmJob struct {
+	tA, tB      Transpose
+	alpha, beta float64
+	a, b, c     Matrix
+	k, chunk    int
+}
+
+var genericGemmJobs = newFreeList[genericGemmJob](16)
+
+func (j *genericGemmJob) run(_, t int) {
+	r0 := t * j.chunk
+	j.rows(r0, min(r0+j.chunk, j.c.Rows))
+}
+
+func (j *genericGemmJob) rows(r0, r1 int) {
+	a, b, c, k := j.a, j.b, j.c, j.k
+	buf := getBuf(c.Cols)
+	acc := *buf
+	for i := r0; i < r1; i++ {
+		clear(acc)
+		for p := 0; p < k; p++ {
+			var aip float64
+			if j.tA {
+				aip = a.Data[p*a.Stride+i]
+			} else {
+				aip = a.Data[i*a.Stride+p]
 			}
-			crow := c.Row(i)
-			if beta == 0 {
-				for j, v := range acc {
-					crow[j] = alpha * v
+			if j.tB {
+				for col := range acc {
+					acc[col] += aip * b.Data[col*b.Stride+p]
 				}
 			} else {
-				for j, v := range acc {
-					crow[j] = alpha*v + beta*crow[j]
+				brow := b.Row(p)
+				for col, bv := range brow {
+					acc[col] += aip * bv
 				}
 			}
 		}
-	})
+		crow := c.Row(i)
+		if j.beta == 0 {
+			for col, v := range acc {
+				crow[col] = j.alpha * v
+			}
+		} else {
+			for col, v := range acc {
+				crow[col] = j.alpha*v + j.beta*crow[col]
+			}
+		}
+	}
+	putBuf(buf)
 }

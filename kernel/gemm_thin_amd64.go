@@ -3,7 +3,6 @@
 package kernel
 
 import (
-	"sync"
 	"unsafe"
 )
 
@@ -60,13 +59,13 @@ type thinJob struct {
 	transposed          bool
 }
 
-var thinJobs = sync.Pool{New: func() any { return new(thinJob) }}
+var thinJobs = newFreeList[thinJob](16)
 
-func getThinJob() *thinJob { return thinJobs.Get().(*thinJob) }
+func getThinJob() *thinJob { return thinJobs.get() }
 
 func putThinJob(j *thinJob) {
 	*j = thinJob{}
-	thinJobs.Put(j)
+	thinJobs.put(j)
 }
 
 // gemmSmallK computes C = alpha·op(A)·op(B) + beta·C for K ≤ 4 as a stream of outer products:

@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"fmt"
-	"sync"
-)
+import "fmt"
 
 // linearBlock is about how many outputs LinearSin produces per block: the pre-activations of a
 // block (16 KiB) stay in L1 between the product and the sine.
@@ -45,15 +42,8 @@ func (k *Impl) LinearSin(s, c Matrix, x, w Matrix, b []float64, omega float64) {
 		return
 	}
 	k.Gemm(NoTrans, NoTrans, 1, x, w, 0, s)
-	parallelRows(m, 16*n, k.Threads(), func(r0, r1 int) {
-		for i := r0; i < r1; i++ {
-			row := s.Row(i)
-			for j, v := range row {
-				row[j] = omega * (v + b[j])
-			}
-			k.b.vm.Sin(row, row)
-		}
-	})
+	j := elemJob{k: k, op: opSinBias, s: s, b: b, omega: omega}
+	j.exec(m, 16*n)
 }
 
 // linearSinStream is LinearSin for K ≤ 4: each block of rows gets omega·(x·w + b) from the
@@ -64,11 +54,11 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 	tasks := ceilDiv(m, per)
 	threads := workers(m*n*16, k.Threads()) // a sine costs about as much as 16 multiply-adds
 	buf := getBuf(per * n * min(threads, tasks))
-	j := linearJobs.Get().(*linearJob)
+	j := linearJobs.get()
 	*j = linearJob{k: k, s: s, c: c, x: x, w: w, b: b, omega: omega, m: m, n: n, per: per, u: *buf}
 	parallelFor(tasks, threads, j)
 	*j = linearJob{}
-	linearJobs.Put(j)
+	linearJobs.put(j)
 	putBuf(buf)
 }
 
@@ -82,7 +72,7 @@ type linearJob struct {
 	u          []float64 // per·n pre-activations per worker
 }
 
-var linearJobs = sync.Pool{New: func() any { return new(linearJob) }}
+var linearJobs = newFreeList[linearJob](16)
 
 func (j *linearJob) run(wk, t int) {
 	n, s, c := j.n, j.s, j.c

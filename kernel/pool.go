@@ -9,16 +9,6 @@ import (
 // [0, workers) lets a task use per-worker scratch.
 type runner interface{ run(w, t int) }
 
-// funcRunner adapts a closure (which costs an allocation; hot paths use pooled structs).
-type funcRunner func(w, t int)
-
-func (f funcRunner) run(w, t int) { f(w, t) }
-
-// parallelTasks runs fn(w, t) for every task t in [0, n) on up to threads workers; see parallelFor.
-func parallelTasks(n, threads int, fn func(w, t int)) {
-	parallelFor(n, threads, funcRunner(fn))
-}
-
 // parallelFor runs r's tasks [0, n) on up to threads workers: the calling goroutine (worker 0)
 // and helpers from a pool of parked goroutines. Tasks are taken one at a time from a shared
 // counter, so a worker whose CPU is busy with another process takes fewer of them; nothing ever
@@ -111,6 +101,14 @@ var (
 
 func ensureHelpers(k int) {
 	helperMu.Lock()
+	if helperStarted == 0 {
+		// A set handed to a helper returns only when that helper has run, which on a busy
+		// machine can be several calls later; a full free list from the start means that such
+		// late helpers cost no allocations (each set is ~100 bytes).
+		for len(freeTaskSets) < cap(freeTaskSets)/2 {
+			freeTaskSets <- new(taskSet)
+		}
+	}
 	for ; helperStarted < k; helperStarted++ {
 		go func() {
 			for ts := range helperQueue {

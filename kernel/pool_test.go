@@ -10,6 +10,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// funcRunner adapts a closure for the tests (the package's calls use pooled job structs: a
+// closure costs an allocation per call).
+type funcRunner func(w, t int)
+
+func (f funcRunner) run(w, t int) { f(w, t) }
+
+// parallelTasks runs fn(w, t) for every task t in [0, n) on up to threads workers.
+func parallelTasks(n, threads int, fn func(w, t int)) {
+	parallelFor(n, threads, funcRunner(fn))
+}
+
 // TestParallelForNested: a task may itself call parallelFor (helpers busy with the outer call
 // must not be waited for), every task runs exactly once, and worker numbers stay below threads.
 func TestParallelForNested(t *testing.T) {

@@ -6,39 +6,39 @@ import "fmt"
 // and added in block order, so a sum does not depend on the number of threads.
 const reduceBlock = 1 << 12
 
-// reduce sums part(lo, hi) over fixed blocks of [0, n), in parallel, combining in block order.
-func (k *Impl) reduce(n int, part func(lo, hi int) float64) float64 {
-	blocks := (n + reduceBlock - 1) / reduceBlock
+// reduce runs the block op j (its op, n and operands set) over fixed blocks of [0, j.n), in
+// parallel, and adds the blocks' sums in block order.
+func (k *Impl) reduce(j elemJob) float64 {
+	j.k = k
+	blocks := ceilDiv(j.n, reduceBlock)
 	if blocks <= 1 {
-		return part(0, n)
+		return j.blockSum(0, j.n)
 	}
-	partial := make([]float64, blocks)
-	parallelRows(blocks, reduceBlock, k.Threads(), func(b0, b1 int) {
-		for b := b0; b < b1; b++ {
-			partial[b] = part(b*reduceBlock, min((b+1)*reduceBlock, n))
-		}
-	})
+	buf := getBuf(blocks)
+	j.partial = *buf
+	j.exec(blocks, reduceBlock)
 	var s float64
-	for _, v := range partial {
+	for _, v := range j.partial {
 		s += v
 	}
+	putBuf(buf)
 	return s
 }
 
 // Sum returns Σ x[i].
 func (k *Impl) Sum(x []float64) float64 {
-	return k.reduce(len(x), func(lo, hi int) float64 { return k.b.ops.sum(x[lo:hi]) })
+	return k.reduce(elemJob{op: opSum, n: len(x), x: x})
 }
 
 // Dot returns Σ x[i]·y[i].
 func (k *Impl) Dot(x, y []float64) float64 {
 	checkLen("dot", y, x)
-	return k.reduce(len(x), func(lo, hi int) float64 { return k.b.ops.dot(x[lo:hi], y[lo:hi]) })
+	return k.reduce(elemJob{op: opDot, n: len(x), x: x, y: y})
 }
 
 // SumSq returns Σ x[i]².
 func (k *Impl) SumSq(x []float64) float64 {
-	return k.reduce(len(x), func(lo, hi int) float64 { return k.b.ops.dot(x[lo:hi], x[lo:hi]) })
+	return k.reduce(elemJob{op: opSumSq, n: len(x), x: x})
 }
 
 // ColSums sets dst[j] = beta·dst[j] + Σ_i m[i,j] (beta 0 ignores what dst held). The sum over
@@ -55,16 +55,8 @@ func (k *Impl) ColSums(dst []float64, m Matrix, beta float64) {
 	}
 	// Columns are split across workers in bands; each band adds the rows in order (1·x + d
 	// rounds exactly like x + d), streaming the matrix row by row.
-	const band = 64
-	bands := (m.Cols + band - 1) / band
-	axpy := k.b.ops.axpy
-	parallelRows(bands, band*m.Rows, k.Threads(), func(b0, b1 int) {
-		j0, j1 := b0*band, min(b1*band, m.Cols)
-		d := dst[j0:j1]
-		for i := 0; i < m.Rows; i++ {
-			axpy(1, m.Row(i)[j0:j1], d)
-		}
-	})
+	j := elemJob{k: k, op: opColSums, m: m, partial: dst}
+	j.exec(ceilDiv(m.Cols, colBand), colBand*m.Rows)
 }
 
 // Sum runs the default implementation; see Impl.Sum.

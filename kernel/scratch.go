@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"math/bits"
-	"sync"
-)
+import "math/bits"
 
 // minWorkPerThread is the least work (multiply-adds) worth handing to one more goroutine: about
 // 10 µs at this package's speeds, ten times the cost of starting and joining one.
@@ -15,20 +12,51 @@ func workers(work, threads int) int {
 	return max(1, min(threads, work/minWorkPerThread))
 }
 
-// bufPools recycle the packing buffers of the kernels by power-of-two size class, so that
-// steady-state calls allocate nothing (one pool for all sizes would hand a small buffer to a
-// large request and drop it).
-var bufPools [48]sync.Pool
+// freeList recycles objects of one type. Unlike sync.Pool it keeps them across garbage
+// collections: a sync.Pool is emptied by every second collection, after which each call of a
+// training step would allocate its job structs and scratch buffers again (large packing buffers
+// included). It holds at most its capacity; what does not fit is left to the collector.
+type freeList[T any] chan *T
+
+func newFreeList[T any](n int) freeList[T] { return make(freeList[T], n) }
+
+// get returns a recycled object (contents as last put) or a new zero one.
+func (f freeList[T]) get() *T {
+	select {
+	case x := <-f:
+		return x
+	default:
+		return new(T)
+	}
+}
+
+func (f freeList[T]) put(x *T) {
+	select {
+	case f <- x:
+	default:
+	}
+}
+
+// bufLists recycle the scratch buffers of the kernels by power-of-two size class, so that
+// steady-state calls allocate nothing (one list for all sizes would hand a small buffer to a
+// large request and drop it). A class keeps as many buffers as were ever in use at once, up
+// to 8.
+var bufLists = func() (l [48]freeList[[]float64]) {
+	for i := range l {
+		l[i] = newFreeList[[]float64](8)
+	}
+	return l
+}()
 
 // getBuf returns a buffer of at least n float64s (contents undefined); give it back with putBuf.
 func getBuf(n int) *[]float64 {
 	class := bits.Len(uint(max(n, 1) - 1)) // 2^class ≥ n
-	if p, ok := bufPools[class].Get().(*[]float64); ok {
-		*p = (*p)[:n]
-		return p
+	p := bufLists[class].get()
+	if cap(*p) == 0 {
+		*p = make([]float64, n, 1<<class)
 	}
-	s := make([]float64, n, 1<<class)
-	return &s
+	*p = (*p)[:n]
+	return p
 }
 
 func putBuf(p *[]float64) {
@@ -36,5 +64,5 @@ func putBuf(p *[]float64) {
 	if cap(*p) != 1<<class {
 		return // not one of ours
 	}
-	bufPools[class].Put(p)
+	bufLists[class].put(p)
 }
