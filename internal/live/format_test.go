@@ -108,14 +108,16 @@ func hugeFieldClaim() []byte {
 
 func TestHistoryMergesEvaluationsAndFreezes(t *testing.T) {
 	var h History
-	h.add(row{Step: 1, Loss: 0.5})
-	h.add(row{Step: 2, Loss: 0.4})
+	h.add(row{Step: 1, Loss: 0.5, Phase: "adam"})
+	h.add(row{Step: 2, Loss: 0.4, Phase: "adam"})
 	early := h.frozen()
 	// The evaluation of the weights after 2 updates comes under step 2 with the next loss.
 	h.add(row{Step: 2, Loss: 0.3, Metrics: numMap{"psnr": 20}})
 	h.add(row{Step: 3, Loss: 0.3, Terms: numMap{"residual": 0.2}})
 	h.add(row{Step: 4, Loss: 0.1, Terms: numMap{"residual": 0.05, "boundary": 0.01}})
-	h.add(row{Step: 5, Loss: 0.05})
+	h.add(row{Step: 5, Loss: 0.05, Phase: "lbfgs"})
+	h.add(row{Step: 5, Loss: 0.05, Phase: "done"})
+	assert.Equal(t, []Phase{{Name: "adam", Step: 1}, {Name: "lbfgs", Step: 5}}, h.Phases)
 	assert.Equal(t, []float64{1, 2, 3, 4, 5}, h.Step)
 	assert.Equal(t, []float64{0.5, 0.4, 0.3, 0.1, 0.05}, h.Loss)
 	assert.Equal(t, Series{Step: []float64{2}, Value: []float64{20}}, h.Metrics["psnr"])

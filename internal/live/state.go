@@ -83,6 +83,15 @@ type History struct {
 	Terms map[string][]float64
 	// Metrics holds each metric at the steps it was measured (evaluations are sparse).
 	Metrics map[string]Series
+	// Phases are the optimiser phases in order, each from the first step reported in it (Adam,
+	// then L-BFGS for a PDE solve).
+	Phases []Phase
+}
+
+// Phase is an optimiser phase and the first step reported in it.
+type Phase struct {
+	Name string
+	Step float64
 }
 
 // Series is a sparse curve: a value at some steps.
@@ -100,10 +109,11 @@ type row struct {
 	Loss    num    `json:"l"`
 	Terms   numMap `json:"terms,omitempty"`
 	Metrics numMap `json:"m,omitempty"`
+	Phase   string `json:"p,omitempty"`
 }
 
 func rowOf(s *inr.Snapshot) row {
-	return row{Step: s.Step, Seconds: num(s.Seconds), Loss: num(s.Loss), Terms: s.Terms, Metrics: s.Metrics}
+	return row{Step: s.Step, Seconds: num(s.Seconds), Loss: num(s.Loss), Terms: s.Terms, Metrics: s.Metrics, Phase: s.Phase}
 }
 
 // add appends a row. A row for the step already last in the history (a loop reports a step, then
@@ -115,6 +125,9 @@ func rowOf(s *inr.Snapshot) row {
 func (h *History) add(r row) {
 	n := len(h.Step)
 	if r.Step != 0 && (n == 0 || float64(r.Step) != h.Step[n-1]) {
+		if p := len(h.Phases); r.Phase != "" && r.Phase != "done" && (p == 0 || h.Phases[p-1].Name != r.Phase) {
+			h.Phases = append(h.Phases, Phase{Name: r.Phase, Step: float64(r.Step)})
+		}
 		h.Step = append(h.Step, float64(r.Step))
 		h.Seconds = append(h.Seconds, float64(r.Seconds))
 		h.Loss = append(h.Loss, float64(r.Loss))
@@ -161,7 +174,7 @@ func (h *History) newTerm(n int) []float64 {
 // copying the headers (and the maps holding them) is enough.
 func (h *History) frozen() History {
 	out := History{Step: h.Step[:len(h.Step):len(h.Step)], Seconds: h.Seconds[:len(h.Seconds):len(h.Seconds)],
-		Loss: h.Loss[:len(h.Loss):len(h.Loss)]}
+		Loss: h.Loss[:len(h.Loss):len(h.Loss)], Phases: h.Phases[:len(h.Phases):len(h.Phases)]}
 	if h.Terms != nil {
 		out.Terms = make(map[string][]float64, len(h.Terms))
 		for k, v := range h.Terms {

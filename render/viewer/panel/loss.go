@@ -1,11 +1,13 @@
 package panel
 
 import (
+	"fmt"
 	"image"
 	"image/draw"
 	"math"
 	"sort"
 
+	"github.com/inrstudio/studio/internal/live"
 	"github.com/inrstudio/studio/render"
 )
 
@@ -29,13 +31,52 @@ type lossPanel struct {
 func (p lossPanel) ID() string { return p.id }
 
 type lossKey struct {
-	n, m int
-	last float64
+	n, m, phases int
+	last         float64
+}
+
+// phaseColor marks where an optimiser phase begins (a dashed grey vertical line).
+var phaseColor = render.PaletteColor(7)
+
+// phaseMarks draws a dashed vertical line where each optimiser phase after the first begins
+// ("L-BFGS from step 300"), spanning the curves' positive range (the loss axis is logarithmic).
+func phaseMarks(h *live.History, curves []render.Series) []render.Series {
+	if len(h.Phases) < 2 {
+		return nil
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range curves {
+		for _, v := range s.Y {
+			if v > 0 && !math.IsInf(v, 0) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if !(lo < hi) {
+		return nil
+	}
+	var out []render.Series
+	for _, p := range h.Phases[1:] {
+		out = append(out, render.Series{Name: fmt.Sprintf("%s from step %g", phaseName(p.Name), p.Step),
+			X: []float64{p.Step, p.Step}, Y: []float64{lo, hi}, Color: phaseColor, Dashed: true})
+	}
+	return out
+}
+
+// phaseName writes an optimiser's name as people do.
+func phaseName(p string) string {
+	switch p {
+	case "lbfgs":
+		return "L-BFGS"
+	case "adam":
+		return "Adam"
+	}
+	return p
 }
 
 func (p lossPanel) Key(c *Context) any {
 	h := &c.State.History
-	k := lossKey{n: h.Len(), m: len(h.Metrics[p.metric].Step)}
+	k := lossKey{n: h.Len(), m: len(h.Metrics[p.metric].Step), phases: len(h.Phases)}
 	if k.n > 0 {
 		k.last = h.Loss[k.n-1]
 	}
@@ -65,6 +106,7 @@ func (p lossPanel) Draw(c *Context, w, h int) (*Picture, error) {
 			series = series[:1] // one term: its curve is the total
 		}
 	}
+	series = append(series, phaseMarks(hist, series)...)
 	legend := render.LegendNone
 	if len(series) > 1 {
 		legend = render.LegendAuto

@@ -99,6 +99,7 @@ func pdeState() *live.State {
 		s.History.Terms["initial"] = append(s.History.Terms["initial"], 0.3/float64(k*k))
 	}
 	s.History.Metrics = map[string]live.Series{"rel_l2": {Step: []float64{100, 200, 300, 400}, Value: []float64{1e-1, 2e-2, 5e-3, 2e-3}}}
+	s.History.Phases = []live.Phase{{Name: "adam", Step: 1}, {Name: "lbfgs", Step: 300}}
 	return s
 }
 
@@ -232,7 +233,25 @@ func TestPDEFrames(t *testing.T) {
 
 	v.Page = 3
 	f = compose(t, c, s, v, image.Pt(1000, 700), "panel-pde-loss.png")
-	assert.True(t, curveDescends(t, f.Image, f.Regions["loss/loss"], LossColor))
+	lr := f.Regions["loss/loss"]
+	assert.True(t, curveDescends(t, f.Image, lr, LossColor))
+	// The L-BFGS phase is marked at step 300: the column with the most grey is there (a vertical
+	// dashed line; the legend's swatch is short).
+	best, bestN := 0, 0
+	for x := lr.Min.X; x < lr.Max.X; x++ {
+		n := 0
+		for y := lr.Min.Y; y < lr.Max.Y; y++ {
+			if f.Image.RGBAAt(x, y) == phaseColor {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = x, n
+		}
+	}
+	wantX := lr.Min.X + int(299.0/399.0*float64(lr.Dx()))
+	assert.InDelta(t, wantX, best, 3, "phase mark at step 300")
+	assert.Greater(t, bestN, lr.Dy()/4)
 }
 
 func TestWaitingAndUnknownSignal(t *testing.T) {
