@@ -117,7 +117,7 @@ func TestHistoryMergesEvaluationsAndFreezes(t *testing.T) {
 	h.add(row{Step: 4, Loss: 0.1, Terms: numMap{"residual": 0.05, "boundary": 0.01}})
 	h.add(row{Step: 5, Loss: 0.05, Phase: "lbfgs"})
 	h.add(row{Step: 5, Loss: 0.05, Phase: "done"})
-	assert.Equal(t, []Phase{{Name: "adam", Step: 1}, {Name: "lbfgs", Step: 5}}, h.Phases)
+	assert.Equal(t, []Phase{{Name: "adam", After: 0}, {Name: "lbfgs", After: 4}}, h.Phases)
 	assert.Equal(t, []float64{1, 2, 3, 4, 5}, h.Step)
 	assert.Equal(t, []float64{0.5, 0.4, 0.3, 0.1, 0.05}, h.Loss)
 	assert.Equal(t, Series{Step: []float64{2}, Value: []float64{20}}, h.Metrics["psnr"])

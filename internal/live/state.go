@@ -83,15 +83,14 @@ type History struct {
 	Terms map[string][]float64
 	// Metrics holds each metric at the steps it was measured (evaluations are sparse).
 	Metrics map[string]Series
-	// Phases are the optimiser phases in order, each from the first step reported in it (Adam,
-	// then L-BFGS for a PDE solve).
+	// Phases are the optimiser phases in order (Adam, then L-BFGS for a PDE solve).
 	Phases []Phase
 }
 
-// Phase is an optimiser phase and the first step reported in it.
+// Phase is an optimiser phase: it began after step After (0 for the first phase).
 type Phase struct {
-	Name string
-	Step float64
+	Name  string
+	After float64
 }
 
 // Series is a sparse curve: a value at some steps.
@@ -126,7 +125,11 @@ func (h *History) add(r row) {
 	n := len(h.Step)
 	if r.Step != 0 && (n == 0 || float64(r.Step) != h.Step[n-1]) {
 		if p := len(h.Phases); r.Phase != "" && r.Phase != "done" && (p == 0 || h.Phases[p-1].Name != r.Phase) {
-			h.Phases = append(h.Phases, Phase{Name: r.Phase, Step: float64(r.Step)})
+			after := 0.0
+			if n > 0 {
+				after = h.Step[n-1]
+			}
+			h.Phases = append(h.Phases, Phase{Name: r.Phase, After: after})
 		}
 		h.Step = append(h.Step, float64(r.Step))
 		h.Seconds = append(h.Seconds, float64(r.Seconds))

@@ -39,7 +39,7 @@ type lossKey struct {
 var phaseColor = render.PaletteColor(7)
 
 // phaseMarks draws a dashed vertical line where each optimiser phase after the first begins
-// ("L-BFGS from step 300"), spanning the curves' positive range (the loss axis is logarithmic).
+// ("L-BFGS after step 300"), spanning the curves' positive range (the loss axis is logarithmic).
 func phaseMarks(h *live.History, curves []render.Series) []render.Series {
 	if len(h.Phases) < 2 {
 		return nil
@@ -57,8 +57,8 @@ func phaseMarks(h *live.History, curves []render.Series) []render.Series {
 	}
 	var out []render.Series
 	for _, p := range h.Phases[1:] {
-		out = append(out, render.Series{Name: fmt.Sprintf("%s from step %g", phaseName(p.Name), p.Step),
-			X: []float64{p.Step, p.Step}, Y: []float64{lo, hi}, Color: phaseColor, Dashed: true})
+		out = append(out, render.Series{Name: fmt.Sprintf("%s after step %g", phaseName(p.Name), p.After),
+			X: []float64{p.After, p.After}, Y: []float64{lo, hi}, Color: phaseColor, Dashed: true})
 	}
 	return out
 }

@@ -99,7 +99,7 @@ func pdeState() *live.State {
 		s.History.Terms["initial"] = append(s.History.Terms["initial"], 0.3/float64(k*k))
 	}
 	s.History.Metrics = map[string]live.Series{"rel_l2": {Step: []float64{100, 200, 300, 400}, Value: []float64{1e-1, 2e-2, 5e-3, 2e-3}}}
-	s.History.Phases = []live.Phase{{Name: "adam", Step: 1}, {Name: "lbfgs", Step: 300}}
+	s.History.Phases = []live.Phase{{Name: "adam"}, {Name: "lbfgs", After: 300}}
 	return s
 }
 
