@@ -27,6 +27,10 @@ func (g *Game) Update() error {
 		}
 		g.beginQuit()
 	}
+	if t := g.windowTitle(); t != g.title { // a run attached before it started names itself later
+		ebiten.SetWindowTitle(t)
+		g.title = t
+	}
 	g.keys()
 	g.mouse()
 	return nil

@@ -126,7 +126,7 @@ type Game struct {
 	scratch    []byte
 	drag       string // region being dragged ("slider", "pan")
 	dragFrom   image.Point
-	lastErr    error
+	title      string
 
 	quit      atomic.Bool // set when Update should end the game
 	quitErr   error       // written before quit is set
