@@ -61,9 +61,11 @@ func runLive(dir string, wopt live.WriterOptions, title string, job func(*liveRu
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
 	closeWin := make(chan struct{})
+	interrupted := make(chan struct{})
 	go func() {
 		select {
 		case <-sig:
+			close(interrupted)
 			fmt.Fprintln(os.Stderr, "\ninterrupted: stopping after the current step and writing the outputs")
 			ctl.Command(live.CommandStop)
 			close(closeWin)
@@ -94,6 +96,11 @@ func runLive(dir string, wopt live.WriterOptions, title string, job func(*liveRu
 	}
 	if jobErr != nil {
 		return jobErr
+	}
+	select {
+	case <-interrupted: // like inr fit after Ctrl-C: the outputs hold the state reached
+		return &exitError{code: 130, err: fmt.Errorf("interrupted; the outputs in %s hold the state reached", dir)}
+	default:
 	}
 	return verr
 }
