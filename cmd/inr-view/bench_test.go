@@ -24,8 +24,8 @@ import (
 	"github.com/inrstudio/studio/render/viewer"
 )
 
-// The viewer's cost to training: the same fit (benchSteps full-batch steps of a 3×64 SIREN on the
-// 128² camera image) headless, in inr-view fit (training goroutine and window in one process),
+// The viewer's cost to training: the same fit (benchSteps full-batch steps of a SIREN, 64 wide,
+// on the 128² camera image) headless, in inr-view fit (training goroutine and window in one process),
 // and headless again with a live.Writer and Control while an inr-view window in another process
 // follows the run folder. The figure is the fit's own seconds per step (its wall time inside the
 // training loop divided by its steps), with the CPU time of the training and of the viewer
@@ -33,25 +33,33 @@ import (
 // load of a shared machine falls on all of them; the medians and their ratios are reported.
 //
 //	xvfb-run -a go test -run '^$' -bench ViewerOverhead -benchtime 1x ./cmd/inr-view
-const benchSteps = 150
+//
+// INR_VIEW_BENCH_ROUNDS sets the rounds (3); INR_VIEW_BENCH_WIDTH the SIREN's width (64; the
+// default SIREN is 256 wide, a step 16 times the work, so the window's fixed cost per second
+// weighs far less) and INR_VIEW_BENCH_STEPS the steps (150).
+var benchSteps = envInt("INR_VIEW_BENCH_STEPS", 150)
 
-func benchRounds() int {
-	if n, err := strconv.Atoi(os.Getenv("INR_VIEW_BENCH_ROUNDS")); err == nil && n > 0 {
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
 	}
-	return 3
+	return def
 }
+
+func benchWidth() string { return strconv.Itoa(envInt("INR_VIEW_BENCH_WIDTH", 64)) }
+
+func benchRounds() int { return envInt("INR_VIEW_BENCH_ROUNDS", 3) }
 
 // benchFitArgs are the flags of the measured fit (eval every 25 steps, inr fit's default).
 func benchFitArgs(out string) []string {
-	return []string{"fit", filepath.Join("..", "..", "assets", "camera-128.png"), "--set", "width=64", "--lr", "1e-3",
+	return []string{"fit", filepath.Join("..", "..", "assets", "camera-128.png"), "--set", "width=" + benchWidth(), "--lr", "1e-3",
 		"--steps", strconv.Itoa(benchSteps), "--out", out}
 }
 
 // benchFitter builds the measured fit in this process.
 func benchFitter(b *testing.B) *inr.Fitter {
 	b.Helper()
-	f, _, _, _, err := prepareFit(benchFitArgs("")[1], fitFlags{model: "siren", steps: benchSteps, lr: 1e-3, set: []string{"width=64"},
+	f, _, _, _, err := prepareFit(benchFitArgs("")[1], fitFlags{model: "siren", steps: benchSteps, lr: 1e-3, set: []string{"width=" + benchWidth()},
 		schedule: "constant", evalEvery: inr.DefaultEvalEvery}, false)
 	require.NoError(b, err)
 	return f
