@@ -57,6 +57,7 @@ type term struct {
 	periodic []int
 
 	value float64
+	fresh bool      // the points changed since the last evaluation (static part to recompute)
 	r     []float64 // last residual (prog's buffer, or res for periodic terms)
 	res   []float64
 	adjv  []float64
@@ -90,7 +91,10 @@ func (g *group) addSymbol(s expr.Symbol) int {
 // addProgram adds a residual term computed by prog. Variables of the program's environment past
 // the problem's coordinates are the group's extra columns, in order.
 func (g *group) addProgram(name string, weight float64, prog *expr.Program) {
-	t := &term{name: name, weight: weight, prog: prog}
+	t := &term{name: name, weight: weight, prog: prog, fresh: true}
+	// The solver never asks for gradients with respect to the coordinates, so the backward
+	// pass skips the part of the residual that depends on them alone (source terms).
+	prog.FieldGradientsOnly()
 	for _, s := range prog.Inputs() {
 		switch {
 		case s.Kind == expr.Field:
@@ -162,6 +166,9 @@ func (g *group) setPoints(pts []float64, extra [][]float64) {
 	}
 	copy(g.x.Data, pts)
 	g.in.SetInput(g.x)
+	for _, t := range g.terms {
+		t.fresh = true
+	}
 	for k := range g.d {
 		col := g.coord[k]
 		for i := range col {
@@ -245,7 +252,12 @@ func (t *term) eval(g *group, theta []float64) {
 	if t.prog.NumUnknowns() == 0 {
 		theta = nil
 	}
-	t.r = t.prog.Eval(n, t.cols, theta)
+	if t.fresh {
+		t.r = t.prog.Eval(n, t.cols, theta)
+		t.fresh = false
+	} else {
+		t.r = t.prog.EvalSame(n, t.cols, theta)
+	}
 	sum := 0.0
 	for _, v := range t.r {
 		sum += v * v

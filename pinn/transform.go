@@ -41,6 +41,7 @@ type transformPlan struct {
 	plan   *nn.Plan
 	progs  [][]*expr.Program
 	inputs [][][]transformInput
+	same   bool // the coordinates are those of this plan's previous evaluation
 }
 
 type transformInput struct {
@@ -129,6 +130,9 @@ func (t *transform) programs(plan *nn.Plan) (*transformPlan, error) {
 				if err != nil {
 					return nil, fmt.Errorf("transform %s: block %v: %w", t.fields[f], wrt, err)
 				}
+				// The distance function and boundary data of a transform depend on the
+				// coordinates only: computed once per set of points, never differentiated.
+				prog.FieldGradientsOnly()
 				var in []transformInput
 				for _, s := range prog.Inputs() {
 					if s.Kind == expr.Variable {
@@ -203,15 +207,22 @@ func (t *transform) Forward(in []nn.Jet) nn.Jet {
 		// The expressions were checked when the model was configured; failing here is a bug.
 		panic(err)
 	}
+	// The coordinates change only when the points do: then the programs' static parts are
+	// recomputed (Eval), else reused (EvalSame).
+	same := t.cur == tp && len(t.xcols) == len(t.vars) && len(t.xcols[0]) == n
 	t.cur = tp
 	xv := x.Value()
 	t.xcols = growCols(t.xcols, len(t.vars), n)
 	for k := range t.vars {
 		col := t.xcols[k]
 		for i := range col {
-			col[i] = xv.At(i, k)
+			v := xv.At(i, k)
+			same = same && col[i] == v
+			col[i] = v
 		}
 	}
+	same = same && tp.same
+	tp.same = true
 	nb := plan.Blocks()
 	if w > 1 {
 		t.nbuf = growCols(t.nbuf, w*nb, n)
@@ -246,7 +257,11 @@ func (t *transform) Forward(in []nn.Jet) nn.Jet {
 					cols = append(cols, t.nbuf[f*nb+src.index])
 				}
 			}
-			setColumn(y, b, f, prog.Eval(n, cols, nil))
+			if same {
+				setColumn(y, b, f, prog.EvalSame(n, cols, nil))
+			} else {
+				setColumn(y, b, f, prog.Eval(n, cols, nil))
+			}
 		}
 	}
 	return y

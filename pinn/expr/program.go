@@ -33,6 +33,11 @@ type Program struct {
 	adj   [][]float64 // per register
 	store []float64
 	ready bool // Eval has run since the last resize, so Backward may run
+
+	static      []bool  // per register: depends only on variables and constants (see static.go)
+	dyn         []instr // the instructions that are not static
+	staticReady bool    // the static registers hold the values of the current variable columns
+	fieldOnly   bool    // Backward skips static instructions (FieldGradientsOnly)
 }
 
 // Source returns the expression the program was compiled from.
@@ -50,7 +55,8 @@ func (p *Program) NumInstructions() int { return len(p.code) }
 // Clone returns a program with the same code and its own buffers.
 func (p *Program) Clone() *Program {
 	return &Program{src: p.src, inputs: p.inputs, nUnknown: p.nUnknown, unknowns: p.unknowns,
-		consts: p.consts, code: p.code, nreg: p.nreg, root: p.root}
+		consts: p.consts, code: p.code, nreg: p.nreg, root: p.root,
+		static: p.static, dyn: p.dyn, fieldOnly: p.fieldOnly} // static and dyn are read-only
 }
 
 // Eval evaluates the expression at n points. in[i] is the column of Inputs()[i] (length n) and
@@ -58,17 +64,7 @@ func (p *Program) Clone() *Program {
 // by the program and overwritten by the next Eval; the input columns are read again by Backward,
 // so they must not change in between. Wrong lengths are programmer errors and panic.
 func (p *Program) Eval(n int, in [][]float64, theta []float64) []float64 {
-	if len(in) != len(p.inputs) {
-		panic(fmt.Sprintf("expr: %q expects %d input columns, got %d", p.src, len(p.inputs), len(in)))
-	}
-	for i, col := range in {
-		if len(col) != n {
-			panic(fmt.Sprintf("expr: %q: column %s has %d values, want %d", p.src, p.inputs[i].Name, len(col), n))
-		}
-	}
-	if len(theta) != p.nUnknown && !(p.nUnknown == 0 && theta == nil) {
-		panic(fmt.Sprintf("expr: %q expects %d unknown parameters, got %d", p.src, p.nUnknown, len(theta)))
-	}
+	p.check(n, in, theta)
 	p.resize(n)
 	for i, col := range in {
 		p.vals[i] = col
@@ -80,7 +76,23 @@ func (p *Program) Eval(n int, in [][]float64, theta []float64) []float64 {
 		p.code[i].forward(p.vals)
 	}
 	p.ready = true
+	p.staticReady = true
 	return p.vals[p.root]
+}
+
+// check panics on wrongly shaped arguments (programmer errors).
+func (p *Program) check(n int, in [][]float64, theta []float64) {
+	if len(in) != len(p.inputs) {
+		panic(fmt.Sprintf("expr: %q expects %d input columns, got %d", p.src, len(p.inputs), len(in)))
+	}
+	for i, col := range in {
+		if len(col) != n {
+			panic(fmt.Sprintf("expr: %q: column %s has %d values, want %d", p.src, p.inputs[i].Name, len(col), n))
+		}
+	}
+	if len(theta) != p.nUnknown && !(p.nUnknown == 0 && theta == nil) {
+		panic(fmt.Sprintf("expr: %q expects %d unknown parameters, got %d", p.src, p.nUnknown, len(theta)))
+	}
 }
 
 // Backward propagates adjoint (∂L/∂r for each point of the last Eval's result r) back through the
@@ -98,12 +110,26 @@ func (p *Program) Backward(adjoint []float64, thetaGrad []float64) [][]float64 {
 	if thetaGrad != nil && len(thetaGrad) != p.nUnknown {
 		panic(fmt.Sprintf("expr: %q: theta gradient has %d entries, want %d", p.src, len(thetaGrad), p.nUnknown))
 	}
-	for _, a := range p.adj {
-		clear(a)
-	}
-	copy(p.adj[p.root], adjoint)
-	for i := len(p.code) - 1; i >= 0; i-- {
-		p.code[i].backward(p.vals, p.adj)
+	if p.fieldOnly {
+		// Only registers that are not static receive adjoints (static operands have theirs
+		// switched off in the dynamic code); the static inputs' columns stay zero.
+		for r, a := range p.adj {
+			if !p.static[r] || r < len(p.inputs) {
+				clear(a)
+			}
+		}
+		copy(p.adj[p.root], adjoint)
+		for i := len(p.dyn) - 1; i >= 0; i-- {
+			p.dyn[i].backward(p.vals, p.adj)
+		}
+	} else {
+		for _, a := range p.adj {
+			clear(a)
+		}
+		copy(p.adj[p.root], adjoint)
+		for i := len(p.code) - 1; i >= 0; i-- {
+			p.code[i].backward(p.vals, p.adj)
+		}
 	}
 	if thetaGrad != nil {
 		for _, u := range p.unknowns {
@@ -149,6 +175,7 @@ func (p *Program) resize(n int) {
 	}
 	p.n = n
 	p.ready = false
+	p.staticReady = false
 }
 
 func fill(col []float64, v float64) {
