@@ -80,6 +80,7 @@ func Run(opt Options) error {
 	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum) //nolint:staticcheck // the deprecation's replacement still draws every vsync
 	// The screen keeps its pixels between frames: a frame redraws only what changed.
 	ebiten.SetScreenClearedEveryFrame(false)
+	yieldCPU()
 	go g.pollLoop()
 	go g.renderLoop()
 	go g.nudgeLoop()
