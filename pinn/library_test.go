@@ -41,7 +41,6 @@ var libraryCases = []libraryCase{
 	}},
 }
 
-
 // TestLibrary solves every problem file of examples/pde headless on a short budget and asserts
 // its error bound; the full budgets and the bars of the issue are in scripts/bench-pinn-quality.sh.
 func TestLibrary(t *testing.T) {
