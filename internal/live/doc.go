@@ -15,9 +15,11 @@
 //     from its final outputs (metrics.json, loss.csv, target.png and reconstruction.png, the
 //     model file).
 //   - Control: pause, resume and stop for a training loop. The loop attaches it as its last
-//     observer (Observe holds the training goroutine while paused) and trains under the context
-//     of WithContext (cancelled on stop). WatchControl also obeys the run folder's control file,
-//     which SendCommand (or Reader.Command) writes from the viewer's process.
+//     observer (Observe holds the training goroutine while paused, so a pause takes effect at the
+//     next snapshot: every step for inr.Fit, every log_every steps for pinn.Solve) and trains
+//     under the context of WithContext (cancelled on stop). WatchControl also obeys the run
+//     folder's control file, which SendCommand (or Reader.Command) writes from the viewer's
+//     process. The state's Paused says that the loop is holding, not merely that it was asked.
 //
 // Every file but the append-only history is replaced by rename, so a reader never sees a torn
 // file; the history is read only up to the length the current state.json vouches for.

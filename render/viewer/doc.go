@@ -9,6 +9,16 @@
 // main without an X display, and RunGame runs once per process: the viewer is its own binary,
 // cmd/inr-view, and tests of this package run under Xvfb with one Run from TestMain.
 //
+// # Cost to the training
+//
+// The window reads the run at its own pace and never holds the training goroutine. A poller
+// reads the source every 50 ms; a renderer composes frames off ebiten's thread (at most three
+// a second while following a run, at once after a key); ebiten draws only when asked, uploading
+// and redrawing only the parts of a frame that changed. The window's thread, and the GL
+// rasterisers it starts (llvmpipe under Xvfb, where drawing costs CPU), run at nice 10. A zoomed
+// reconstruction is re-rendered from newer weights at most every 10 s while training. The
+// figures are in cmd/inr-view's BenchmarkViewerOverhead.
+//
 // # Keys
 //
 // space pauses and resumes training, S saves the window as a PNG in the run folder, 1–4 switch
