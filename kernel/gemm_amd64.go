@@ -16,6 +16,12 @@ func gemmKernRowAVX512(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, a
 func gemmKernRowAVX2(kc int, a, b, c *float64, lda, bs, ldc, rows, cols int, alpha, beta float64)
 
 //go:noescape
+func linSinAVX512(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
+
+//go:noescape
+func linCosAVX512(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
+
+//go:noescape
 func gemmKernAVX2(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
 
 var (
@@ -42,6 +48,8 @@ func registerArch() {
 		vm:       vmath.For("avx512"),
 		gemm:     mkAVX512.gemm,
 		affineK:  smallKAVX2,
+		linSin:   linSinAVX512,
+		linCos:   linCosAVX512,
 		ops:      avx2Ops,
 	})
 }

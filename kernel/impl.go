@@ -27,6 +27,9 @@ type backend struct {
 	// affineK is the outer-product kernel of thin first layers (see smallKAVX2), nil where
 	// none exists; LinearSin streams through it.
 	affineK func(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64, nt int)
+	// linSin and linCos are the fused first-layer kernels (see linSinAVX512), nil where none
+	// exists.
+	linSin, linCos func(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
 }
 
 // backends is filled at init by the files of each implementation (registry only).

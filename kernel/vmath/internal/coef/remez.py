@@ -1,6 +1,7 @@
 # Minimax coefficients for package vmath, by the Remez exchange algorithm in 60-digit arithmetic.
 # Run with a Python that has mpmath:  python3 remez.py > /tmp/coef.txt
-# The printed values are the ones in coef.go (rounded to the nearest float64).
+# The printed values are the ones in coef.go (rounded to the nearest float64), except U, which
+# is in kernel/internal/asmgen/linsin.go.
 import mpmath as mp
 
 mp.mp.dps = 60
@@ -88,3 +89,8 @@ show("Q", expQ, -L, L, 10, rel(expQ))
 smax = (mp.sqrt(2) - 1) / (mp.sqrt(2) + 1) * mp.mpf("1.0001")
 logP = lambda z: (2 * mp.atanh(mp.sqrt(z)) / mp.sqrt(z) - 2) / z if z > 0 else mp.mpf(2) / 3
 show("P", logP, mp.mpf(0), smax * smax, 6, rel(logP))
+# sin r = r + r^3*U(r^2) on |r| <= pi/2 with one coefficient fewer than T, weighted by the
+# relative error of sin r itself (not of U): for the fused LinearSin kernels of package kernel,
+# whose speed is set by their operation count (kernel/internal/asmgen/linsin.go).
+wsin = lambda z: mp.sqrt(z) ** 3 / mp.sin(mp.sqrt(z)) if z > 0 else mp.mpf("1e-30")
+show("U", sinS, mp.mpf(0), R2 * R2, 6, wsin)

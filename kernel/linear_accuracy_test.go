@@ -1,0 +1,209 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// piO2Big is π/2 to 280 bits, for the reference near multiples of π/2.
+var piO2Big, _, _ = big.ParseFloat(
+	"1.570796326794896619231321691639751442098584699687552910487472296153908203143104499314",
+	10, 280, big.ToNearestEven)
+
+// refSinCos is sin u and cos u within about ½ ulp: math.Sincos, except within 2⁻¹¹ of a
+// multiple of π/2, where math's own reduction (about 100 bits of π) can be many ulps off a tiny
+// result and the reference reduces with 280 bits instead (short Taylor series, truncation far
+// below an ulp).
+func refSinCos(u float64) (s, c float64) {
+	s, c = math.Sincos(u)
+	if math.IsNaN(u) || math.IsInf(u, 0) || math.Abs(u) > 0x1p40 {
+		return s, c
+	}
+	n := math.Round(u / (math.Pi / 2))
+	if math.Abs(u-n*(math.Pi/2)) > 0x1p-11 {
+		return s, c
+	}
+	bu := new(big.Float).SetPrec(280).SetFloat64(u)
+	bn := new(big.Float).SetPrec(280).SetFloat64(n)
+	r, _ := bu.Sub(bu, bn.Mul(bn, piO2Big)).Float64()
+	z := r * r
+	sr := r + r*z*(-1.0/6+z/120)
+	cr := 1 - z/2 + z*z/24
+	switch int64(n) & 3 {
+	case 0:
+		return sr, cr
+	case 1:
+		return cr, -sr
+	case 2:
+		return -sr, -cr
+	default:
+		return -cr, sr
+	}
+}
+
+// ulpDist is the number of float64 values between a and b (0 for two NaNs, +Inf for one).
+func ulpDist(a, b float64) float64 {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		if math.IsNaN(a) && math.IsNaN(b) {
+			return 0
+		}
+		return math.Inf(1)
+	}
+	ord := func(v float64) int64 {
+		i := int64(math.Float64bits(v))
+		if i < 0 {
+			return math.MinInt64 - i
+		}
+		return i
+	}
+	d := ord(a) - ord(b)
+	if d < 0 {
+		d = -d
+	}
+	return float64(d)
+}
+
+// thinArg is LinearSin's documented argument for K ≤ 4: ω·b + Σ_q x_q·(ω·w_q), summed by FMA
+// in the order q = 0…K−1.
+func thinArg(x, w Matrix, b []float64, omega float64, i, j int) float64 {
+	u := omega * b[j]
+	for q := 0; q < x.Cols; q++ {
+		u = math.FMA(x.At(i, q), omega*w.At(q, j), u)
+	}
+	return u
+}
+
+// TestLinearSinThinAccuracy: for K ≤ 4 every implementation's sines and cosines are within
+// 4 ulp of sin u and cos u for the documented argument u, on SIREN-like layers, on arguments up
+// to the fused kernels' limit (2²⁰), next to multiples of π/2 (where a short reduction fails;
+// the kernels use 159 bits of π), and on rows beyond the limit or holding Inf and NaN (the
+// general path). 4 ulp is the fused AVX-512 kernels' bound (a degree-15 polynomial on |r| ≤ π/2
+// with 2.5 ulp of approximation error plus roundings); the other paths are within 2.
+func TestLinearSinThinAccuracy(t *testing.T) {
+	const maxUlp = 4
+	type layer struct {
+		name  string
+		x, w  Matrix
+		b     []float64
+		omega float64
+	}
+	r := rand.New(rand.NewPCG(31, 32))
+	fill := func(m Matrix, lo, hi float64) Matrix {
+		for i := range m.Data {
+			m.Data[i] = lo + (hi-lo)*r.Float64()
+		}
+		return m
+	}
+	vec := func(n int, lo, hi float64) []float64 { return fill(NewMatrix(1, n), lo, hi).Data }
+	var layers []layer
+	for k := 1; k <= smallKMax; k++ {
+		for _, n := range []int{1, 7, 8, 47, 48, 49, 261} {
+			layers = append(layers, layer{fmt.Sprintf("siren/K=%d/N=%d", k, n),
+				fill(NewMatrix(37, k), -1, 1), fill(NewMatrix(k, n), -0.5, 0.5), vec(n, -1, 1), 30})
+		}
+	}
+	// Arguments up to ±2²⁰/2 with x in [-1, 1]: |u| ≤ 0.5·2¹⁹·3 + 2¹⁹·0.1 stays inside the limit.
+	layers = append(layers, layer{"large", fill(NewMatrix(200, 3), -1, 1),
+		fill(NewMatrix(3, 64), -0x1p19/3, 0x1p19/3), vec(64, -1000, 1000), 1})
+	// Next to multiples of π/2 up to 2²⁰: x = 1, ω = 1 and b = 0 make u the weight itself.
+	near := NewMatrix(1, 4096)
+	for j := range near.Data {
+		v := float64(r.IntN(1<<20/2)) * (math.Pi / 2)
+		for s := r.IntN(7) - 3; s != 0; s -= int(math.Copysign(1, float64(s))) {
+			v = math.Nextafter(v, math.Copysign(math.Inf(1), float64(s)))
+		}
+		near.Data[j] = v
+	}
+	ones := NewMatrix(3, 1)
+	ones.Data[0], ones.Data[1], ones.Data[2] = 1, 1, 1
+	layers = append(layers, layer{"near multiples of π/2", ones, near, make([]float64, 4096), 1})
+	// Rows past the limit, and rows with Inf and NaN, between ordinary ones.
+	mixed := fill(NewMatrix(9, 2), -1, 1)
+	mixed.Set(1, 0, 1e9)
+	mixed.Set(3, 1, math.Inf(-1))
+	mixed.Set(5, 0, math.NaN())
+	mixed.Set(7, 1, 3e6)
+	layers = append(layers, layer{"rows past the limit", mixed, fill(NewMatrix(2, 50), -1, 1), vec(50, -1, 1), 30})
+
+	for _, impl := range implsUnderTest(t) {
+		for _, l := range layers {
+			for _, mode := range []string{"sin", "cos", "both"} {
+				t.Run(fmt.Sprintf("%s/%s/%s", impl.Name(), l.name, mode), func(t *testing.T) {
+					m, n := l.x.Rows, l.w.Cols
+					var s, c Matrix
+					if mode != "cos" {
+						s = NewMatrix(m, n)
+					}
+					if mode != "sin" {
+						c = NewMatrix(m, n)
+					}
+					impl.LinearSin(s, c, l.x, l.w, l.b, l.omega)
+					for i := 0; i < m; i++ {
+						for j := 0; j < n; j++ {
+							u := thinArg(l.x, l.w, l.b, l.omega, i, j)
+							ws, wc := refSinCos(u)
+							if s.Data != nil {
+								require.LessOrEqual(t, ulpDist(s.At(i, j), ws), float64(maxUlp), "sin(%v) at (%d,%d): got %v, want %v", u, i, j, s.At(i, j), ws)
+							}
+							if c.Data != nil {
+								require.LessOrEqual(t, ulpDist(c.At(i, j), wc), float64(maxUlp), "cos(%v) at (%d,%d): got %v, want %v", u, i, j, c.At(i, j), wc)
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestLinearSinFusedSweep runs the fused kernels alone over 2¹⁹ arguments in each range where
+// their error peaks (the ends of the reduced interval, where the polynomial's error is largest,
+// and random arguments up to 2²⁰) and checks the 4 ulp bound.
+func TestLinearSinFusedSweep(t *testing.T) {
+	impl, err := Lookup("avx512")
+	if err != nil || impl.b.linSin == nil {
+		t.Skip("no fused kernels on this CPU")
+	}
+	if testing.Short() {
+		t.Skip("2¹⁹ arguments per range")
+	}
+	r := rand.New(rand.NewPCG(41, 42))
+	const n = 1 << 19
+	for _, rg := range []struct{ lo, hi float64 }{
+		{0, 0.5}, {0.5, 1.3}, {1.3, math.Pi / 2}, {math.Pi / 2, 2}, {2.8, 3.5}, {-100, 100}, {-0x1p20, 0x1p20},
+	} {
+		u := make([]float64, n)
+		for i := range u {
+			u[i] = rg.lo + (rg.hi-rg.lo)*r.Float64()
+		}
+		w := make([]float64, 2*n) // one weight row (the arguments) and a zero bias row
+		copy(w, u)
+		one := []float64{1}
+		out := make([]float64, n)
+		for _, fn := range []string{"sin", "cos"} {
+			kern := impl.b.linSin
+			if fn == "cos" {
+				kern = impl.b.linCos
+			}
+			kern(1, n, 1, &one[0], 1, &w[0], n, &out[0], n, 0)
+			worst, at := 0.0, 0.0
+			for i, v := range u {
+				ws, wc := refSinCos(v)
+				want := ws
+				if fn == "cos" {
+					want = wc
+				}
+				if e := ulpDist(out[i], want); e > worst {
+					worst, at = e, v
+				}
+			}
+			t.Logf("%s on [%g, %g]: worst %.0f ulp (at %v)", fn, rg.lo, rg.hi, worst, at)
+			require.LessOrEqual(t, worst, 4.0, "%s(%v)", fn, at)
+		}
+	}
+}
