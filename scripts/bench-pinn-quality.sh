@@ -2,7 +2,8 @@
 # Solve every problem of the PDE library (examples/pde/*.toml) with its full budget, as shipped,
 # and print the table the README carries: problem, network, budget, relative L2 error (per
 # field), bar, seconds, pass. Usage: scripts/bench-pinn-quality.sh [path/to/inr] [problem …]
-# (default: bin/inr and every problem). Run folders go to runs/pinn-quality/<problem>.
+# (default: bin/inr and every problem). Run folders go to runs/pinn-quality/<problem>;
+# PINN_QUALITY_REUSE=1 prints the table from the run folders already there without solving.
 set -euo pipefail
 INR=${1:-bin/inr}
 shift || true
@@ -27,6 +28,8 @@ if [ ${#problems[@]} -eq 0 ]; then
 	for f in examples/pde/*.toml; do problems+=("$(basename "$f" .toml)"); done
 fi
 
+sci() { printf '%.2e' "$1"; }
+
 out=runs/pinn-quality
 mkdir -p "$out"
 echo "PDE library, full budgets ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at start; $("$INR" version | head -1))"
@@ -37,19 +40,34 @@ fail=0
 for name in "${problems[@]}"; do
 	file=examples/pde/$name.toml
 	dir=$out/$name
-	if ! "$INR" solve "$file" --out "$dir" --quiet >"$dir.log" 2>&1; then
-		echo "| $name | | | solve failed (see $dir.log) | | | no |"
-		fail=1
-		continue
+	if [ "${PINN_QUALITY_REUSE:-}" != 1 ]; then
+		if ! "$INR" solve "$file" --out "$dir" --quiet >"$dir.log" 2>&1; then
+			echo "| $name | | | solve failed (see $dir.log) | | | no |"
+			fail=1
+			continue
+		fi
 	fi
 	m=$dir/metrics.json
 	net=$(jq -r '"\(.network), \(.parameters) parameters"' "$m")
-	budget=$(jq -r '"\(.adam_steps) Adam + \(.lbfgs_iterations) L-BFGS (\(.lbfgs_stop // "no L-BFGS"))"' "$m")
-	rel=$(jq -r 'if .rel_l2 == null then "—" else
-		("\(.rel_l2 | tostring | .[0:8])" + (if (.rel_l2_fields | length) > 1 then
-			" (" + ([.fields[] as $f | .rel_l2_fields[$f] // empty | tostring | .[0:8]] | join(", ")) + ")" else "" end)
-		+ (if .unknowns then "; " + ([.unknowns | to_entries[] | "\(.key) = \(.value.value | tostring | .[0:10])"] | join(", ")) else "" end))
-		end' "$m")
+	budget=$(jq -r '"\(.adam_steps) Adam + \(.lbfgs_iterations) L-BFGS (\(.lbfgs_stop // "none"))"' "$m")
+	rel="—"
+	if [ "$(jq -r '.rel_l2 != null' "$m")" = true ]; then
+		rel=$(sci "$(jq -r .rel_l2 "$m")")
+		if [ "$(jq -r '.rel_l2_fields | length' "$m")" -gt 1 ]; then
+			parts=()
+			for f in $(jq -r '.fields[]' "$m"); do
+				v=$(jq -r --arg f "$f" '.rel_l2_fields[$f] // empty' "$m")
+				[ -n "$v" ] && parts+=("$f $(sci "$v")")
+			done
+			rel="$rel ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g'))"
+		fi
+		if [ "$name" = poisson2d-xnet ]; then
+			rel="$rel; MSE $(sci "$(jq -r .mse "$m")")"
+		fi
+	fi
+	for u in $(jq -r '.unknowns // {} | keys[]' "$m"); do
+		rel="$rel; $u = $(jq -r --arg u "$u" '.unknowns[$u].value' "$m")"
+	done
 	secs=$(jq -r '.seconds | floor' "$m")
 	bar="—"
 	pass="—"
@@ -62,9 +80,6 @@ for name in "${problems[@]}"; do
 			pass=no
 			fail=1
 		fi
-	fi
-	if [ "$name" = poisson2d-xnet ]; then
-		rel="$rel; MSE $(jq -r '.mse | tostring | .[0:8]' "$m")"
 	fi
 	echo "| $name | $net | $budget | $rel | $bar | $secs | $pass |"
 done
