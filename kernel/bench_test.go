@@ -153,3 +153,66 @@ func BenchmarkSin(b *testing.B) {
 	impl := Default().WithThreads(1)
 	timeCalls(b, float64(len(x))/1e6, "Melem/s", true, func() { impl.Sin(y, x) })
 }
+
+// BenchmarkLinearCos is the backward pass's form of BenchmarkLinearSin: the cosines only.
+func BenchmarkLinearCos(b *testing.B) {
+	for _, s := range [][3]int{{4096, 2, 256}, {65536, 2, 256}} {
+		b.Run(fmt.Sprintf("%dx%dx%d/threads=1", s[0], s[1], s[2]), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			x, w := randMatrix(r, s[0], s[1]), randMatrix(r, s[1], s[2])
+			out := NewMatrix(s[0], s[2])
+			impl := Default().WithThreads(1)
+			sec := timeCalls(b, 0, "", true, func() { impl.LinearSin(Matrix{}, out, x, w, make([]float64, s[2]), 30) }).Seconds()
+			b.ReportMetric(sec*1e3, "ms")
+			b.ReportMetric(float64(s[0]*s[2]*8)/sec/1e9, "GB/s")
+		})
+	}
+}
+
+// BenchmarkLinearSinKernel times the fused AVX-512 kernel alone at 4096×2×256 (ω folded in,
+// one thread): writing the whole output as LinearSin does (regular or non-temporal stores), and
+// writing every row over the same 2 KiB, which stays in L1, so that the time is the sine
+// arithmetic alone: the compute floor of the first layer.
+func BenchmarkLinearSinKernel(b *testing.B) {
+	impl, err := Lookup("avx512")
+	if err != nil || impl.b.linSin == nil {
+		b.Skip("no fused kernels on this CPU")
+	}
+	const m, k, n = 4096, 2, 256
+	r := rand.New(rand.NewPCG(1, 2))
+	x, w := randMatrix(r, m, k), randMatrix(r, k+1, n)
+	for i := range w.Data {
+		w.Data[i] *= 30
+	}
+	out := NewMatrix(m, n)
+	for _, c := range []struct {
+		name    string
+		ldo, nt int
+	}{{"output-in-L1", 0, 0}, {"full-output", n, 0}, {"full-output-nt", n, 1}} {
+		for _, fn := range []string{"sin", "cos"} {
+			kern := impl.b.linSin
+			if fn == "cos" {
+				kern = impl.b.linCos
+			}
+			b.Run(fn+"/"+c.name, func(b *testing.B) {
+				sec := timeCalls(b, float64(m*n)/1e9, "Gelem/s", true, func() {
+					kern(m, n, k, &x.Data[0], k, &w.Data[0], n, &out.Data[0], c.ldo, c.nt)
+				}).Seconds()
+				b.ReportMetric(sec*1e3, "ms")
+			})
+		}
+	}
+}
+
+// BenchmarkReadFloor is a plain streaming read of 128 MiB (the activations of the output layer
+// at 65536×256) by Sum on one thread: the bandwidth the N ≤ 3 products are held against.
+// kernel/testdata/floor measures reads from several regions at once and with huge pages.
+func BenchmarkReadFloor(b *testing.B) {
+	x := make([]float64, 1<<24)
+	for i := range x {
+		x[i] = 1
+	}
+	impl := Default().WithThreads(1)
+	sec := timeCalls(b, 128<<20/1e9, "GB/s", true, func() { impl.Sum(x) }).Seconds()
+	b.ReportMetric(sec*1e3, "ms")
+}

@@ -281,7 +281,7 @@ func TestGemmAliasing(t *testing.T) {
 // TestGemmThreadsBitIdentical: 1, 2 and 3 workers give the same bits, in every form and in the
 // thin-shape paths, because work is split over output tiles and never over a summation.
 func TestGemmThreadsBitIdentical(t *testing.T) {
-	shapes := [][3]int{{700, 300, 260}, {300, 2000, 70}, {2000, 256, 3}, {3000, 2, 256}, {256, 3000, 3}, {2, 3000, 256}}
+	shapes := [][3]int{{700, 300, 260}, {300, 2000, 70}, {2000, 256, 3}, {3000, 2, 256}, {256, 3000, 3}, {2, 3000, 256}, {261, 3001, 2}}
 	if testing.Short() {
 		shapes = shapes[:4]
 	}

@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"math"
 	"unsafe"
 )
 
@@ -13,10 +14,10 @@ const ntBytes = 64 << 20
 func smallKAVX2(rows, n, k int, a *float64, ars, aks int, b *float64, ldb int, bias *float64, c *float64, ldc int, alpha, beta float64, nt int)
 
 //go:noescape
-func dot3AVX2(rows, k int, a *float64, lda int, bt *float64, out *float64)
+func dot3x4AVX2(rows, k int, a *float64, lda, gap int, bt *float64, out *float64)
 
 //go:noescape
-func axpy3AVX2(kp int, s *float64, sps, o1, o2 int, l *float64, lld int, acc *float64)
+func outer3x4AVX2(rows, width int, l *float64, lld, gap int, s *float64, sps, o1, o2 int, acc *float64)
 
 // gemm picks the path for one product: the thin shapes of coordinate networks are bandwidth-
 // bound and have their own kernels; everything else runs the packed, register-blocked driver.
@@ -52,11 +53,12 @@ type thinJob struct {
 	nt          int       // outer form: non-temporal stores
 	bt          []float64 // dot form: op(B)ᵀ as three rows of K
 	out         []float64 // dot form: 3·per sums per worker
-	// summation-outer form: C[r,v] (or C[v,r] when transposed) = Σ_p small[p,r]·large[p,v]
-	small, large        Matrix
-	lanes, width, bands int
-	pBlock, o1, o2      int
-	transposed          bool
+	// summation-outer form: C[r,v] (or C[v,r] when transposed) = Σ_p small[p,r]·large[p,v];
+	// per is then the columns of the large operand per task, out the sums (3 per column)
+	small, large Matrix
+	lanes, width int
+	o1, o2       int
+	transposed   bool
 }
 
 var thinJobs = newFreeList[thinJob](16)
@@ -116,10 +118,11 @@ func (p *smallKTasks) run(_, t int) {
 }
 
 // gemmSmallNDot computes C = alpha·A·op(B) + beta·C for N ≤ 3 as three dot products per row of A,
-// streaming A once; op(B)ᵀ (N×K) is copied to three contiguous rows (zero rows for N < 3).
+// streaming A once; op(B)ᵀ (N×K) is copied to three contiguous rows (zero rows for N < 3). A task
+// is a block of rows, read as four quarters at once (see dot3x4AVX2).
 func gemmSmallNDot(tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
 	m, n, k := c.Rows, c.Cols, a.Cols
-	per := max(1, streamChunk/k)
+	per := max(4, streamChunk/k)
 	tasks := ceilDiv(m, per)
 	buf := getBuf(3*k + 3*per*min(threads, tasks))
 	j := getThinJob()
@@ -148,7 +151,14 @@ func (p *dotTasks) run(w, t int) {
 	r0 := t * j.per
 	rows := min(j.per, j.m-r0)
 	out := j.out[w*3*j.per : (w+1)*3*j.per]
-	dot3AVX2(rows, j.k, &j.a.Data[r0*j.a.Stride], j.a.Stride, &j.bt[0], &out[0])
+	lda := j.a.Stride
+	q := rows / 4
+	if q > 0 {
+		dot3x4AVX2(q, j.k, &j.a.Data[r0*lda], lda, q, &j.bt[0], &out[0])
+	}
+	for i := 4 * q; i < rows; i++ { // the last rows one at a time (same sums)
+		dot3x4AVX2(1, j.k, &j.a.Data[(r0+i)*lda], lda, 0, &j.bt[0], &out[3*i])
+	}
 	for i := 0; i < rows; i++ {
 		crow := j.c.Row(r0 + i)
 		for col := range crow {
@@ -161,14 +171,11 @@ func (p *dotTasks) run(w, t int) {
 	}
 }
 
-// summationBand is the width of the large operand's bands in the summation-outer form (four
-// YMM registers per lane), and summationGroup how many bands share one pass over its rows.
-const summationBand, summationGroup = 16, 16
-
 // gemmSummationOuter computes C = alpha·Aᵀ·B + beta·C when C has ≤ 3 rows or ≤ 3 columns and the
 // summation (the rows of A and B, the batch of a weight gradient) is long. The operand with
-// ≤ 3 columns ("small") is broadcast against 16-wide bands of the other ("large"), one row of both
-// at a time, so each is read once in order. Bands are split across workers; the summation never is.
+// ≤ 3 columns ("small") is broadcast against rows of the other ("large"), which is read once, in
+// four quarters at once (see outer3x4AVX2). Workers split the columns of the large operand;
+// the summation is never split, so the sums do not depend on the number of workers.
 func gemmSummationOuter(alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
 	j := getThinJob()
 	*j = thinJob{alpha: alpha, beta: beta, c: c, k: a.Rows,
@@ -182,24 +189,18 @@ func gemmSummationOuter(alpha float64, a, b Matrix, beta float64, c Matrix, thre
 	if j.lanes == 2 {
 		j.o2 = 0 // a duplicate of lane 0, computed and dropped
 	}
-	// Rows per pass over the bands: a large operand that streams from memory is read in short
-	// blocks of rows (16 KiB-64 KiB of it, which the bands then take from L1/L2 instead of
-	// striding through memory); one that fits in cache in long ones, loading the sums less often.
-	j.pBlock = 256
-	if j.k*j.width > 1<<22 {
-		j.pBlock = 32
+	// One task for all columns on one worker; else bands of whole cache lines, about four per
+	// worker.
+	j.per = j.width
+	if threads > 1 {
+		j.per = min(j.width, max(8, ceilDiv(ceilDiv(j.width, 4*threads), 8)*8))
 	}
-	j.bands = j.width / summationBand
-	j.per = max(1, j.bands/(4*threads))
-	if threads <= 1 {
-		j.per = max(j.bands, 1)
-	}
-	tasks := ceilDiv(j.bands, j.per)
-	if j.width%summationBand != 0 {
-		tasks++ // the last task sums the partial band in Go
-	}
-	parallelFor(tasks, threads, (*outerTasks)(j))
+	buf := getBuf(3 * j.width)
+	j.out = *buf
+	clear(j.out)
+	parallelFor(ceilDiv(j.width, j.per), threads, (*outerTasks)(j))
 	putThinJob(j)
+	putBuf(buf)
 }
 
 // put stores alpha·sum (+ beta·C) for lane r, position v.
@@ -218,41 +219,30 @@ func (j *thinJob) put(r, v int, sum float64) {
 
 type outerTasks thinJob
 
+// run sums the columns [t·per, (t+1)·per) of the large operand over all rows: the four-region
+// kernel for the first 4·⌊k/4⌋ rows, then the last ≤ 3 rows in order.
 func (p *outerTasks) run(_, t int) {
 	j := (*thinJob)(p)
-	const band = summationBand
 	small, large, kk := j.small, j.large, j.k
-	if t*j.per >= j.bands { // the partial band
-		for r := 0; r < j.lanes; r++ {
-			for v := j.bands * band; v < j.width; v++ {
-				var s float64
-				for q := 0; q < kk; q++ {
-					s += small.Data[q*small.Stride+r] * large.Data[q*large.Stride+v]
-				}
-				j.put(r, v, s)
-			}
-		}
-		return
+	v0 := t * j.per
+	w := min(j.per, j.width-v0)
+	acc := j.out[3*v0 : 3*v0+3*w] // lane r at acc[r*w:]
+	if q := kk / 4; q > 0 {
+		outer3x4AVX2(q, w, &large.Data[v0], large.Stride, q, &small.Data[0], small.Stride, j.o1, j.o2, &acc[0])
 	}
-	b0, b1 := t*j.per, min(j.bands, (t+1)*j.per)
-	var accs [summationGroup * 3 * band]float64
-	for g0 := b0; g0 < b1; g0 += summationGroup {
-		g1 := min(b1, g0+summationGroup)
-		acc := accs[:(g1-g0)*3*band]
-		clear(acc)
-		for p0 := 0; p0 < kk; p0 += j.pBlock {
-			kp := min(j.pBlock, kk-p0)
-			for g := g0; g < g1; g++ {
-				axpy3AVX2(kp, &small.Data[p0*small.Stride], small.Stride, j.o1, j.o2,
-					&large.Data[p0*large.Stride+g*band], large.Stride, &acc[(g-g0)*3*band])
+	offs := [3]int{0, j.o1, j.o2}
+	for p := kk / 4 * 4; p < kk; p++ {
+		srow, lrow := small.Data[p*small.Stride:], large.Row(p)[v0:v0+w]
+		for r := range 3 {
+			s, a := srow[offs[r]], acc[r*w:r*w+w]
+			for v, x := range lrow {
+				a[v] = math.FMA(s, x, a[v])
 			}
 		}
-		for g := g0; g < g1; g++ {
-			for r := 0; r < j.lanes; r++ {
-				for v := 0; v < band; v++ {
-					j.put(r, g*band+v, acc[(g-g0)*3*band+r*band+v])
-				}
-			}
+	}
+	for r := 0; r < j.lanes; r++ {
+		for v := range w {
+			j.put(r, v0+v, acc[r*w+v])
 		}
 	}
 }

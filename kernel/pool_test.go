@@ -96,3 +96,39 @@ func TestNoAllocations(t *testing.T) {
 		require.Zero(t, allocs, "%s LinearSin", impl.Name())
 	}
 }
+
+// TestParallelForManyCallers: goroutines that each make thousands of small parallel calls
+// (helpers then often arrive after a call is over, and task sets are reused at once) see every
+// task run exactly once, with worker numbers below their thread count.
+func TestParallelForManyCallers(t *testing.T) {
+	calls := 2000
+	if testing.Short() {
+		calls = 200
+	}
+	var bad atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			threads := 2 + g%3
+			for c := range calls {
+				n := 1 + (c+g)%9
+				var runs [9]atomic.Int32
+				parallelTasks(n, threads, func(w, i int) {
+					if w >= threads {
+						bad.Add(1)
+					}
+					runs[i].Add(1)
+				})
+				for i := range n {
+					if runs[i].Load() != 1 {
+						bad.Add(1)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.Zero(t, bad.Load(), "tasks run other than once, or worker numbers out of range")
+}

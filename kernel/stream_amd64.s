@@ -1,0 +1,418 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Streaming kernels of the output layer (N ≤ 3), shared by both assembly implementations: the
+// large operand comes from memory once, and memory sets their speed, not the vector width. One
+// core keeps more reads in flight when it walks four distant places at once (four 4 KiB page
+// streams for the prefetchers instead of one), so both take their rows from four regions
+// `gap` rows apart, and software-prefetch each region 2 KiB ahead (1–4 KiB measured; 2 best).
+
+// streamMask<>: eight all-ones lanes then eight zero lanes; the four lanes at byte offset
+// 64 − 8·r mask the first r lanes of a partial chunk.
+DATA streamMask<>+0(SB)/8, $-1
+DATA streamMask<>+8(SB)/8, $-1
+DATA streamMask<>+16(SB)/8, $-1
+DATA streamMask<>+24(SB)/8, $-1
+DATA streamMask<>+32(SB)/8, $-1
+DATA streamMask<>+40(SB)/8, $-1
+DATA streamMask<>+48(SB)/8, $-1
+DATA streamMask<>+56(SB)/8, $-1
+DATA streamMask<>+64(SB)/8, $0
+DATA streamMask<>+72(SB)/8, $0
+DATA streamMask<>+80(SB)/8, $0
+DATA streamMask<>+88(SB)/8, $0
+DATA streamMask<>+96(SB)/8, $0
+DATA streamMask<>+104(SB)/8, $0
+DATA streamMask<>+112(SB)/8, $0
+DATA streamMask<>+120(SB)/8, $0
+GLOBL streamMask<>(SB), RODATA|NOPTR, $128
+
+// func dot3x4AVX2(rows, k int, a *float64, lda, gap int, bt *float64, out *float64)
+//
+// out[3i+j] = Σ_{p<k} A[i,p]·bt[j*k+p] for j < 3 and the rows i = r, r+gap, r+2·gap, r+3·gap
+// of each r < rows, with A[i,p] at a[i*lda+p] and out[3i+j] relative to out. Each output is the
+// same sum whatever gap is (lanes summed in order, then a fixed pairwise reduction); gap 0 with
+// rows 1 computes one row (four times).
+TEXT ·dot3x4AVX2(SB), NOSPLIT, $0-56
+	MOVQ rows+0(FP), R13
+	TESTQ R13, R13
+	JZ ddone
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R12
+	SHLQ $3, R12
+	MOVQ k+8(FP), R8
+	SHLQ $3, R8
+	MOVQ bt+40(FP), DI
+	LEAQ (DI)(R8*1), BX
+	LEAQ (BX)(R8*1), CX
+	MOVQ out+48(FP), R10
+
+drow:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	MOVQ gap+32(FP), R9
+	IMULQ R12, R9
+	LEAQ (SI)(R9*1), R15
+	LEAQ (R15)(R9*1), DX
+	LEAQ (DX)(R9*1), R14
+	XORQ AX, AX
+	MOVQ R8, R9
+	ANDQ $-64, R9
+	JZ dfour
+
+dstep:
+	PREFETCHT0 2048(SI)(AX*1)
+	PREFETCHT0 2048(R15)(AX*1)
+	PREFETCHT0 2048(DX)(AX*1)
+	PREFETCHT0 2048(R14)(AX*1)
+	VMOVUPD (DI)(AX*1), Y12
+	VMOVUPD (BX)(AX*1), Y13
+	VMOVUPD (CX)(AX*1), Y14
+	VMOVUPD (SI)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y0
+	VFMADD231PD Y13, Y15, Y1
+	VFMADD231PD Y14, Y15, Y2
+	VMOVUPD (R15)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y3
+	VFMADD231PD Y13, Y15, Y4
+	VFMADD231PD Y14, Y15, Y5
+	VMOVUPD (DX)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y6
+	VFMADD231PD Y13, Y15, Y7
+	VFMADD231PD Y14, Y15, Y8
+	VMOVUPD (R14)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y9
+	VFMADD231PD Y13, Y15, Y10
+	VFMADD231PD Y14, Y15, Y11
+	VMOVUPD 32(DI)(AX*1), Y12
+	VMOVUPD 32(BX)(AX*1), Y13
+	VMOVUPD 32(CX)(AX*1), Y14
+	VMOVUPD 32(SI)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y0
+	VFMADD231PD Y13, Y15, Y1
+	VFMADD231PD Y14, Y15, Y2
+	VMOVUPD 32(R15)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y3
+	VFMADD231PD Y13, Y15, Y4
+	VFMADD231PD Y14, Y15, Y5
+	VMOVUPD 32(DX)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y6
+	VFMADD231PD Y13, Y15, Y7
+	VFMADD231PD Y14, Y15, Y8
+	VMOVUPD 32(R14)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y9
+	VFMADD231PD Y13, Y15, Y10
+	VFMADD231PD Y14, Y15, Y11
+	ADDQ $64, AX
+	CMPQ AX, R9
+	JLT dstep
+
+dfour:
+	MOVQ R8, R9
+	ANDQ $-32, R9
+	CMPQ AX, R9
+	JGE dtail
+	VMOVUPD (DI)(AX*1), Y12
+	VMOVUPD (BX)(AX*1), Y13
+	VMOVUPD (CX)(AX*1), Y14
+	VMOVUPD (SI)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y0
+	VFMADD231PD Y13, Y15, Y1
+	VFMADD231PD Y14, Y15, Y2
+	VMOVUPD (R15)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y3
+	VFMADD231PD Y13, Y15, Y4
+	VFMADD231PD Y14, Y15, Y5
+	VMOVUPD (DX)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y6
+	VFMADD231PD Y13, Y15, Y7
+	VFMADD231PD Y14, Y15, Y8
+	VMOVUPD (R14)(AX*1), Y15
+	VFMADD231PD Y12, Y15, Y9
+	VFMADD231PD Y13, Y15, Y10
+	VFMADD231PD Y14, Y15, Y11
+	ADDQ $32, AX
+
+dtail:
+	// k%4 columns left: masked loads (zero lanes past the end) of A and of bt, which is
+	// followed by memory of any content.
+	CMPQ AX, R8
+	JGE dreduce
+	MOVQ R8, R9
+	SHRQ $3, R9
+	ANDQ $3, R9
+	NEGQ R9
+	LEAQ streamMask<>(SB), R11
+	VMOVUPD 64(R11)(R9*8), Y15
+	VMASKMOVPD (DI)(AX*1), Y15, Y13
+	VMASKMOVPD (SI)(AX*1), Y15, Y12
+	VFMADD231PD Y13, Y12, Y0
+	VMASKMOVPD (R15)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y3
+	VMASKMOVPD (DX)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y6
+	VMASKMOVPD (R14)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y9
+	VMASKMOVPD (BX)(AX*1), Y15, Y13
+	VFMADD231PD Y13, Y12, Y1
+	VMASKMOVPD (R15)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y4
+	VMASKMOVPD (DX)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y7
+	VMASKMOVPD (R14)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y10
+	VMASKMOVPD (CX)(AX*1), Y15, Y13
+	VFMADD231PD Y13, Y12, Y2
+	VMASKMOVPD (R15)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y5
+	VMASKMOVPD (DX)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y8
+	VMASKMOVPD (R14)(AX*1), Y15, Y14
+	VFMADD231PD Y13, Y14, Y11
+
+dreduce:
+	// Pairs of sums: [a0+a1, b0+b1, a2+a3, b2+b3], then the halves added: Xn = [a, b].
+	VHADDPD Y1, Y0, Y0
+	VHADDPD Y3, Y2, Y2
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+	VHADDPD Y9, Y8, Y8
+	VHADDPD Y11, Y10, Y10
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD X3, X2, X2
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD X5, X4, X4
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD X7, X6, X6
+	VEXTRACTF128 $1, Y8, X9
+	VADDPD X9, X8, X8
+	VEXTRACTF128 $1, Y10, X11
+	VADDPD X11, X10, X10
+	// X0 = row 0 lanes 0, 1; X2 = row 0 lane 2, row 1 lane 0; X4 = row 1 lanes 1, 2; X6, X8,
+	// X10 the same for rows 2 and 3.
+	MOVQ gap+32(FP), R9
+	IMUL3Q $24, R9, R9
+	VMOVUPD X0, (R10)
+	VMOVSD X2, 16(R10)
+	LEAQ (R10)(R9*1), R11
+	VMOVHPD X2, (R11)
+	VMOVUPD X4, 8(R11)
+	ADDQ R9, R11
+	VMOVUPD X6, (R11)
+	VMOVSD X8, 16(R11)
+	ADDQ R9, R11
+	VMOVHPD X8, (R11)
+	VMOVUPD X10, 8(R11)
+	ADDQ $24, R10
+	ADDQ R12, SI
+	DECQ R13
+	JNZ drow
+
+ddone:
+	VZEROUPPER
+	RET
+
+// func outer3x4AVX2(rows, width int, l *float64, lld, gap int, s *float64, sps, o1, o2 int, acc *float64)
+//
+// The summation-outer form for a small operand of ≤ 3 lanes: for v < width and lane r < 3,
+// acc[r*width+v] += Σ S[p,r]·L[p,v] over the rows p = i, i+gap, i+2·gap, i+3·gap of each
+// i < rows in that order, with L[p,v] at l[p*lld+v], S[p,0] at s[p*sps], S[p,1] at s[p*sps+o1]
+// and S[p,2] at s[p*sps+o2]. Each column's sum runs in the same order whatever width is, so
+// splitting the columns across workers does not change it; gap 0 with rows 1 adds one row
+// four times (callers do not).
+TEXT ·outer3x4AVX2(SB), NOSPLIT, $0-80
+	MOVQ rows+0(FP), R13
+	TESTQ R13, R13
+	JZ odone
+	MOVQ width+8(FP), R8
+	SHLQ $3, R8
+	MOVQ l+16(FP), SI
+	MOVQ lld+24(FP), R12
+	SHLQ $3, R12
+	MOVQ s+40(FP), DI
+	MOVQ acc+72(FP), R10
+
+orow:
+	// The 12 small values of this row of each region: Y4..Y6 region 0 lanes 0..2, Y7..Y9
+	// region 1, Y10..Y12 region 2, Y13..Y15 region 3.
+	MOVQ sps+48(FP), BX
+	SHLQ $3, BX
+	IMULQ gap+32(FP), BX
+	MOVQ o1+56(FP), CX
+	SHLQ $3, CX
+	MOVQ o2+64(FP), R9
+	SHLQ $3, R9
+	MOVQ DI, R11
+	VBROADCASTSD (R11), Y4
+	VBROADCASTSD (R11)(CX*1), Y5
+	VBROADCASTSD (R11)(R9*1), Y6
+	ADDQ BX, R11
+	VBROADCASTSD (R11), Y7
+	VBROADCASTSD (R11)(CX*1), Y8
+	VBROADCASTSD (R11)(R9*1), Y9
+	ADDQ BX, R11
+	VBROADCASTSD (R11), Y10
+	VBROADCASTSD (R11)(CX*1), Y11
+	VBROADCASTSD (R11)(R9*1), Y12
+	ADDQ BX, R11
+	VBROADCASTSD (R11), Y13
+	VBROADCASTSD (R11)(CX*1), Y14
+	VBROADCASTSD (R11)(R9*1), Y15
+	MOVQ gap+32(FP), R9
+	IMULQ R12, R9
+	LEAQ (SI)(R9*1), R15
+	LEAQ (R15)(R9*1), DX
+	LEAQ (DX)(R9*1), R14
+	LEAQ (R10)(R8*1), CX
+	LEAQ (CX)(R8*1), R11
+	XORQ AX, AX
+	MOVQ R8, R9
+	ANDQ $-64, R9
+	JZ ofour
+
+ostep:
+	PREFETCHT0 2048(SI)(AX*1)
+	PREFETCHT0 2048(R15)(AX*1)
+	PREFETCHT0 2048(DX)(AX*1)
+	PREFETCHT0 2048(R14)(AX*1)
+	VMOVUPD (R10)(AX*1), Y0
+	VMOVUPD (CX)(AX*1), Y1
+	VMOVUPD (R11)(AX*1), Y2
+	VMOVUPD (SI)(AX*1), Y3
+	VFMADD231PD Y4, Y3, Y0
+	VFMADD231PD Y5, Y3, Y1
+	VFMADD231PD Y6, Y3, Y2
+	VMOVUPD (R15)(AX*1), Y3
+	VFMADD231PD Y7, Y3, Y0
+	VFMADD231PD Y8, Y3, Y1
+	VFMADD231PD Y9, Y3, Y2
+	VMOVUPD (DX)(AX*1), Y3
+	VFMADD231PD Y10, Y3, Y0
+	VFMADD231PD Y11, Y3, Y1
+	VFMADD231PD Y12, Y3, Y2
+	VMOVUPD (R14)(AX*1), Y3
+	VFMADD231PD Y13, Y3, Y0
+	VFMADD231PD Y14, Y3, Y1
+	VFMADD231PD Y15, Y3, Y2
+	VMOVUPD Y0, (R10)(AX*1)
+	VMOVUPD Y1, (CX)(AX*1)
+	VMOVUPD Y2, (R11)(AX*1)
+	VMOVUPD 32(R10)(AX*1), Y0
+	VMOVUPD 32(CX)(AX*1), Y1
+	VMOVUPD 32(R11)(AX*1), Y2
+	VMOVUPD 32(SI)(AX*1), Y3
+	VFMADD231PD Y4, Y3, Y0
+	VFMADD231PD Y5, Y3, Y1
+	VFMADD231PD Y6, Y3, Y2
+	VMOVUPD 32(R15)(AX*1), Y3
+	VFMADD231PD Y7, Y3, Y0
+	VFMADD231PD Y8, Y3, Y1
+	VFMADD231PD Y9, Y3, Y2
+	VMOVUPD 32(DX)(AX*1), Y3
+	VFMADD231PD Y10, Y3, Y0
+	VFMADD231PD Y11, Y3, Y1
+	VFMADD231PD Y12, Y3, Y2
+	VMOVUPD 32(R14)(AX*1), Y3
+	VFMADD231PD Y13, Y3, Y0
+	VFMADD231PD Y14, Y3, Y1
+	VFMADD231PD Y15, Y3, Y2
+	VMOVUPD Y0, 32(R10)(AX*1)
+	VMOVUPD Y1, 32(CX)(AX*1)
+	VMOVUPD Y2, 32(R11)(AX*1)
+	ADDQ $64, AX
+	CMPQ AX, R9
+	JLT ostep
+
+ofour:
+	MOVQ R8, R9
+	ANDQ $-32, R9
+	CMPQ AX, R9
+	JGE otail
+	VMOVUPD (R10)(AX*1), Y0
+	VMOVUPD (CX)(AX*1), Y1
+	VMOVUPD (R11)(AX*1), Y2
+	VMOVUPD (SI)(AX*1), Y3
+	VFMADD231PD Y4, Y3, Y0
+	VFMADD231PD Y5, Y3, Y1
+	VFMADD231PD Y6, Y3, Y2
+	VMOVUPD (R15)(AX*1), Y3
+	VFMADD231PD Y7, Y3, Y0
+	VFMADD231PD Y8, Y3, Y1
+	VFMADD231PD Y9, Y3, Y2
+	VMOVUPD (DX)(AX*1), Y3
+	VFMADD231PD Y10, Y3, Y0
+	VFMADD231PD Y11, Y3, Y1
+	VFMADD231PD Y12, Y3, Y2
+	VMOVUPD (R14)(AX*1), Y3
+	VFMADD231PD Y13, Y3, Y0
+	VFMADD231PD Y14, Y3, Y1
+	VFMADD231PD Y15, Y3, Y2
+	VMOVUPD Y0, (R10)(AX*1)
+	VMOVUPD Y1, (CX)(AX*1)
+	VMOVUPD Y2, (R11)(AX*1)
+	ADDQ $32, AX
+
+otail:
+	// width%4 columns left, one lane at a time: Y3 holds the lane mask, Y0 the sums, Y1 L.
+	CMPQ AX, R8
+	JGE onext
+	MOVQ R8, R9
+	SHRQ $3, R9
+	ANDQ $3, R9
+	NEGQ R9
+	LEAQ streamMask<>(SB), BX
+	VMOVUPD 64(BX)(R9*8), Y3
+	VMASKMOVPD (R10)(AX*1), Y3, Y0
+	VMASKMOVPD (SI)(AX*1), Y3, Y1
+	VFMADD231PD Y4, Y1, Y0
+	VMASKMOVPD (R15)(AX*1), Y3, Y1
+	VFMADD231PD Y7, Y1, Y0
+	VMASKMOVPD (DX)(AX*1), Y3, Y1
+	VFMADD231PD Y10, Y1, Y0
+	VMASKMOVPD (R14)(AX*1), Y3, Y1
+	VFMADD231PD Y13, Y1, Y0
+	VMASKMOVPD Y0, Y3, (R10)(AX*1)
+	VMASKMOVPD (CX)(AX*1), Y3, Y0
+	VMASKMOVPD (SI)(AX*1), Y3, Y1
+	VFMADD231PD Y5, Y1, Y0
+	VMASKMOVPD (R15)(AX*1), Y3, Y1
+	VFMADD231PD Y8, Y1, Y0
+	VMASKMOVPD (DX)(AX*1), Y3, Y1
+	VFMADD231PD Y11, Y1, Y0
+	VMASKMOVPD (R14)(AX*1), Y3, Y1
+	VFMADD231PD Y14, Y1, Y0
+	VMASKMOVPD Y0, Y3, (CX)(AX*1)
+	VMASKMOVPD (R11)(AX*1), Y3, Y0
+	VMASKMOVPD (SI)(AX*1), Y3, Y1
+	VFMADD231PD Y6, Y1, Y0
+	VMASKMOVPD (R15)(AX*1), Y3, Y1
+	VFMADD231PD Y9, Y1, Y0
+	VMASKMOVPD (DX)(AX*1), Y3, Y1
+	VFMADD231PD Y12, Y1, Y0
+	VMASKMOVPD (R14)(AX*1), Y3, Y1
+	VFMADD231PD Y15, Y1, Y0
+	VMASKMOVPD Y0, Y3, (R11)(AX*1)
+
+onext:
+	ADDQ R12, SI
+	MOVQ sps+48(FP), BX
+	LEAQ (DI)(BX*8), DI
+	DECQ R13
+	JNZ orow
+
+odone:
+	VZEROUPPER
+	RET
