@@ -69,6 +69,7 @@ func TestCallsAllocateNothing(t *testing.T) {
 					{"sumsq", func() { k.SumSq(xs) }},
 					{"colsums", func() { k.ColSums(b, x, 0) }},
 					{"colsums beta", func() { k.ColSums(b, x, 0.5) }},
+					{"mul colsums", func() { k.MulColSums(z, x, y, b, 0) }},
 				}
 				for _, op := range ops {
 					if impl.Name() == "generic" && m > 64 && strings.HasPrefix(op.name, "gemm") && op.name != "gemm thin K" {

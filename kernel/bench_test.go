@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -215,4 +216,32 @@ func BenchmarkReadFloor(b *testing.B) {
 	impl := Default().WithThreads(1)
 	sec := timeCalls(b, 128<<20/1e9, "GB/s", true, func() { impl.Sum(x) }).Seconds()
 	b.ReportMetric(sec*1e3, "ms")
+}
+
+// BenchmarkMulColSums compares the fused bias gradient of a SIREN layer (dZ = dS ⊙ C in place
+// over C, as package nn calls it, and db = column sums of dZ) with the two calls it replaces,
+// single-threaded. dS is ±1, so that repeated products in place keep their size (they would
+// otherwise decay into slow subnormal numbers).
+func BenchmarkMulColSums(b *testing.B) {
+	for _, s := range [][2]int{{4096, 256}, {65536, 256}} {
+		r := rand.New(rand.NewPCG(1, 2))
+		ds, c := randMatrix(r, s[0], s[1]), randMatrix(r, s[0], s[1])
+		for i, v := range ds.Data {
+			ds.Data[i] = math.Copysign(1, v)
+		}
+		sums := make([]float64, s[1])
+		impl := Default().WithThreads(1)
+		bytes := float64(3*s[0]*s[1]*8) / 1e9 // read two matrices, write one
+		b.Run(fmt.Sprintf("%dx%d/fused", s[0], s[1]), func(b *testing.B) {
+			sec := timeCalls(b, bytes, "GB/s", true, func() { impl.MulColSums(c, c, ds, sums, 0) }).Seconds()
+			b.ReportMetric(sec*1e3, "ms")
+		})
+		b.Run(fmt.Sprintf("%dx%d/mul+colsums", s[0], s[1]), func(b *testing.B) {
+			sec := timeCalls(b, bytes, "GB/s", true, func() {
+				impl.Mul(c.Data, c.Data, ds.Data)
+				impl.ColSums(sums, c, 0)
+			}).Seconds()
+			b.ReportMetric(sec*1e3, "ms")
+		})
+	}
 }

@@ -2,7 +2,8 @@
 // a strided row-major Matrix, GEMM in the three forms backpropagation needs (A·B, Aᵀ·B, A·Bᵀ,
 // plus Aᵀ·Bᵀ), vectorised elementwise functions (sin, cos, exp, tanh, … from package vmath),
 // the fused SIREN layer LinearSin, fused elementwise operations that save passes over memory
-// (bias, the Adam update, scaled accumulate, squared error), reductions, and parallel loops that
+// (bias, the Adam update, scaled accumulate, squared error, a product with its column sums),
+// reductions, and parallel loops that
 // split work across GOMAXPROCS workers.
 //
 // Several implementations (Impl) provide the same operations: "generic" (pure Go, runs

@@ -22,10 +22,11 @@ const (
 	opAddBias      // m += b
 	opSinBias      // s = sin(omega·(s + b)) in place
 	// Over bands of colBand columns.
-	opColSums // partial[j0:j1] += Σ_i m[i, j0:j1]
+	opColSums    // partial[j0:j1] += Σ_i m[i, j0:j1]
+	opMulColSums // s = m ⊙ c; partial[j0:j1] += Σ_i s[i, j0:j1]
 )
 
-// colBand is the width of the column bands ColSums splits across workers.
+// colBand is the width of the column bands ColSums and MulColSums split across workers.
 const colBand = 64
 
 // elemJob is one call of an elementwise, fused or reduction operation: its operands and which
@@ -139,6 +140,15 @@ func (j *elemJob) do(u0, u1 int) {
 		d := j.partial[j0:j1]
 		for i := 0; i < j.m.Rows; i++ {
 			ops.axpy(1, j.m.Row(i)[j0:j1], d) // 1·x + d rounds exactly like x + d
+		}
+	case opMulColSums:
+		// Each row's products are added to the sums while they are still in L1.
+		j0, j1 := u0*colBand, min(u1*colBand, j.m.Cols)
+		d := j.partial[j0:j1]
+		for i := 0; i < j.m.Rows; i++ {
+			row := j.s.Row(i)[j0:j1]
+			ops.mul(row, j.m.Row(i)[j0:j1], j.c.Row(i)[j0:j1])
+			ops.axpy(1, row, d)
 		}
 	}
 }

@@ -197,3 +197,55 @@ func TestAddBiasColSums(t *testing.T) {
 		}
 	}
 }
+
+// TestMulColSums: the fused product and column sums give the same bits as Mul followed by
+// ColSums, in place and into a separate matrix, on views, for one and two workers.
+func TestMulColSums(t *testing.T) {
+	for _, impl := range implsUnderTest(t) {
+		for _, sh := range [][2]int{{1, 1}, {3, 5}, {17, 9}, {100, 130}, {2000, 67}, {300, 256}} {
+			r := rand.New(rand.NewPCG(uint64(sh[0]), uint64(sh[1])+7))
+			a := randMatrix(r, sh[0]+1, sh[1]+2).View(1, 1, sh[0], sh[1])
+			b := randMatrix(r, sh[0], sh[1])
+			for _, beta := range []float64{0, 1, -0.5} {
+				init := randSlice(r, sh[1])
+				want := NewMatrix(sh[0], sh[1])
+				wantSums := append([]float64(nil), init...)
+				impl.WithThreads(1).Mul(want.Data, contiguous(a).Data, b.Data)
+				impl.WithThreads(1).ColSums(wantSums, want, beta)
+				for _, th := range []int{1, 2} {
+					for _, inPlace := range []bool{false, true} {
+						dst := NewMatrix(sh[0], sh[1])
+						aa := a
+						if inPlace {
+							aa = a.Clone()
+							dst = aa
+						}
+						sums := append([]float64(nil), init...)
+						if beta == 0 {
+							sums[0] = math.NaN() // ignored
+						}
+						impl.WithThreads(th).MulColSums(dst, aa, b, sums, beta)
+						for i := 0; i < sh[0]; i++ {
+							for j := 0; j < sh[1]; j++ {
+								require.Equal(t, math.Float64bits(want.At(i, j)), math.Float64bits(dst.At(i, j)),
+									"%s %v threads=%d in place=%v (%d,%d)", impl.Name(), sh, th, inPlace, i, j)
+							}
+						}
+						for j := range sums {
+							require.Equal(t, math.Float64bits(wantSums[j]), math.Float64bits(sums[j]),
+								"%s %v threads=%d beta=%g sums[%d]", impl.Name(), sh, th, beta, j)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// contiguous returns m, or a contiguous copy of it.
+func contiguous(m Matrix) Matrix {
+	if m.Contiguous() {
+		return m
+	}
+	return m.Clone()
+}

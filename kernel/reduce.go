@@ -59,6 +59,25 @@ func (k *Impl) ColSums(dst []float64, m Matrix, beta float64) {
 	j.exec(ceilDiv(m.Cols, colBand), colBand*m.Rows)
 }
 
+// MulColSums sets dst = a ⊙ b (elementwise) and sums[j] = beta·sums[j] + Σ_i dst[i,j] (beta 0
+// ignores what sums held), in one pass over a and b: the bias gradient of a SIREN layer,
+// dZ = dS ⊙ cos(ω(z+b)) and db = colsums(dZ), with ω left to the caller's scale factors. The
+// results are bit-identical to Mul followed by ColSums, for any thread count. dst may be a or b.
+func (k *Impl) MulColSums(dst, a, b Matrix, sums []float64, beta float64) {
+	if a.Rows != dst.Rows || a.Cols != dst.Cols || b.Rows != dst.Rows || b.Cols != dst.Cols || len(sums) < dst.Cols {
+		panic(fmt.Sprintf("kernel: mul col sums shapes: dst %d×%d, a %d×%d, b %d×%d, %d sums",
+			dst.Rows, dst.Cols, a.Rows, a.Cols, b.Rows, b.Cols, len(sums)))
+	}
+	sums = sums[:dst.Cols]
+	if beta == 0 {
+		clear(sums)
+	} else if beta != 1 {
+		k.b.ops.scale(beta, sums)
+	}
+	j := elemJob{k: k, op: opMulColSums, s: dst, m: a, c: b, partial: sums}
+	j.exec(ceilDiv(dst.Cols, colBand), 2*colBand*dst.Rows)
+}
+
 // Sum runs the default implementation; see Impl.Sum.
 func Sum(x []float64) float64 { return defaultImpl.Sum(x) }
 
@@ -70,3 +89,8 @@ func SumSq(x []float64) float64 { return defaultImpl.SumSq(x) }
 
 // ColSums runs the default implementation; see Impl.ColSums.
 func ColSums(dst []float64, m Matrix, beta float64) { defaultImpl.ColSums(dst, m, beta) }
+
+// MulColSums runs the default implementation; see Impl.MulColSums.
+func MulColSums(dst, a, b Matrix, sums []float64, beta float64) {
+	defaultImpl.MulColSums(dst, a, b, sums, beta)
+}
