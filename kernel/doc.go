@@ -3,8 +3,7 @@
 // plus Aᵀ·Bᵀ), vectorised elementwise functions (sin, cos, exp, tanh, … from package vmath),
 // the fused SIREN layer LinearSin, fused elementwise operations that save passes over memory
 // (bias, the Adam update, scaled accumulate, squared error, a product with its column sums),
-// reductions, and parallel loops that
-// split work across GOMAXPROCS workers.
+// reductions, and parallel loops that split work across GOMAXPROCS workers.
 //
 // Several implementations (Impl) provide the same operations: "generic" (pure Go, runs
 // everywhere) and, on amd64, "avx2" (AVX2+FMA) and "avx512" (AVX-512F) with assembly
