@@ -47,7 +47,7 @@ type thinJob struct {
 	alpha, beta float64
 	a, c        Matrix
 	m, n, k     int
-	per         int       // rows (outer/dot forms) or bands (summation-outer form) per task
+	per         int       // rows (outer/dot forms) or large-operand columns (summation-outer) per task
 	bp, bias    []float64 // outer form: op(B) packed K×N, and the zero bias
 	ars, aks    int       // outer form: steps between rows and between k of op(A)
 	nt          int       // outer form: non-temporal stores
