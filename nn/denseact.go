@@ -90,13 +90,15 @@ func (l *DenseAct) Backward(dOut Jet, needIn bool) Jet {
 	if l.thin {
 		kernel.LinearSin(kernel.Matrix{}, z.M, l.x.M, d.W.Matrix(), l.bias(), l.omega)
 	}
-	zf := z.Data()
-	kernel.Mul(zf, zf, dOut.Data())
-	kernel.Gemm(kernel.Trans, kernel.NoTrans, d.Scale*l.omega, l.x.M, z.M, 1, d.W.GradMatrix())
+	// One pass forms dZ/ω and, for the bias, its column sums.
 	if d.B != nil {
-		kernel.ColSums(l.colSum, z.M, 0)
+		kernel.MulColSums(z.M, z.M, dOut.M, l.colSum, 0)
 		kernel.Axpy(l.omega, l.colSum, d.B.Grad)
+	} else {
+		zf := z.Data()
+		kernel.Mul(zf, zf, dOut.Data())
 	}
+	kernel.Gemm(kernel.Trans, kernel.NoTrans, d.Scale*l.omega, l.x.M, z.M, 1, d.W.GradMatrix())
 	if !needIn {
 		return Jet{}
 	}
