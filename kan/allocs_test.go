@@ -11,7 +11,6 @@ import (
 	"github.com/inrstudio/studio/nn"
 )
 
-
 // TestStepAllocatesNothing: after the first call a forward+backward pass (with the input
 // gradient, on second-order jets, and alternating between two plans) allocates nothing.
 func TestStepAllocatesNothing(t *testing.T) {
