@@ -14,11 +14,17 @@ type StepInfo struct {
 	Plan   string // the interior derivative plan
 }
 
+// StepTime is the duration of one timed step: wall-clock time and the CPU time the process used
+// (the figure to compare on a shared machine, where other processes stretch the wall clock).
+type StepTime struct {
+	Wall, CPU time.Duration
+}
+
 // TimeAdamSteps times n Adam steps of the problem's solve loop (every group's forward and
 // backward, then the Adam update), after one untimed warm-up step, and returns each step's wall
-// time in milliseconds. It is the speed benchmark's measurement (scripts/bench-pinn.sh), so it
-// runs exactly the code a solve runs.
-func TimeAdamSteps(p *Problem, opt Options, n int) ([]float64, StepInfo, error) {
+// and CPU time. It is the speed benchmark's measurement (scripts/bench-pinn.sh), so it runs
+// exactly the code a solve runs.
+func TimeAdamSteps(p *Problem, opt Options, n int) ([]StepTime, StepInfo, error) {
 	seed, netSeed := p.Sampling.Seed, p.Network.Seed
 	if opt.Seed != nil {
 		seed, netSeed = *opt.Seed, *opt.Seed
@@ -42,15 +48,15 @@ func TimeAdamSteps(p *Problem, opt Options, n int) ([]float64, StepInfo, error) 
 	if err := step(); err != nil {
 		return nil, info, fmt.Errorf("warm-up step: %w", err)
 	}
-	ms := make([]float64, n)
-	for i := range ms {
-		t0 := time.Now()
+	times := make([]StepTime, n)
+	for i := range times {
+		c0, t0 := processCPU(), time.Now()
 		if err := step(); err != nil {
 			return nil, info, fmt.Errorf("step %d: %w", i+1, err)
 		}
-		ms[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
+		times[i] = StepTime{Wall: time.Since(t0), CPU: processCPU() - c0}
 	}
-	return ms, info, nil
+	return times, info, nil
 }
 
 // benchProblem is the speed benchmark's problem: Poisson 2-D with a tanh network of three hidden
