@@ -359,8 +359,7 @@ func (s *solver) eval() (float64, error) {
 		grad = s.unk.Grad
 	}
 	for _, g := range s.groups {
-		total += g.forward(s.theta)
-		g.backward(grad)
+		total += g.eval(s.theta, grad, true)
 	}
 	return total, nn.CheckFinite("loss", total)
 }

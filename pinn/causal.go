@@ -54,12 +54,15 @@ func (c *causal) assign(pts []float64, d int) {
 // factors, and returns the causal loss.
 func (c *causal) weigh(g *group) float64 {
 	clear(c.loss)
-	for _, t := range g.terms {
+	for i, t := range g.terms {
 		if t.pairs > 0 || t.weight == 0 {
 			continue
 		}
-		for i, r := range t.r {
-			c.loss[c.bin[i]] += t.weight * r * r
+		for _, ch := range g.chunks {
+			bins := c.bin[ch.lo:ch.hi]
+			for j, r := range ch.terms[i].r {
+				c.loss[bins[j]] += t.weight * r * r
+			}
 		}
 	}
 	total, cum := 0.0, 0.0

@@ -123,47 +123,69 @@ hidden_omega = 3
 // transforms — against central differences of its loss. A central difference with step h has
 // error O(h²·L‴) + O(ε·L/h); with h = 1e-5 on O(1) losses both are ≲ 1e-8, so a relative
 // agreement of 1e-6 fails on any wrong term.
+//
+// Every case runs with the groups' default chunking (one chunk at these sizes) and with chunks of
+// 4 points, so that the gradient summed over chunks is checked too.
 func TestGradientMatchesFiniteDifferences(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "obs.csv"), "x,y,u\n0.5,0.1,0.3\n1.2,-0.4,-0.2\n-1,0.5,0.7\n")
 	for name, src := range gradientCases {
-		t.Run(name, func(t *testing.T) {
-			p, err := Parse(name+".toml", []byte(src), dir)
-			require.NoError(t, err)
-			s, err := newSolver(p, 3, 4)
-			require.NoError(t, err)
-			s.ps.ZeroGrad()
-			loss, err := s.eval()
-			require.NoError(t, err)
-			require.Greater(t, loss, 0.0)
-			grad := append([]float64(nil), s.ps.Grad...)
-			x := s.ps.Value
-			const h = 1e-5
-			for i := 0; i < len(x); i += max(1, len(x)/40) {
-				old := x[i]
-				x[i] = old + h
-				lp, err := s.eval()
+		for _, chunk := range []int{0, 4} {
+			t.Run(fmt.Sprintf("%s/chunk=%d", name, chunk), func(t *testing.T) {
+				p, err := Parse(name+".toml", []byte(src), dir)
 				require.NoError(t, err)
-				x[i] = old - h
-				lm, err := s.eval()
+				s, err := newSolver(p, 3, 4)
 				require.NoError(t, err)
-				x[i] = old
-				fd := (lp - lm) / (2 * h)
-				assert.InDelta(t, fd, grad[i], 1e-6*max(1, math.Abs(fd)), "parameter %d (%d total)", i, len(x))
-			}
-			if s.unk != nil {
-				base := len(x) - len(s.unk.Value)
-				for i := base; i < len(x); i++ {
-					old := x[i]
-					x[i] = old + h
-					lp, _ := s.eval()
-					x[i] = old - h
-					lm, _ := s.eval()
-					x[i] = old
-					assert.InDelta(t, (lp-lm)/(2*h), grad[i], 1e-6*max(1, math.Abs(grad[i])), "unknown %d", i-base)
-				}
-			}
-		})
+				s.setChunkPoints(chunk)
+				gradientVsFD(t, s)
+			})
+		}
+	}
+}
+
+// setChunkPoints re-chunks every group with k points per chunk (0: the default) and refills
+// the points.
+func (s *solver) setChunkPoints(k int) {
+	for _, g := range s.groups {
+		g.chunkSize = k
+		g.ch = nil
+	}
+	for _, src := range s.sources {
+		src.fill()
+	}
+}
+
+func gradientVsFD(t *testing.T, s *solver) {
+	s.ps.ZeroGrad()
+	loss, err := s.eval()
+	require.NoError(t, err)
+	require.Greater(t, loss, 0.0)
+	grad := append([]float64(nil), s.ps.Grad...)
+	x := s.ps.Value
+	const h = 1e-5
+	for i := 0; i < len(x); i += max(1, len(x)/40) {
+		old := x[i]
+		x[i] = old + h
+		lp, err := s.eval()
+		require.NoError(t, err)
+		x[i] = old - h
+		lm, err := s.eval()
+		require.NoError(t, err)
+		x[i] = old
+		fd := (lp - lm) / (2 * h)
+		assert.InDelta(t, fd, grad[i], 1e-6*max(1, math.Abs(fd)), "parameter %d (%d total)", i, len(x))
+	}
+	if s.unk != nil {
+		base := len(x) - len(s.unk.Value)
+		for i := base; i < len(x); i++ {
+			old := x[i]
+			x[i] = old + h
+			lp, _ := s.eval()
+			x[i] = old - h
+			lm, _ := s.eval()
+			x[i] = old
+			assert.InDelta(t, (lp-lm)/(2*h), grad[i], 1e-6*max(1, math.Abs(grad[i])), "unknown %d", i-base)
+		}
 	}
 }
 
@@ -197,11 +219,11 @@ widths = [8]
 	g.forward(nil)
 	for k, sym := range g.syms {
 		if sym.name == "u_x" {
-			assert.InDelta(t, -math.Pi*math.Cos(math.Pi*0.25), g.cols[k][0], 1e-14)
-			assert.InDelta(t, -math.Pi*math.Cos(-math.Pi*0.6), g.cols[k][1], 1e-14)
+			assert.InDelta(t, -math.Pi*math.Cos(math.Pi*0.25), g.chunks[0].cols[k][0], 1e-14)
+			assert.InDelta(t, -math.Pi*math.Cos(-math.Pi*0.6), g.chunks[0].cols[k][1], 1e-14)
 		}
 		if sym.name == "u_xx" {
-			assert.InDelta(t, math.Pi*math.Pi*math.Sin(math.Pi*0.25), g.cols[k][0], 1e-13)
+			assert.InDelta(t, math.Pi*math.Pi*math.Sin(math.Pi*0.25), g.chunks[0].cols[k][0], 1e-13)
 		}
 	}
 }
@@ -369,8 +391,12 @@ causal_epsilon = 0.5
 	plain := s.interior.forward(nil)
 	c.on = true
 	loss := s.interior.forward(nil)
-	// Recompute the bin losses from the residual directly.
-	r := s.interior.terms[0].r
+	// Recompute the bin losses from the residual directly (gathered over the chunks).
+	require.Greater(t, len(s.interior.chunks), 1, "the test should cover several chunks")
+	var r []float64
+	for _, ch := range s.interior.chunks {
+		r = append(r, ch.terms[0].r...)
+	}
 	pts := s.interior.x.Data
 	var bl [4]float64
 	var bc [4]int
