@@ -144,7 +144,8 @@ func (a *Activation) Backward(g Jet, needIn bool) Jet {
 }
 
 // paramGrad accumulates ∂L/∂θ. The derivative blocks depend on θ through σ⁽ᵏ⁾(z; θ):
-// ∂v/∂θ = ∂σ/∂θ, ∂vᵢ/∂θ = ∂σ′/∂θ·zᵢ, ∂vᵢⱼ/∂θ = ∂σ″/∂θ·zᵢzⱼ + ∂σ′/∂θ·zᵢⱼ.
+// ∂v/∂θ = ∂σ/∂θ, ∂vᵢ/∂θ = ∂σ′/∂θ·zᵢ, ∂vᵢⱼ/∂θ = ∂σ″/∂θ·zᵢzⱼ + ∂σ′/∂θ·zᵢⱼ (weighted by C over the
+// terms of a combination block).
 func (a *Activation) paramGrad(g Jet) {
 	plan := g.Plan
 	r := plan.Order()
@@ -166,9 +167,10 @@ func (a *Activation) paramGrad(g Jet) {
 		}
 		for k := range ns {
 			b := s0 + k
-			bi, bj := plan.PairBlocks(k)
 			gk := gf[b*blockLen+p]
-			c2 += gk * zf[bi*blockLen+p] * zf[bj*blockLen+p]
+			for _, t := range plan.TermBlocks(k) {
+				c2 += gk * t.C * zf[t.Bi*blockLen+p] * zf[t.Bj*blockLen+p]
+			}
 			c1 += gk * zf[b*blockLen+p]
 		}
 		off := 0

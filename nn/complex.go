@@ -198,6 +198,7 @@ func (r *RealPart) Backward(dy Jet, needIn bool) Jet {
 //	oᵢ = o_a·aᵢ + o_b·bᵢ
 //	oᵢⱼ = o_aa·aᵢaⱼ + o_ab·(aᵢbⱼ + aⱼbᵢ) + o_bb·bᵢbⱼ + o_a·aᵢⱼ + o_b·bᵢⱼ
 //
+// A combination block S = Σ C·∂ᵢ∂ⱼ sums the bilinear part over its terms with the weights C.
 // With realInput the input is a real jet of width W (b ≡ 0: WIRE's first layer, whose
 // pre-activation is real). The partial derivatives are evaluated again in the backward pass
 // (one order higher) rather than stored: they would be up to 18 numbers per unit and point.
@@ -256,12 +257,18 @@ func (c *ComplexActivation) Forward(in Jet) Jet {
 			}
 			for q := range plan.NumSecond() {
 				blk := plan.SecondStart() + q
-				i, j := plan.PairBlocks(q)
-				ai, bi := c.pairAt(in, i*n+p, k)
-				aj, bj := c.pairAt(in, j*n+p, k)
+				// The bilinear forms Σ C·aᵢaⱼ, Σ C·(aᵢbⱼ + aⱼbᵢ), Σ C·bᵢbⱼ over the block's terms.
+				var qaa, qab, qbb float64
+				for _, t := range plan.TermBlocks(q) {
+					ai, bi := c.pairAt(in, t.Bi*n+p, k)
+					aj, bj := c.pairAt(in, t.Bj*n+p, k)
+					qaa += t.C * ai * aj
+					qab += t.C * (ai*bj + aj*bi)
+					qbb += t.C * bi * bj
+				}
 				aij, bij := c.pairAt(in, blk*n+p, k)
 				for o := range 2 {
-					y.M.Row(blk*n + p)[o*c.w+k] = d.D2[o][0]*ai*aj + d.D2[o][1]*(ai*bj+aj*bi) + d.D2[o][2]*bi*bj +
+					y.M.Row(blk*n + p)[o*c.w+k] = d.D2[o][0]*qaa + d.D2[o][1]*qab + d.D2[o][2]*qbb +
 						d.D1[o][0]*aij + d.D1[o][1]*bij
 				}
 			}
@@ -308,16 +315,20 @@ func (c *ComplexActivation) Backward(g Jet, needIn bool) Jet {
 				}
 				for q := range plan.NumSecond() {
 					blk := plan.SecondStart() + q
-					i, j := plan.PairBlocks(q)
 					gk := g.M.Row(blk*n + p)[col]
-					ai, bi := c.pairAt(in, i*n+p, k)
-					aj, bj := c.pairAt(in, j*n+p, k)
 					aij, bij := c.pairAt(in, blk*n+p, k)
-					cross := ai*bj + aj*bi
-					da += gk * (d.D3[o][0]*ai*aj + d.D3[o][1]*cross + d.D3[o][2]*bi*bj + d.D2[o][0]*aij + d.D2[o][1]*bij)
-					db += gk * (d.D3[o][1]*ai*aj + d.D3[o][2]*cross + d.D3[o][3]*bi*bj + d.D2[o][1]*aij + d.D2[o][2]*bij)
-					add(i*n+p, k, gk*(d.D2[o][0]*aj+d.D2[o][1]*bj), gk*(d.D2[o][1]*aj+d.D2[o][2]*bj))
-					add(j*n+p, k, gk*(d.D2[o][0]*ai+d.D2[o][1]*bi), gk*(d.D2[o][1]*ai+d.D2[o][2]*bi))
+					da += gk * (d.D2[o][0]*aij + d.D2[o][1]*bij)
+					db += gk * (d.D2[o][1]*aij + d.D2[o][2]*bij)
+					for _, t := range plan.TermBlocks(q) {
+						ai, bi := c.pairAt(in, t.Bi*n+p, k)
+						aj, bj := c.pairAt(in, t.Bj*n+p, k)
+						cross := ai*bj + aj*bi
+						gc := gk * t.C
+						da += gc * (d.D3[o][0]*ai*aj + d.D3[o][1]*cross + d.D3[o][2]*bi*bj)
+						db += gc * (d.D3[o][1]*ai*aj + d.D3[o][2]*cross + d.D3[o][3]*bi*bj)
+						add(t.Bi*n+p, k, gc*(d.D2[o][0]*aj+d.D2[o][1]*bj), gc*(d.D2[o][1]*aj+d.D2[o][2]*bj))
+						add(t.Bj*n+p, k, gc*(d.D2[o][0]*ai+d.D2[o][1]*bi), gc*(d.D2[o][1]*ai+d.D2[o][2]*bi))
+					}
 					add(blk*n+p, k, gk*d.D1[o][0], gk*d.D1[o][1])
 				}
 				add(p, k, da, db)

@@ -11,7 +11,8 @@ const chunk = 512
 // one array of sines and one of cosines).
 
 // ChainForward sets the derivative blocks (1…) of y = σ(z) from z (same plan, size and width):
-// yᵢ = σ′zᵢ and yᵢⱼ = σ″zᵢzⱼ + σ′zᵢⱼ. The value block of y is the caller's.
+// yᵢ = σ′zᵢ and yᵢⱼ = σ″zᵢzⱼ + σ′zᵢⱼ — for a combination block S = Σ C·∂ᵢ∂ⱼ,
+// y_S = σ″·Σ C·zᵢzⱼ + σ′·z_S. The value block of y is the caller's.
 func ChainForward(y, z Jet, d1 []float64, a1 float64, d2 []float64, a2 float64) {
 	plan := z.Plan
 	n := len(z.BlockData(0))
@@ -27,12 +28,20 @@ func ChainForward(y, z Jet, d1 []float64, a1 float64, d2 []float64, a2 float64) 
 		}
 		for k := range plan.NumSecond() {
 			b := plan.SecondStart() + k
-			bi, bj := plan.PairBlocks(k)
 			e2 := d2[c0:c1]
 			yb, zk := yd[b*n+c0:b*n+c1], zd[b*n+c0:b*n+c1]
-			zi, zj := zd[bi*n+c0:bi*n+c1], zd[bj*n+c0:bj*n+c1]
-			for p := range yb {
-				yb[p] = a2*e2[p]*zi[p]*zj[p] + a1*e1[p]*zk[p]
+			for m, t := range plan.TermBlocks(k) {
+				zi, zj := zd[t.Bi*n+c0:t.Bi*n+c1], zd[t.Bj*n+c0:t.Bj*n+c1]
+				c := a2 * t.C
+				if m == 0 {
+					for p := range yb {
+						yb[p] = c*e2[p]*zi[p]*zj[p] + a1*e1[p]*zk[p]
+					}
+					continue
+				}
+				for p := range yb {
+					yb[p] += c * e2[p] * zi[p] * zj[p]
+				}
 			}
 		}
 	}
@@ -44,6 +53,8 @@ func ChainForward(y, z Jet, d1 []float64, a1 float64, d2 []float64, a2 float64) 
 //	dz  += g·σ′ + Σᵢ gᵢ·σ″·zᵢ + Σ gᵢⱼ·(σ‴·zᵢzⱼ + σ″·zᵢⱼ)
 //	dzᵢ += gᵢ·σ′ + Σ_{pairs ∋ i} gᵢⱼ·σ″·z_other
 //	dzᵢⱼ += gᵢⱼ·σ′
+//
+// (a combination block contributes each of its terms C·∂ᵢ∂ⱼ with the weight C).
 func ChainBackward(dz, g, z Jet, d1 []float64, a1 float64, d2 []float64, a2 float64, d3 []float64, a3 float64) {
 	plan := z.Plan
 	n := len(z.BlockData(0))
@@ -69,15 +80,20 @@ func ChainBackward(dz, g, z Jet, d1 []float64, a1 float64, d2 []float64, a2 floa
 		}
 		for k := range plan.NumSecond() {
 			b := plan.SecondStart() + k
-			bi, bj := plan.PairBlocks(k)
 			e3 := d3[c0:c1]
-			gk, zi, zj, zk := sl(gd, b), sl(zd, bi), sl(zd, bj), sl(zd, b)
-			dzi, dzj, dzk := sl(dzd, bi), sl(dzd, bj), sl(dzd, b)
+			gk, zk, dzk := sl(gd, b), sl(zd, b), sl(dzd, b)
 			for p, v := range gk {
-				dz0[p] += v * (a3*e3[p]*zi[p]*zj[p] + a2*e2[p]*zk[p])
-				dzi[p] += a2 * v * e2[p] * zj[p]
-				dzj[p] += a2 * v * e2[p] * zi[p]
+				dz0[p] += v * a2 * e2[p] * zk[p]
 				dzk[p] += a1 * v * e1[p]
+			}
+			for _, t := range plan.TermBlocks(k) {
+				zi, zj, dzi, dzj := sl(zd, t.Bi), sl(zd, t.Bj), sl(dzd, t.Bi), sl(dzd, t.Bj)
+				c3, c2 := a3*t.C, a2*t.C
+				for p, v := range gk {
+					dz0[p] += v * c3 * e3[p] * zi[p] * zj[p]
+					dzi[p] += c2 * v * e2[p] * zj[p]
+					dzj[p] += c2 * v * e2[p] * zi[p]
+				}
 			}
 		}
 	}
@@ -107,11 +123,16 @@ func chainBackwardInPlace(g, z Jet, d1, d2, d3 []float64) {
 		}
 		for k := range ns {
 			b := s0 + k
-			bi, bj := plan.PairBlocks(k)
 			e3 := d3[c0:c1]
-			gk, zi, zj, zk := sl(gd, b), sl(zd, bi), sl(zd, bj), sl(zd, b)
+			gk, zk := sl(gd, b), sl(zd, b)
 			for p, v := range gk {
-				g0[p] += v * (e3[p]*zi[p]*zj[p] + e2[p]*zk[p])
+				g0[p] += v * e2[p] * zk[p]
+			}
+			for _, t := range plan.TermBlocks(k) {
+				zi, zj := sl(zd, t.Bi), sl(zd, t.Bj)
+				for p, v := range gk {
+					g0[p] += v * t.C * e3[p] * zi[p] * zj[p]
+				}
 			}
 		}
 		// First-derivative blocks: gᵢ·σ′ plus, from every pair (i,j), gᵢⱼ·σ″·zⱼ (twice for i = j).
@@ -122,13 +143,14 @@ func chainBackwardInPlace(g, z Jet, d1, d2, d3 []float64) {
 			}
 		}
 		for k := range ns {
-			b := s0 + k
-			bi, bj := plan.PairBlocks(k)
-			gk, zi, zj := sl(gd, b), sl(zd, bi), sl(zd, bj)
-			gi, gj := sl(gd, bi), sl(gd, bj)
-			for p, v := range gk {
-				gi[p] += v * e2[p] * zj[p]
-				gj[p] += v * e2[p] * zi[p]
+			gk := sl(gd, s0+k)
+			for _, t := range plan.TermBlocks(k) {
+				zi, zj := sl(zd, t.Bi), sl(zd, t.Bj)
+				gi, gj := sl(gd, t.Bi), sl(gd, t.Bj)
+				for p, v := range gk {
+					gi[p] += v * t.C * e2[p] * zj[p]
+					gj[p] += v * t.C * e2[p] * zi[p]
+				}
 			}
 		}
 		for k := range ns {

@@ -83,8 +83,12 @@ func (m *quadMap) jet(plan *Plan, x [][]float64) Jet {
 				}
 				j.D(c).Set(p, k, d)
 			}
-			for _, pr := range plan.second {
-				j.D2(pr.I, pr.J).Set(p, k, m.q[pr.I][pr.J][k]+m.q[pr.J][pr.I][k])
+			for b := range plan.NumSecond() {
+				v := 0.0
+				for _, t := range plan.SecondTerms(b) {
+					v += t.C * (m.q[t.I][t.J][k] + m.q[t.J][t.I][k])
+				}
+				j.Block(plan.SecondStart()+b).Set(p, k, v)
 			}
 		}
 	}
@@ -150,12 +154,21 @@ func checkForwardBlocks(t *testing.T, l Layer, plan *Plan, rng *rand.Rand, inSca
 			}
 		}
 	}
-	for _, pr := range plan.second {
-		gp, gm := grad(shifted(x, pr.I, fdStep), pr.J), grad(shifted(x, pr.I, -fdStep), pr.J)
+	// A second-order block is Σ C·∂ᵢ∂ⱼ over its terms (one term of weight 1 for a pair): the
+	// reference is the same combination of differences of first-derivative blocks.
+	for b := range plan.NumSecond() {
+		fd := kernel.NewMatrix(n, l.OutWidth())
+		for _, tm := range plan.SecondTerms(b) {
+			gp, gm := grad(shifted(x, tm.I, fdStep), tm.J), grad(shifted(x, tm.I, -fdStep), tm.J)
+			for p := range n {
+				for k := range l.OutWidth() {
+					fd.Set(p, k, fd.At(p, k)+tm.C*(gp.At(p, k)-gm.At(p, k))/(2*fdStep))
+				}
+			}
+		}
 		for p := range n {
 			for k := range l.OutWidth() {
-				fd := (gp.At(p, k) - gm.At(p, k)) / (2 * fdStep)
-				closeTo(t, fd, got.D2(pr.I, pr.J).At(p, k), fmt.Sprintf("∂%d∂%d[%d,%d]", pr.I, pr.J, p, k))
+				closeTo(t, fd.At(p, k), got.Block(plan.SecondStart()+b).At(p, k), fmt.Sprintf("second-order block %d [%d,%d]", b, p, k))
 			}
 		}
 	}
@@ -241,18 +254,25 @@ func fdPlans() map[string]*Plan {
 	if err != nil {
 		panic(err)
 	}
+	// Combination blocks: a pair, a weighted mixed combination, and the Laplacian as one block.
+	sums, err := NewSumPlan(3, []int{1}, [][]Term{{{2, 2, 1}}, {{1, 0, 2.5}, {2, 2, -0.7}, {0, 0, 1.25}}})
+	if err != nil {
+		panic(err)
+	}
 	return map[string]*Plan{
 		"subset":  subset, // only ∂₂ and ∂₂₂: block indices differ from coordinates
 		"order0":  ValuePlan(2),
 		"order1":  GradientPlan(2),
 		"order2":  HessianPlan(2),
 		"partial": partial,
+		"sums":    sums,
+		"lap":     ForwardLaplacianPlan(3),
 	}
 }
 
 // runLayerFD runs both checks for a layer built by mk on every plan.
 func runLayerFD(t *testing.T, mk func(rng *rand.Rand) Layer, inScale float64) {
-	for _, name := range []string{"order0", "order1", "order2", "partial", "subset"} {
+	for _, name := range []string{"order0", "order1", "order2", "partial", "subset", "sums", "lap"} {
 		plan := fdPlans()[name]
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(len(name))))

@@ -14,7 +14,9 @@ import (
 //	vᵢⱼ = 2·mean(cᵢcⱼ + c·cᵢⱼ),         sᵢⱼ = ¾s⁵vᵢvⱼ − ½s³vᵢⱼ
 //	x̂ = c·s,  x̂ᵢ = cᵢs + c·sᵢ,  x̂ᵢⱼ = cᵢⱼs + cᵢsⱼ + cⱼsᵢ + c·sᵢⱼ,   yᵦ = γ⊙x̂ᵦ (+β on values)
 //
-// The backward pass runs these formulas in reverse, point by point.
+// A combination block S = Σ C·∂ᵢ∂ⱼ takes each formula's bilinear part summed over its terms with
+// the weights C (every formula is linear in the second-order quantities). The backward pass runs
+// these formulas in reverse, point by point.
 type LayerNorm struct {
 	Gamma, Beta *Param
 	Eps         float64
@@ -85,9 +87,13 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 		}
 		for k := range plan.NumSecond() {
 			b := s0 + k
-			bi, bj := plan.PairBlocks(k)
-			vv[b] = 2 * (dot(row(c, bi), row(c, bj)) + dot(c0, row(c, b))) / fw
-			sv[b] = 0.75*s3*s*s*vv[bi]*vv[bj] - 0.5*s3*vv[b]
+			q, qs := dot(c0, row(c, b)), 0.0
+			for _, t := range plan.TermBlocks(k) {
+				q += t.C * dot(row(c, t.Bi), row(c, t.Bj))
+				qs += t.C * vv[t.Bi] * vv[t.Bj]
+			}
+			vv[b] = 2 * q / fw
+			sv[b] = 0.75*s3*s*s*qs - 0.5*s3*vv[b]
 		}
 		// x̂ blocks and the output.
 		for b := range nb {
@@ -100,9 +106,10 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 				axpy(sv[b], c0, xb)
 			}
 			if b >= s0 {
-				bi, bj := plan.PairBlocks(b - s0)
-				axpy(sv[bj], row(c, bi), xb)
-				axpy(sv[bi], row(c, bj), xb)
+				for _, t := range plan.TermBlocks(b - s0) {
+					axpy(t.C*sv[t.Bj], row(c, t.Bi), xb)
+					axpy(t.C*sv[t.Bi], row(c, t.Bj), xb)
+				}
 				axpy(sv[b], c0, xb)
 			}
 			yb := row(y, b)
@@ -179,11 +186,12 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 				gs[b] += dot(gr, c0)
 			}
 			if b >= s0 { // cᵢsⱼ + cⱼsᵢ + c·sᵢⱼ
-				bi, bj := plan.PairBlocks(b - s0)
-				axpy(sv[bj], gr, row(dx, bi))
-				gs[bj] += dot(gr, row(c, bi))
-				axpy(sv[bi], gr, row(dx, bj))
-				gs[bi] += dot(gr, row(c, bj))
+				for _, t := range plan.TermBlocks(b - s0) {
+					axpy(t.C*sv[t.Bj], gr, row(dx, t.Bi))
+					gs[t.Bj] += t.C * dot(gr, row(c, t.Bi))
+					axpy(t.C*sv[t.Bi], gr, row(dx, t.Bj))
+					gs[t.Bi] += t.C * dot(gr, row(c, t.Bj))
+				}
 				axpy(sv[b], gr, row(dx, 0))
 				gs[b] += dot(gr, c0)
 			}
@@ -191,10 +199,13 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		// Scalars in reverse: sᵢⱼ, then sᵢ, then s.
 		for k := plan.NumSecond() - 1; k >= 0; k-- {
 			b := s0 + k
-			bi, bj := plan.PairBlocks(k)
-			gs[0] += gs[b] * (3.75*s2*s2*vv[bi]*vv[bj] - 1.5*s2*vv[b])
-			gv[bi] += gs[b] * 0.75 * s3 * s2 * vv[bj]
-			gv[bj] += gs[b] * 0.75 * s3 * s2 * vv[bi]
+			qs := 0.0
+			for _, t := range plan.TermBlocks(k) {
+				qs += t.C * vv[t.Bi] * vv[t.Bj]
+				gv[t.Bi] += gs[b] * 0.75 * s3 * s2 * t.C * vv[t.Bj]
+				gv[t.Bj] += gs[b] * 0.75 * s3 * s2 * t.C * vv[t.Bi]
+			}
+			gs[0] += gs[b] * (3.75*s2*s2*qs - 1.5*s2*vv[b])
 			gv[b] += gs[b] * (-0.5 * s3)
 		}
 		for b := 1; b <= nf; b++ {
@@ -205,10 +216,11 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		// The v's in terms of the c blocks.
 		for k := range plan.NumSecond() {
 			b := s0 + k
-			bi, bj := plan.PairBlocks(k)
 			f := 2 * gv[b] / fw
-			axpy(f, row(c, bj), row(dx, bi))
-			axpy(f, row(c, bi), row(dx, bj))
+			for _, t := range plan.TermBlocks(k) {
+				axpy(t.C*f, row(c, t.Bj), row(dx, t.Bi))
+				axpy(t.C*f, row(c, t.Bi), row(dx, t.Bj))
+			}
 			axpy(f, row(c, b), row(dx, 0))
 			axpy(f, c0, row(dx, b))
 		}

@@ -101,7 +101,8 @@ func (p *Product) Forward(in []Jet) Jet {
 }
 
 // LeibnizForward sets y = a⊙b on every block of same-shaped jets (y must not be a or b):
-// (ab)ᵢ = aᵢb + abᵢ, (ab)ᵢⱼ = aᵢⱼb + aᵢbⱼ + aⱼbᵢ + abᵢⱼ. Hard constraints of PINNs
+// (ab)ᵢ = aᵢb + abᵢ, (ab)ᵢⱼ = aᵢⱼb + aᵢbⱼ + aⱼbᵢ + abᵢⱼ; a combination block S = Σ C·∂ᵢ∂ⱼ gets
+// (ab)_S = a_S·b + a·b_S + Σ C·(aᵢbⱼ + aⱼbᵢ) — for the Laplacian Δ(ab) = bΔa + 2∇a·∇b + aΔb. Hard constraints of PINNs
 // (u = g + d·N with known jets g and d) are products like this outside any graph.
 func LeibnizForward(y, a, b Jet) {
 	plan := a.Plan
@@ -113,11 +114,17 @@ func LeibnizForward(y, a, b Jet) {
 	}
 	for k := range plan.NumSecond() {
 		blk := plan.SecondStart() + k
-		bi, bj := plan.PairBlocks(k)
 		yk := y.BlockData(blk)
 		kernel.Mul(yk, a.BlockData(blk), b.BlockData(0))
-		kernel.MulAdd(yk, a.BlockData(bi), b.BlockData(bj))
-		kernel.MulAdd(yk, a.BlockData(bj), b.BlockData(bi))
+		for _, t := range plan.TermBlocks(k) {
+			if t.C == 1 {
+				kernel.MulAdd(yk, a.BlockData(t.Bi), b.BlockData(t.Bj))
+				kernel.MulAdd(yk, a.BlockData(t.Bj), b.BlockData(t.Bi))
+				continue
+			}
+			mulAddScaled(yk, t.C, a.BlockData(t.Bi), b.BlockData(t.Bj))
+			mulAddScaled(yk, t.C, a.BlockData(t.Bj), b.BlockData(t.Bi))
+		}
 		kernel.MulAdd(yk, a.BlockData(0), b.BlockData(blk))
 	}
 }
@@ -137,7 +144,8 @@ func (p *Product) Backward(d Jet, need []bool) []Jet {
 
 // LeibnizBackward sets dx (not g or o) to the gradient with respect to every block of one factor
 // of y = x⊙o, given the gradient g of every block of y and the other factor o:
-// dx = g·o + Σᵢ gᵢ·oᵢ + Σ gᵢⱼ·oᵢⱼ;  dxᵢ = gᵢ·o + Σ_{pairs ∋ i} gᵢⱼ·o_other;  dxᵢⱼ = gᵢⱼ·o.
+// dx = g·o + Σᵢ gᵢ·oᵢ + Σ gᵢⱼ·oᵢⱼ;  dxᵢ = gᵢ·o + Σ_{pairs ∋ i} gᵢⱼ·o_other;  dxᵢⱼ = gᵢⱼ·o
+// (each term of a combination block with its weight C).
 func LeibnizBackward(dx, g, o Jet) {
 	plan := g.Plan
 	ov := o.BlockData(0)
@@ -149,9 +157,23 @@ func LeibnizBackward(dx, g, o Jet) {
 	}
 	for k := range plan.NumSecond() {
 		blk := plan.SecondStart() + k
-		bi, bj := plan.PairBlocks(k)
-		kernel.MulAdd(dx.BlockData(bi), g.BlockData(blk), o.BlockData(bj))
-		kernel.MulAdd(dx.BlockData(bj), g.BlockData(blk), o.BlockData(bi))
+		for _, t := range plan.TermBlocks(k) {
+			if t.C == 1 {
+				kernel.MulAdd(dx.BlockData(t.Bi), g.BlockData(blk), o.BlockData(t.Bj))
+				kernel.MulAdd(dx.BlockData(t.Bj), g.BlockData(blk), o.BlockData(t.Bi))
+				continue
+			}
+			mulAddScaled(dx.BlockData(t.Bi), t.C, g.BlockData(blk), o.BlockData(t.Bj))
+			mulAddScaled(dx.BlockData(t.Bj), t.C, g.BlockData(blk), o.BlockData(t.Bi))
+		}
+	}
+}
+
+// mulAddScaled sets dst += c·a⊙b (the weighted terms of combination blocks).
+func mulAddScaled(dst []float64, c float64, a, b []float64) {
+	dst, b = dst[:len(a)], b[:len(a)]
+	for i, v := range a {
+		dst[i] += c * v * b[i]
 	}
 }
 

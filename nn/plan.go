@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -10,27 +11,58 @@ import (
 // the Laplacian).
 type Pair struct{ I, J int }
 
+// Term is one weighted second derivative C·∂²/∂x_I∂x_J of a second-order block (I ≤ J after
+// normalisation).
+type Term struct {
+	I, J int
+	C    float64
+}
+
+// BlockTerm is a Term located in a jet: the block indices of the first derivatives ∂_I and ∂_J
+// and the weight C. The chain rule of every nonlinear layer needs, for a second-order block, the
+// sum Σ C·(∂_I a)(∂_J b) over its terms.
+type BlockTerm struct {
+	Bi, Bj int
+	C      float64
+}
+
 // Plan says which input derivatives a problem carries through the network for an input of
 // dimension Dim. A jet built on a plan has Blocks() row blocks: the values, then one block per
-// first derivative (in the order of First), then one per second-derivative pair (in the order of
-// Second). Every coordinate that appears in a pair also has its first derivative carried, because
-// the chain rule for ∂ᵢⱼ needs ∂ᵢ and ∂ⱼ.
+// first derivative (in the order of First), then one per second-order block. A second-order block
+// carries either one second derivative ∂²/∂x_I∂x_J (a pair, NewPlan) or a fixed linear
+// combination Σₘ Cₘ·∂²/∂x_Iₘ∂x_Jₘ of them (NewSumPlan): the Laplacian Σᵢ ∂ᵢᵢ as ONE block — the
+// "forward Laplacian" — costs one block where the pairs cost one per coordinate, and every
+// operator is linear, so the combination propagates through every layer exactly like a pair.
+// Every coordinate that appears in a second-order block also has its first derivative carried,
+// because the chain rule for ∂ᵢⱼ needs ∂ᵢ and ∂ⱼ.
 //
 // A Plan is immutable after construction and may be shared by any number of jets and layers.
 type Plan struct {
 	dim    int
-	first  []int  // coordinates with a first-derivative block, sorted
-	second []Pair // pairs with I ≤ J, in the order given (duplicates removed)
+	first  []int    // coordinates with a first-derivative block, sorted
+	second [][]Term // per second-order block its terms (I ≤ J, distinct pairs), in the order given
 	// firstBlock[c] is the block index of ∂_c, or -1.
 	firstBlock []int
-	// pairFirst[k] holds the block indices of ∂_I and ∂_J for the k-th pair.
-	pairFirst [][2]int
+	// terms[k] locates the terms of the k-th second-order block.
+	terms [][]BlockTerm
 }
 
 // NewPlan builds a plan for inputs of dimension dim carrying the first derivatives with respect to
-// the coordinates in first and the second derivatives in second. Coordinates needed by a pair are
-// added to the first derivatives automatically; duplicates are removed.
+// the coordinates in first and the second derivatives in second, one block per pair. Coordinates
+// needed by a pair are added to the first derivatives automatically; duplicates are removed.
 func NewPlan(dim int, first []int, second []Pair) (*Plan, error) {
+	sums := make([][]Term, len(second))
+	for k, pr := range second {
+		sums[k] = []Term{{I: pr.I, J: pr.J, C: 1}}
+	}
+	return NewSumPlan(dim, first, sums)
+}
+
+// NewSumPlan builds a plan whose k-th second-order block carries Σₘ second[k][m].C·∂²/∂x_I∂x_J
+// (a pair is one term of weight 1). Terms of one block on the same pair are merged; weights must
+// be finite and not zero, and a block needs at least one term. Blocks equal to an earlier one are
+// removed, as are duplicate first derivatives.
+func NewSumPlan(dim int, first []int, second [][]Term) (*Plan, error) {
 	if dim < 1 {
 		return nil, fmt.Errorf("derivative plan: input dimension %d < 1", dim)
 	}
@@ -48,19 +80,38 @@ func NewPlan(dim int, first []int, second []Pair) (*Plan, error) {
 		need[c] = true
 	}
 	p := &Plan{dim: dim}
-	for _, pr := range second {
-		if err := inRange(pr.I); err != nil {
-			return nil, err
+	for k, sum := range second {
+		if len(sum) == 0 {
+			return nil, fmt.Errorf("derivative plan: second-order block %d has no terms", k)
 		}
-		if err := inRange(pr.J); err != nil {
-			return nil, err
+		var blk []Term
+		for _, t := range sum {
+			if err := inRange(t.I); err != nil {
+				return nil, err
+			}
+			if err := inRange(t.J); err != nil {
+				return nil, err
+			}
+			if t.C == 0 || math.IsNaN(t.C) || math.IsInf(t.C, 0) {
+				return nil, fmt.Errorf("derivative plan: second-order block %d: weight %v of ∂%d∂%d must be finite and non-zero", k, t.C, t.I, t.J)
+			}
+			if t.I > t.J {
+				t.I, t.J = t.J, t.I
+			}
+			need[t.I], need[t.J] = true, true
+			merged := false
+			for m := range blk {
+				if blk[m].I == t.I && blk[m].J == t.J {
+					blk[m].C += t.C
+					merged = true
+				}
+			}
+			if !merged {
+				blk = append(blk, t)
+			}
 		}
-		if pr.I > pr.J {
-			pr.I, pr.J = pr.J, pr.I
-		}
-		need[pr.I], need[pr.J] = true, true
-		if !slices.Contains(p.second, pr) {
-			p.second = append(p.second, pr)
+		if !slices.ContainsFunc(p.second, func(b []Term) bool { return slices.Equal(b, blk) }) {
+			p.second = append(p.second, blk)
 		}
 	}
 	p.firstBlock = make([]int, dim)
@@ -71,9 +122,11 @@ func NewPlan(dim int, first []int, second []Pair) (*Plan, error) {
 			p.first = append(p.first, c)
 		}
 	}
-	p.pairFirst = make([][2]int, len(p.second))
-	for k, pr := range p.second {
-		p.pairFirst[k] = [2]int{p.firstBlock[pr.I], p.firstBlock[pr.J]}
+	p.terms = make([][]BlockTerm, len(p.second))
+	for k, blk := range p.second {
+		for _, t := range blk {
+			p.terms[k] = append(p.terms[k], BlockTerm{Bi: p.firstBlock[t.I], Bj: p.firstBlock[t.J], C: t.C})
+		}
 	}
 	return p, nil
 }
@@ -100,6 +153,21 @@ func LaplacianPlan(dim int) *Plan {
 		pairs[i] = Pair{i, i}
 	}
 	return mustPlan(dim, seq(dim), pairs)
+}
+
+// ForwardLaplacianPlan carries every first derivative and the Laplacian Σᵢ ∂ᵢᵢ as one block
+// (LaplacianBlock): what a PDE whose second derivatives all sit in a Laplacian needs, at
+// 2 + dim blocks instead of LaplacianPlan's 1 + 2·dim.
+func ForwardLaplacianPlan(dim int) *Plan {
+	lap := make([]Term, max(dim, 1))
+	for i := range lap {
+		lap[i] = Term{I: i, J: i, C: 1}
+	}
+	p, err := NewSumPlan(max(dim, 1), seq(dim), [][]Term{lap})
+	if err != nil {
+		panic(err)
+	}
+	return p
 }
 
 // HessianPlan carries every first and every second derivative (I ≤ J).
@@ -141,13 +209,33 @@ func (p *Plan) Order() int {
 // First lists the coordinates whose first derivative is carried, in block order.
 func (p *Plan) First() []int { return slices.Clone(p.first) }
 
-// Second lists the carried second-derivative pairs (I ≤ J), in block order.
-func (p *Plan) Second() []Pair { return slices.Clone(p.second) }
+// Second lists the pairs (I ≤ J) of the second-order blocks that carry one second derivative, in
+// block order; blocks that carry a combination (NewSumPlan) are not listed (see SecondTerms).
+func (p *Plan) Second() []Pair {
+	var out []Pair
+	for _, blk := range p.second {
+		if isPair(blk) {
+			out = append(out, Pair{blk[0].I, blk[0].J})
+		}
+	}
+	return out
+}
+
+// isPair reports whether a block's terms are one second derivative of weight 1.
+func isPair(blk []Term) bool { return len(blk) == 1 && blk[0].C == 1 }
+
+// SecondTerms returns the terms of the k-th second-order block (0-based; its block is
+// SecondStart()+k): one term of weight 1 for a pair. The slice must not be modified.
+func (p *Plan) SecondTerms(k int) []Term { return p.second[k] }
+
+// TermBlocks returns the terms of the k-th second-order block located in a jet: for each term the
+// blocks of its two first derivatives and its weight. The slice must not be modified.
+func (p *Plan) TermBlocks(k int) []BlockTerm { return p.terms[k] }
 
 // NumFirst is the number of first-derivative blocks.
 func (p *Plan) NumFirst() int { return len(p.first) }
 
-// NumSecond is the number of second-derivative blocks.
+// NumSecond is the number of second-order blocks.
 func (p *Plan) NumSecond() int { return len(p.second) }
 
 // FirstBlock returns the block index of ∂/∂x_c, and whether it is carried.
@@ -158,22 +246,66 @@ func (p *Plan) FirstBlock(c int) (int, bool) {
 	return p.firstBlock[c], true
 }
 
-// SecondBlock returns the block index of ∂²/∂x_i∂x_j (either order), and whether it is carried.
+// SecondBlock returns the block index of ∂²/∂x_i∂x_j (either order) carried as a pair, and
+// whether it is carried.
 func (p *Plan) SecondBlock(i, j int) (int, bool) {
 	if i > j {
 		i, j = j, i
 	}
-	for k, pr := range p.second {
-		if pr.I == i && pr.J == j {
+	for k, blk := range p.second {
+		if isPair(blk) && blk[0].I == i && blk[0].J == j {
 			return 1 + len(p.first) + k, true
 		}
 	}
 	return 0, false
 }
 
-// PairBlocks returns, for the k-th second-derivative pair (0-based; its block is SecondStart()+k),
-// the block indices of the two first derivatives ∂ᵢ and ∂ⱼ it combines.
-func (p *Plan) PairBlocks(k int) (bi, bj int) { return p.pairFirst[k][0], p.pairFirst[k][1] }
+// SumBlock returns the block index of the second-order block carrying exactly the combination
+// terms (in any order; pairs normalised to I ≤ J), and whether the plan carries it.
+func (p *Plan) SumBlock(terms []Term) (int, bool) {
+	norm := func(t Term) Term {
+		if t.I > t.J {
+			t.I, t.J = t.J, t.I
+		}
+		return t
+	}
+	for k, blk := range p.second {
+		if len(blk) != len(terms) {
+			continue
+		}
+		all := true
+		for _, t := range terms {
+			if !slices.Contains(blk, norm(t)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return 1 + len(p.first) + k, true
+		}
+	}
+	return 0, false
+}
+
+// LaplacianBlock returns the block index of the Laplacian Σᵢ ∂ᵢᵢ over every coordinate carried as
+// one block (ForwardLaplacianPlan), and whether the plan carries it.
+func (p *Plan) LaplacianBlock() (int, bool) {
+	lap := make([]Term, p.dim)
+	for i := range lap {
+		lap[i] = Term{I: i, J: i, C: 1}
+	}
+	return p.SumBlock(lap)
+}
+
+// PairBlocks returns, for the k-th second-order block (0-based; its block is SecondStart()+k)
+// when it carries a pair ∂ᵢ∂ⱼ, the block indices of the two first derivatives ∂ᵢ and ∂ⱼ. It
+// panics on a combination block: layers use TermBlocks, which covers both.
+func (p *Plan) PairBlocks(k int) (bi, bj int) {
+	if !isPair(p.second[k]) {
+		panic(fmt.Sprintf("nn: second-order block %d of plan (%v) is a combination: use TermBlocks", k, p))
+	}
+	return p.terms[k][0].Bi, p.terms[k][0].Bj
+}
 
 // firstCoord returns the coordinate of first-derivative block b (1 ≤ b ≤ NumFirst).
 func (p *Plan) firstCoord(b int) int { return p.first[b-1] }
@@ -183,10 +315,12 @@ func (p *Plan) SecondStart() int { return 1 + len(p.first) }
 
 // Equal reports whether two plans carry the same blocks in the same order.
 func (p *Plan) Equal(q *Plan) bool {
-	return p == q || (p.dim == q.dim && slices.Equal(p.first, q.first) && slices.Equal(p.second, q.second))
+	return p == q || (p.dim == q.dim && slices.Equal(p.first, q.first) &&
+		slices.EqualFunc(p.second, q.second, func(a, b []Term) bool { return slices.Equal(a, b) }))
 }
 
-// String describes the plan, e.g. "dim 2: ∂0 ∂1 ∂00 ∂11".
+// String describes the plan, e.g. "dim 2: ∂0 ∂1 ∂00 ∂11", or "dim 2: ∂0 ∂1 ∂00+∂11" with the
+// Laplacian as one block.
 func (p *Plan) String() string {
 	s := fmt.Sprintf("dim %d:", p.dim)
 	if p.Order() == 0 {
@@ -195,8 +329,21 @@ func (p *Plan) String() string {
 	for _, c := range p.first {
 		s += fmt.Sprintf(" ∂%d", c)
 	}
-	for _, pr := range p.second {
-		s += fmt.Sprintf(" ∂%d%d", pr.I, pr.J)
+	for _, blk := range p.second {
+		s += " "
+		for m, t := range blk {
+			switch {
+			case m > 0 && t.C == 1:
+				s += "+"
+			case t.C == -1:
+				s += "-"
+			case m > 0 && t.C > 0:
+				s += fmt.Sprintf("+%g·", t.C)
+			case t.C != 1:
+				s += fmt.Sprintf("%g·", t.C)
+			}
+			s += fmt.Sprintf("∂%d%d", t.I, t.J)
+		}
 	}
 	return s
 }
