@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/fitcli"
 	"github.com/inrstudio/studio/internal/live"
 	"github.com/inrstudio/studio/render/viewer"
 )
@@ -59,10 +60,10 @@ func benchFitArgs(out string) []string {
 // benchFitter builds the measured fit in this process.
 func benchFitter(b *testing.B) *inr.Fitter {
 	b.Helper()
-	f, _, _, _, err := prepareFit(benchFitArgs("")[1], fitFlags{model: "siren", steps: benchSteps, lr: 1e-3, set: []string{"width=" + benchWidth()},
-		schedule: "constant", evalEvery: inr.DefaultEvalEvery}, false)
+	p, err := fitcli.Prepare(benchFitArgs("")[1], fitcli.Flags{Model: "siren", Steps: benchSteps, LR: 1e-3, Set: []string{"width=" + benchWidth()},
+		Schedule: "constant", EvalEvery: inr.DefaultEvalEvery}, false)
 	require.NoError(b, err)
-	return f
+	return p.Fitter
 }
 
 func secondsPerStep(res *inr.FitResult) float64 { return res.Seconds / float64(res.Steps) }

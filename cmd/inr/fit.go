@@ -11,27 +11,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/fitcli"
+	"github.com/inrstudio/studio/internal/live"
 	"github.com/inrstudio/studio/kernel"
 )
 
 func init() { addCommand(newFitCmd) }
 
+// fitFlags are inr fit's flags: the fit's (shared with inr-view fit) and the terminal's.
 type fitFlags struct {
-	model     string
-	steps     int
-	lr        float64
-	size      int
-	crop      bool
-	batch     int
-	seed      uint64
-	out       string
-	config    string
-	set       []string
-	schedule  string
-	evalEvery int
-	keepBest  bool
-	threads   int
-	quiet     bool
+	fitcli.Flags
+	quiet bool
+	view  bool
 }
 
 func newFitCmd() *cobra.Command {
@@ -43,132 +34,33 @@ func newFitCmd() *cobra.Command {
 architecture's range, Adam at the architecture's learning rate unless --lr is given. The run
 folder (--out, default runs/<image>-<model>) receives model.safetensors, reconstruction.png,
 error.png, loss.png, loss.csv and metrics.json. Ctrl-C stops after the current step and still
-writes everything; a second Ctrl-C quits at once. ` + "`inr models`" + ` lists the architectures.`,
+writes everything; a second Ctrl-C quits at once. --view opens the desktop viewer on the run
+(space pauses, Q stops; the run folder is complete either way). ` + "`inr models`" + ` lists the
+architectures.`,
 		Example: `  inr fit assets/camera-128.png
   inr fit photo.jpg --model wire --size 256 --steps 2000 --schedule wire --keep-best
-  inr fit photo.png --model siren --set width=128 --set first_omega=20 --out runs/small`,
+  inr fit photo.png --model siren --set width=128 --set first_omega=20 --out runs/small
+  inr fit assets/coffee-128.png --model finer --view`,
 		Args: exactArgs(1, "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runFit(cmd, args[0], f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.model, "model", "m", "siren", "architecture (see `inr models`)")
-	fl.IntVar(&f.steps, "steps", 500, "optimisation steps")
-	fl.Float64Var(&f.lr, "lr", 0, "Adam learning rate (0: the architecture's default)")
-	fl.IntVar(&f.size, "size", 0, "resize so that the longer side is N pixels (area averaging down, Catmull–Rom up; 0: keep)")
-	fl.BoolVar(&f.crop, "crop", false, "centre-crop to a square first (how the reference targets were prepared)")
-	fl.IntVar(&f.batch, "batch", 0, "random pixels per step (0: full batch, every pixel every step)")
-	fl.Uint64Var(&f.seed, "seed", 0, "seed of the initialisation and the mini-batches")
-	fl.StringVarP(&f.out, "out", "o", "", "run folder (default runs/<image>-<model>)")
-	fl.StringVar(&f.config, "config", "", "architecture settings from a JSON or TOML file (`inr models` shows the keys)")
-	fl.StringArrayVar(&f.set, "set", nil, "one architecture setting, key=value (repeatable; applied after --config)")
-	fl.StringVar(&f.schedule, "schedule", "constant", "learning-rate schedule: "+strings.Join(inr.Schedules, ", "))
-	fl.IntVar(&f.evalEvery, "eval-every", inr.DefaultEvalEvery, "steps between full evaluations (PSNR, best weights, snapshots)")
-	fl.BoolVar(&f.keepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
-	fl.IntVar(&f.threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
+	f.Register(fl)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress output, only the summary")
+	fl.BoolVar(&f.view, "view", false, "watch the fit in the desktop viewer (inr-view; needs a display)")
 	return cmd
 }
 
-// prepareFit validates every flag and input and returns the prepared fit and its output folder.
-// Nothing is created on disk.
-func prepareFit(path string, f fitFlags, explicitModel bool) (*inr.Fitter, inr.FitOptions, *inr.Image, string, error) {
-	var opt inr.FitOptions
-	if f.threads < 0 {
-		return nil, opt, nil, "", fmt.Errorf("--threads %d: need ≥ 0", f.threads)
-	}
-	if f.size < 0 || f.size == 1 {
-		return nil, opt, nil, "", fmt.Errorf("--size %d: need 0 (keep) or at least 2", f.size)
-	}
-	model := f.model
-	var doc []byte
-	if f.config != "" {
-		name, d, err := readConfigFile(f.config)
-		if err != nil {
-			return nil, opt, nil, "", err
-		}
-		if name != "" {
-			if explicitModel && name != model {
-				return nil, opt, nil, "", fmt.Errorf("--config %s is for model %q but --model is %q", f.config, name, model)
-			}
-			model = name
-		}
-		doc = d
-	}
-	if _, err := inr.LookupArch(model); err != nil {
-		return nil, opt, nil, "", err
-	}
-	cfg, err := inr.ConfigFor(model, doc)
-	if err != nil {
-		if f.config != "" {
-			return nil, opt, nil, "", fmt.Errorf("--config %s: %w", f.config, err)
-		}
-		return nil, opt, nil, "", err
-	}
-	for _, kv := range f.set {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, opt, nil, "", fmt.Errorf("--set %q: want key=value", kv)
-		}
-		if err := inr.SetOption(model, cfg, strings.TrimSpace(k), v); err != nil {
-			return nil, opt, nil, "", err
-		}
-	}
-	opt = inr.FitOptions{Arch: model, Config: cfg, Steps: f.steps, LR: f.lr, Schedule: f.schedule, Batch: f.batch,
-		Seed: f.seed, EvalEvery: f.evalEvery, KeepBest: f.keepBest}
-	if err := inr.ValidateFit(opt); err != nil {
-		return nil, opt, nil, "", flagError(err)
-	}
-	im, err := inr.LoadImage(path)
-	if err != nil {
-		return nil, opt, nil, "", err
-	}
-	if f.crop {
-		im = im.CropSquare()
-	}
-	if f.size > 0 {
-		w, h := im.FitSize(f.size)
-		if im, err = im.Resize(w, h); err != nil {
-			return nil, opt, nil, "", fmt.Errorf("image %s: %w", path, err)
-		}
-	}
-	fitter, err := inr.NewFitter(im, opt)
-	if err != nil {
-		return nil, opt, nil, "", err
-	}
-	dir := f.out
-	if dir == "" {
-		stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		dir = filepath.Join("runs", stem+"-"+model)
-	}
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return nil, opt, nil, "", fmt.Errorf("--out %s exists and is not a directory", dir)
-	}
-	return fitter, opt, im, dir, nil
-}
-
-// flagError names the flag a fit validation error is about.
-func flagError(err error) error {
-	msg := err.Error()
-	for _, p := range []struct{ prefix, flag string }{
-		{"steps", "--steps"}, {"learning rate", "--lr"}, {"batch", "--batch"}, {"eval-every", "--eval-every"},
-		{"unknown learning-rate schedule", "--schedule"},
-	} {
-		if strings.HasPrefix(msg, p.prefix) {
-			return fmt.Errorf("%s: %w", p.flag, err)
-		}
-	}
-	return err
-}
-
 func runFit(cmd *cobra.Command, path string, f fitFlags) error {
-	if f.threads < 0 {
-		return fmt.Errorf("--threads %d: need ≥ 0", f.threads)
+	if f.Threads < 0 {
+		return fmt.Errorf("--threads %d: need ≥ 0", f.Threads)
 	}
-	setThreads(f.threads)
-	fitter, opt, im, dir, err := prepareFit(path, f, cmd.Flags().Changed("model"))
+	setThreads(f.Threads)
+	prep, err := fitcli.Prepare(path, f.Flags, cmd.Flags().Changed("model"))
 	if err != nil {
 		return err
 	}
+	fitter, opt, im, dir := prep.Fitter, prep.Options, prep.Image, prep.Dir
 	created, err := makeDir(dir)
 	if err != nil {
 		return err
@@ -180,25 +72,41 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 			runtime.GOMAXPROCS(0), kernelName())
 		opt.Observers = append(opt.Observers, newProgress(stderr, opt.Steps))
 	}
-	fitter.SetObservers(opt.Observers)
 	ctx, stopSignals := interruptContext(cmd.Context(), stderr)
 	defer stopSignals()
+	var lv *liveView
+	if f.view {
+		title := fmt.Sprintf("%s · %s", filepath.Base(path), opt.Arch)
+		if lv, err = openLiveView(ctx, dir, live.WriterOptions{Signal: "image", Title: title, Model: fitter.Model()}, stderr); err != nil {
+			removeIfCreated(dir, created)
+			return err
+		}
+		defer lv.close(stderr)
+		ctx = lv.ctx
+		opt.Observers = append(opt.Observers, lv.observers()...)
+	}
+	fitter.SetObservers(opt.Observers)
 	res, fitErr := fitter.Run(ctx)
 	if res == nil {
-		removeIfCreated(dir, created)
+		if lv == nil {
+			removeIfCreated(dir, created)
+		}
 		return fitErr
 	}
 	evalEvery := opt.EvalEvery
 	if evalEvery == 0 {
 		evalEvery = inr.DefaultEvalEvery
 	}
-	m, err := inr.NewMetrics(res, opt, inr.RunInfo{Image: path, Size: f.size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
+	m, err := inr.NewMetrics(res, opt, inr.RunInfo{Image: path, Size: f.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
 		Threads: runtime.GOMAXPROCS(0), Kernel: kernelName(), Version: version})
 	if err != nil {
 		return err
 	}
 	if err := inr.WriteRun(dir, res, m); err != nil {
 		return err
+	}
+	if lv != nil {
+		lv.writer.SetModel(filepath.Join(dir, inr.ModelFile))
 	}
 	w := cmd.OutOrStdout()
 	saved := ""

@@ -14,6 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/live"
 	"github.com/inrstudio/studio/pinn"
 )
 
@@ -31,6 +33,7 @@ func newSolveCmd() *cobra.Command {
 		timeLimit float64
 		quiet     bool
 		every     int
+		view      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
@@ -42,7 +45,9 @@ Writes into DIR (default runs/<file name>): metrics.json (rel_l2 overall and per
 max_error, final loss terms, seconds, …), solution.png, error.png, residual.png,
 snapshots.png (time-dependent problems), loss.png, loss.csv and model.safetensors, which
 ` + "`inr eval`" + ` queries at any points. The problem file is checked completely before anything
-is written; errors name the line and the expression.`,
+is written; errors name the line and the expression. --view opens the desktop viewer on the
+run (solution, error and residual heatmaps, loss terms, time slider, line cuts; space pauses,
+Q stops, and the run folder is complete either way).`,
 		Example: `  inr solve examples/pde/burgers.toml
   inr solve examples/pde/poisson2d.toml --out runs/poisson --steps 500 --seed 3`,
 		Args: cobra.ExactArgs(1),
@@ -86,12 +91,32 @@ is written; errors name the line and the expression.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
-			res, err := pinn.Solve(ctx, p, opt)
+			var obs []inr.Observer
+			var lv *liveView
+			if view {
+				title := p.Title
+				if title == "" {
+					title = filepath.Base(args[0])
+				}
+				// Every snapshot (train.log_every) carries the pictures.
+				opt.FieldsEvery = 1
+				wopt := live.WriterOptions{Signal: "pde", Title: title, Axes: live.ProblemAxes(p)}
+				if lv, err = openLiveView(ctx, out, wopt, cmd.ErrOrStderr()); err != nil {
+					return err
+				}
+				defer lv.close(cmd.ErrOrStderr())
+				ctx = lv.ctx
+				obs = lv.observers()
+			}
+			res, err := pinn.Solve(ctx, p, opt, obs...)
 			if err != nil {
 				return err
 			}
 			if err := pinn.WriteRun(out, res, version); err != nil {
 				return fmt.Errorf("write %s: %w", out, err)
+			}
+			if lv != nil {
+				lv.writer.SetModel(filepath.Join(out, pinn.ModelFile))
 			}
 			printSummary(cmd, res, out)
 			return nil
@@ -104,6 +129,7 @@ is written; errors name the line and the expression.`,
 	f.Uint64Var(&seed, "seed", 0, "seed of the network initialisation and of the collocation points")
 	f.Float64Var(&timeLimit, "time-limit", 0, "stop training after this many seconds (overrides train.time_limit; 0: none)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
+	f.BoolVar(&view, "view", false, "watch the solve in the desktop viewer (inr-view; needs a display)")
 	f.IntVar(&every, "error-every", 0, "show the error against the reference on every k-th progress line (costs a prediction at the reference points)")
 	return cmd
 }

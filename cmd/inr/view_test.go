@@ -89,3 +89,50 @@ func TestStartViewerInBackground(t *testing.T) {
 		return err == nil && string(b) == run+"\n"
 	}, 10e9, 10e6)
 }
+
+// TestFitAndSolveView: --view starts the viewer on the run folder, writes the live folder the
+// viewer reads (its last state marked done), and the run folder is complete; without a display
+// the run says what to do and goes on headless.
+func TestFitAndSolveView(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    func(dir string) []string
+		display string
+		outputs []string
+	}{
+		{"fit", func(dir string) []string {
+			return []string{"fit", "../../assets/camera-128.png", "--size", "16", "--steps", "5", "--view", "-q", "--out", dir}
+		}, ":99", []string{"metrics.json", "reconstruction.png", "model.safetensors"}},
+		{"fit without a display", func(dir string) []string {
+			return []string{"fit", "../../assets/camera-128.png", "--size", "16", "--steps", "5", "--view", "-q", "--out", dir}
+		}, "", []string{"metrics.json", "reconstruction.png", "model.safetensors"}},
+		{"solve", func(dir string) []string {
+			return []string{"solve", "../../examples/pde/ode.toml", "--steps", "20", "--lbfgs", "5", "--view", "-q", "--out", dir}
+		}, ":99", []string{"metrics.json", "solution.png", "model.safetensors"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, record := fakeViewer(t, "0")
+			t.Setenv("DISPLAY", c.display)
+			dir := filepath.Join(t.TempDir(), "run")
+			out, err := runInr(c.args(dir)...)
+			require.NoError(t, err, out)
+			for _, f := range c.outputs {
+				assert.FileExists(t, filepath.Join(dir, f))
+			}
+			state, err := os.ReadFile(filepath.Join(dir, "live", "state.json"))
+			require.NoError(t, err, "the live folder the viewer follows")
+			assert.Contains(t, string(state), `"done":true`)
+			if c.display == "" {
+				assert.Contains(t, out, "no X display")
+				assert.Contains(t, out, "continuing headless")
+				assert.NoFileExists(t, record, "no viewer without a display")
+				return
+			}
+			require.Eventually(t, func() bool {
+				b, err := os.ReadFile(record)
+				return err == nil && string(b) == dir+"\n"
+			}, 10e9, 10e6, "inr-view started on the run folder")
+		})
+	}
+}

@@ -1,4 +1,4 @@
-package main
+package fitcli
 
 import (
 	"bytes"
@@ -11,10 +11,10 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// readConfigFile reads architecture settings from a JSON or TOML file (by extension; .toml is
+// ReadConfigFile reads architecture settings from a JSON or TOML file (by extension; .toml is
 // TOML, anything else JSON) and returns them as a JSON document. An optional top-level "model"
 // key names the architecture the settings are for; it is returned separately.
-func readConfigFile(path string) (model string, doc []byte, err error) {
+func ReadConfigFile(path string) (model string, doc []byte, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return "", nil, fmt.Errorf("--config: %w", err)

@@ -1,0 +1,164 @@
+package fitcli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/inrstudio/studio/inr"
+)
+
+// Flags are the settings of one image fit as the command line gives them.
+type Flags struct {
+	Model     string
+	Steps     int
+	LR        float64
+	Size      int
+	Crop      bool
+	Batch     int
+	Seed      uint64
+	Out       string
+	Config    string
+	Set       []string
+	Schedule  string
+	EvalEvery int
+	KeepBest  bool
+	Threads   int
+}
+
+// Register adds the fit flags to fl with their defaults.
+func (f *Flags) Register(fl *pflag.FlagSet) {
+	fl.StringVarP(&f.Model, "model", "m", "siren", "architecture (see `inr models`)")
+	fl.IntVar(&f.Steps, "steps", 500, "optimisation steps")
+	fl.Float64Var(&f.LR, "lr", 0, "Adam learning rate (0: the architecture's default)")
+	fl.IntVar(&f.Size, "size", 0, "resize so that the longer side is N pixels (area averaging down, Catmull–Rom up; 0: keep)")
+	fl.BoolVar(&f.Crop, "crop", false, "centre-crop to a square first (how the reference targets were prepared)")
+	fl.IntVar(&f.Batch, "batch", 0, "random pixels per step (0: full batch, every pixel every step)")
+	fl.Uint64Var(&f.Seed, "seed", 0, "seed of the initialisation and the mini-batches")
+	fl.StringVarP(&f.Out, "out", "o", "", "run folder (default runs/<image>-<model>)")
+	fl.StringVar(&f.Config, "config", "", "architecture settings from a JSON or TOML file (`inr models` shows the keys)")
+	fl.StringArrayVar(&f.Set, "set", nil, "one architecture setting, key=value (repeatable; applied after --config)")
+	fl.StringVar(&f.Schedule, "schedule", "constant", "learning-rate schedule: "+strings.Join(inr.Schedules, ", "))
+	fl.IntVar(&f.EvalEvery, "eval-every", inr.DefaultEvalEvery, "steps between full evaluations (PSNR, best weights, snapshots)")
+	fl.BoolVar(&f.KeepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
+	fl.IntVar(&f.Threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
+}
+
+// Prepared is a validated fit, nothing written yet.
+type Prepared struct {
+	Fitter  *inr.Fitter
+	Options inr.FitOptions
+	Image   *inr.Image // the target as fitted (cropped and resized)
+	Dir     string     // the run folder
+}
+
+// Prepare validates every flag and the image at path and builds the fitter. explicitModel says
+// whether --model was given (a --config naming another model is then an error). Nothing is
+// created on disk.
+func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
+	if f.Threads < 0 {
+		return nil, fmt.Errorf("--threads %d: need ≥ 0", f.Threads)
+	}
+	if f.Size < 0 || f.Size == 1 {
+		return nil, fmt.Errorf("--size %d: need 0 (keep) or at least 2", f.Size)
+	}
+	model, cfg, err := ArchConfig(f.Model, f.Config, f.Set, explicitModel)
+	if err != nil {
+		return nil, err
+	}
+	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Batch: f.Batch,
+		Seed: f.Seed, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest}
+	if err := inr.ValidateFit(opt); err != nil {
+		return nil, flagError(err)
+	}
+	im, err := inr.LoadImage(path)
+	if err != nil {
+		return nil, err
+	}
+	if f.Crop {
+		im = im.CropSquare()
+	}
+	if f.Size > 0 {
+		w, h := im.FitSize(f.Size)
+		if im, err = im.Resize(w, h); err != nil {
+			return nil, fmt.Errorf("image %s: %w", path, err)
+		}
+	}
+	fitter, err := inr.NewFitter(im, opt)
+	if err != nil {
+		return nil, err
+	}
+	dir := f.Out
+	if dir == "" {
+		stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		dir = filepath.Join("runs", stem+"-"+model)
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("--out %s exists and is not a directory", dir)
+	}
+	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir}, nil
+}
+
+// ArchConfig returns the architecture and its settings: model's defaults, then the file
+// configFile (JSON or TOML; it may name the model itself), then every key=value of sets.
+func ArchConfig(model, configFile string, sets []string, explicitModel bool) (string, inr.Config, error) {
+	var doc []byte
+	if configFile != "" {
+		name, d, err := ReadConfigFile(configFile)
+		if err != nil {
+			return "", nil, err
+		}
+		if name != "" {
+			if explicitModel && name != model {
+				return "", nil, fmt.Errorf("--config %s is for model %q but --model is %q", configFile, name, model)
+			}
+			model = name
+		}
+		doc = d
+	}
+	if _, err := inr.LookupArch(model); err != nil {
+		return "", nil, err
+	}
+	cfg, err := inr.ConfigFor(model, doc)
+	if err != nil {
+		if configFile != "" {
+			return "", nil, fmt.Errorf("--config %s: %w", configFile, err)
+		}
+		return "", nil, err
+	}
+	if err := ApplySets(model, cfg, sets); err != nil {
+		return "", nil, err
+	}
+	return model, cfg, nil
+}
+
+// ApplySets applies --set key=value settings to cfg in order.
+func ApplySets(model string, cfg inr.Config, sets []string) error {
+	for _, kv := range sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return fmt.Errorf("--set %q: want key=value", kv)
+		}
+		if err := inr.SetOption(model, cfg, strings.TrimSpace(k), v); err != nil {
+			return fmt.Errorf("--set %s: %w", kv, err)
+		}
+	}
+	return nil
+}
+
+// flagError names the flag a fit validation error is about.
+func flagError(err error) error {
+	msg := err.Error()
+	for _, p := range []struct{ prefix, flag string }{
+		{"steps", "--steps"}, {"learning rate", "--lr"}, {"batch", "--batch"}, {"eval-every", "--eval-every"},
+		{"unknown learning-rate schedule", "--schedule"},
+	} {
+		if strings.HasPrefix(msg, p.prefix) {
+			return fmt.Errorf("%s: %w", p.flag, err)
+		}
+	}
+	return err
+}
