@@ -39,6 +39,7 @@ type solver struct {
 	probe    *group      // the equations on evaluation points (residual maps, refinement)
 	seed     uint64
 	netSeed  uint64
+	noFold   bool // never fold second derivatives into combination blocks (group.fold)
 }
 
 func newSampler(method string, seed uint64) sample.Sampler {
@@ -57,6 +58,12 @@ func newSampler(method string, seed uint64) sample.Sampler {
 
 // newSolver builds the model, the parameter set (network weights and unknowns) and every group.
 func newSolver(p *Problem, sampleSeed, netSeed uint64) (*solver, error) {
+	return buildSolver(p, sampleSeed, netSeed, true)
+}
+
+// buildSolver is newSolver; fold false keeps every second derivative in its own block (the
+// reference the folded plans are tested against).
+func buildSolver(p *Problem, sampleSeed, netSeed uint64, fold bool) (*solver, error) {
 	mcfg, err := newModelConfig(p)
 	if err != nil {
 		return nil, err
@@ -65,7 +72,7 @@ func newSolver(p *Problem, sampleSeed, netSeed uint64) (*solver, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &solver{p: p, mcfg: mcfg, model: model, seed: sampleSeed, netSeed: netSeed}
+	s := &solver{p: p, mcfg: mcfg, model: model, seed: sampleSeed, netSeed: netSeed, noFold: !fold}
 	params := slices.Clone(model.Net.Params())
 	if len(p.Unknowns) > 0 {
 		s.unk = nn.NewParam("unknowns", len(p.Unknowns))
@@ -147,7 +154,9 @@ func (s *solver) compile(src string, extra []string, what string) (*expr.Program
 }
 
 func (s *solver) newGroup(name string) *group {
-	return &group{name: name, d: len(s.p.Vars)}
+	// A hard-constraint transform differentiates its expressions pair by pair, on every block of
+	// the jet: with one, no group folds second derivatives into combination blocks.
+	return &group{name: name, d: len(s.p.Vars), noFold: s.noFold || len(s.p.Transform) > 0}
 }
 
 // interiorGroup makes a group carrying the equations (used for training and, with other points,

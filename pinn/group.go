@@ -40,6 +40,8 @@ type group struct {
 	terms []*term
 	// causal, when set and on, weights the interior residuals by time (see causal).
 	causal *causal
+	// noFold keeps every second derivative in its own block (see fold).
+	noFold bool
 }
 
 // chunkState is what a group keeps per chunk of its points.
@@ -49,6 +51,7 @@ type chunkState struct {
 	gath   [][]float64 // gathered columns when the network has several outputs
 	adj    [][]float64 // per symbol: ∂loss/∂column
 	terms  []termChunk // per term of the group
+	zero   []float64   // a zero column, for program inputs folded into a combination
 }
 
 // termChunk is one term's program and columns on one chunk.
@@ -61,11 +64,14 @@ type termChunk struct {
 	cols  [][]float64
 }
 
-// fieldSym is a field symbol a group's terms read: field index and jet block.
+// fieldSym is a field symbol a group's terms read: field index and jet block. A symbol with sum
+// set is a combination Σ C·∂ᵢ∂ⱼ of the field's second derivatives carried as one block (see fold)
+// and wrt is nil.
 type fieldSym struct {
 	name  string
 	field int
 	wrt   []int
+	sum   []nn.Term
 	block int
 }
 
@@ -90,6 +96,7 @@ const (
 	inCoord inputKind = iota
 	inExtra
 	inSym
+	inZero // a second derivative folded into a combination input of the same program (see fold)
 )
 
 type termInput struct {
@@ -141,23 +148,29 @@ func (g *group) addPeriodic(name string, weight float64, syms []expr.Symbol, pai
 
 // finish builds the derivative plan from the symbols and the replica network.
 func (g *group) finish(replica func() (*nn.Graph, error)) error {
+	g.fold()
 	var first []int
-	var second []nn.Pair
+	var second [][]nn.Term
 	for _, s := range g.syms {
-		switch len(s.wrt) {
-		case 1:
+		switch {
+		case s.sum != nil:
+			second = append(second, s.sum)
+		case len(s.wrt) == 1:
 			first = append(first, s.wrt[0])
-		case 2:
-			second = append(second, nn.Pair{I: s.wrt[0], J: s.wrt[1]})
+		case len(s.wrt) == 2:
+			second = append(second, []nn.Term{{I: s.wrt[0], J: s.wrt[1], C: 1}})
 		}
 	}
-	plan, err := nn.NewPlan(g.d, first, second)
+	plan, err := nn.NewSumPlan(g.d, first, second)
 	if err != nil {
 		return fmt.Errorf("%s: %w", g.name, err)
 	}
 	g.plan = plan
 	for i, s := range g.syms {
 		b, ok := blockOf(plan, s.wrt)
+		if s.sum != nil {
+			b, ok = plan.SumBlock(s.sum)
+		}
 		if !ok {
 			return fmt.Errorf("%s: %s is not carried by the plan %v", g.name, s.name, plan)
 		}
@@ -186,7 +199,8 @@ func (g *group) setPoints(pts []float64, extra [][]float64) {
 		for k := range g.ch.Chunks() {
 			lo, hi := g.ch.Bounds(k)
 			m := hi - lo
-			c := &chunkState{lo: lo, hi: hi, cols: make([][]float64, len(g.syms)), adj: growCols(nil, len(g.syms), m)}
+			c := &chunkState{lo: lo, hi: hi, cols: make([][]float64, len(g.syms)), adj: growCols(nil, len(g.syms), m),
+				zero: make([]float64, m)}
 			c.terms = make([]termChunk, len(g.terms))
 			for i, t := range g.terms {
 				tc := &c.terms[i]
@@ -340,6 +354,8 @@ func (t *term) eval(g *group, c *chunkState, tc *termChunk, theta []float64) {
 			tc.cols[k] = g.coord[in.index][c.lo:c.hi]
 		case inExtra:
 			tc.cols[k] = g.extra[in.index][c.lo:c.hi]
+		case inZero:
+			tc.cols[k] = c.zero
 		default:
 			tc.cols[k] = c.cols[in.index]
 		}

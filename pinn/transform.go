@@ -112,6 +112,10 @@ func (t *transform) programs(plan *nn.Plan) (*transformPlan, error) {
 			return tp, nil
 		}
 	}
+	if len(plan.Second()) != plan.NumSecond() {
+		// Combination blocks are never built for fields with a transform (group.fold).
+		return nil, fmt.Errorf("transform: plan %v has combination blocks", plan)
+	}
 	tp := &transformPlan{plan: plan}
 	wrts := blockWrt(plan)
 	for f := range t.fields {

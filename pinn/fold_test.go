@@ -1,0 +1,112 @@
+package pinn
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// foldCase is a problem with its equations and the interior plan the fold must give.
+type foldCase struct {
+	name      string
+	equations []string
+	plan      string // nn.Plan.String() of the interior group
+}
+
+var foldCases = []foldCase{
+	{"poisson", []string{"u_xx + u_yy + 2*pi*pi*sin(pi*x)*sin(pi*y)"}, "dim 2: ∂0 ∂1 ∂00+∂11"},
+	{"weighted", []string{"0.5*(2*u_xx - 3*u_yy)/4 + u*u_x - x"}, "dim 2: ∂0 ∂1 ∂00-1.5·∂11"},
+	{"proportional equations", []string{"u_xx + u_yy - exp(u)", "-2*(u_yy + u_xx) + u_y"}, "dim 2: ∂0 ∂1 ∂00+∂11"},
+	{"mixed derivative", []string{"u_xx + 2*u_xy + u_yy - sin(u)"}, "dim 2: ∂0 ∂1 ∂00+2·∂01+∂11"},
+	{"cancelled derivative", []string{"u_xx + u_yy - u_yy + u_y"}, "dim 2: ∂0 ∂1 ∂00"},
+	// Not folded: nonlinear in a second derivative, a non-constant coefficient, or as many
+	// combinations as derivatives.
+	{"nonlinear", []string{"u_xx + u_yy*u_yy"}, "dim 2: ∂0 ∂1 ∂00 ∂11"},
+	{"variable coefficient", []string{"x*u_xx + u_yy"}, "dim 2: ∂0 ∂1 ∂00 ∂11"},
+	{"two combinations", []string{"u_xx + u_yy", "u_xx - u_yy"}, "dim 2: ∂0 ∂1 ∂00 ∂11"},
+}
+
+func foldProblem(equations []string) string {
+	src := `fields = ["u"]
+[domain]
+shape = "rectangle"
+x = [-1, 2]
+y = [0, 1]
+`
+	for _, e := range equations {
+		src += fmt.Sprintf("[[equation]]\nresidual = %q\n", e)
+	}
+	return src + `[[condition]]
+kind = "dirichlet"
+value = "x*y"
+points = 9
+[sampling]
+interior = 37
+[network]
+widths = [8, 8]
+activation = "tanh"
+`
+}
+
+// TestFoldMatchesPairs: with second derivatives folded into combination blocks the interior plan
+// is the expected one, and the loss, every term and the whole gradient equal those of the plan
+// with one block per second derivative. Both compute the same sums of products in a different
+// order, so they agree to rounding: 1e-12 relative on O(1) losses is thousands of ulps of slack
+// and still fails on any wrong coefficient.
+func TestFoldMatchesPairs(t *testing.T) {
+	for _, c := range foldCases {
+		for _, chunk := range []int{0, 5} {
+			t.Run(fmt.Sprintf("%s/chunk=%d", c.name, chunk), func(t *testing.T) {
+				p, err := Parse(c.name+".toml", []byte(foldProblem(c.equations)), ".")
+				require.NoError(t, err)
+				folded, err := buildSolver(p, 3, 4, true)
+				require.NoError(t, err)
+				pairs, err := buildSolver(p, 3, 4, false)
+				require.NoError(t, err)
+				assert.Equal(t, c.plan, folded.interior.plan.String())
+				pp := pairs.interior.plan
+				assert.Len(t, pp.Second(), pp.NumSecond(), "reference plan %v has combination blocks", pp)
+				folded.setChunkPoints(chunk)
+				pairs.setChunkPoints(chunk)
+				for range 2 { // the second evaluation reuses the programs' static parts
+					folded.ps.ZeroGrad()
+					pairs.ps.ZeroGrad()
+					lf, err := folded.eval()
+					require.NoError(t, err)
+					lp, err := pairs.eval()
+					require.NoError(t, err)
+					require.Greater(t, lp, 0.0)
+					assert.InDelta(t, lp, lf, 1e-12*lp)
+					_, vf := folded.terms()
+					_, vp := pairs.terms()
+					for i := range vp {
+						assert.InDelta(t, vp[i], vf[i], 1e-12*max(vp[i], 1e-3), "term %d", i)
+					}
+					scale := 0.0
+					for _, g := range pairs.ps.Grad {
+						scale = max(scale, math.Abs(g))
+					}
+					for i, g := range pairs.ps.Grad {
+						require.InDelta(t, g, folded.ps.Grad[i], 1e-12*scale, "gradient %d", i)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestFoldKeepsPairsWithTransform: a hard-constraint transform differentiates pair by pair, so
+// no group folds.
+func TestFoldKeepsPairsWithTransform(t *testing.T) {
+	src := foldProblem([]string{"u_xx + u_yy - 1"}) + "[transform]\nu = \"x*(1 - x)*N\"\n"
+	p, err := Parse("transform.toml", []byte(src), ".")
+	require.NoError(t, err)
+	s, err := newSolver(p, 3, 4)
+	require.NoError(t, err)
+	assert.Equal(t, "dim 2: ∂0 ∂1 ∂00 ∂11", s.interior.plan.String())
+	_, err = s.eval()
+	require.NoError(t, err)
+}
