@@ -119,6 +119,8 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	switch {
 	case fitErr != nil:
 		return fitErr
+	case res.Stop == inr.StopInterrupted && lv != nil && lv.ctl.Stopped():
+		fmt.Fprintf(w, "stopped from the viewer after %d of %d steps; the outputs hold that state\n", res.Steps, opt.Steps)
 	case res.Stop == inr.StopInterrupted:
 		return &exitError{code: 130, err: fmt.Errorf("interrupted after %d of %d steps; the outputs hold that state", res.Steps, opt.Steps)}
 	}
