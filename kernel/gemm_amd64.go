@@ -42,14 +42,16 @@ func registerArch() {
 		ops:      avx2Ops,
 	})
 	register(&backend{
-		name:     "avx512",
-		priority: 2,
-		support:  supportAVX512,
-		vm:       vmath.For("avx512"),
-		gemm:     mkAVX512.gemm,
-		affineK:  smallKAVX2,
-		linSin:   linSinAVX512,
-		linCos:   linCosAVX512,
-		ops:      avx2Ops,
+		name:       "avx512",
+		priority:   2,
+		support:    supportAVX512,
+		vm:         vmath.For("avx512"),
+		gemm:       mkAVX512.gemm,
+		affineK:    smallKAVX2,
+		linSin:     linSinAVX512,
+		linCos:     linCosAVX512,
+		tanhJetFwd: tanhJetFwdAVX512,
+		tanhJetBwd: tanhJetBwdAVX512,
+		ops:        avx2Ops,
 	})
 }

@@ -30,6 +30,10 @@ type backend struct {
 	// linSin and linCos are the fused first-layer kernels (see linSinAVX512), nil where none
 	// exists.
 	linSin, linCos func(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
+	// tanhJetFwd and tanhJetBwd are the fused tanh jet chain rules (see TanhJet) over a multiple
+	// of 8 elements, nil where none exists (the Go loops run instead).
+	tanhJetFwd func(y, q, z *float64, cnt, stride int, desc *int64)
+	tanhJetBwd func(g, z, t, q *float64, cnt, stride int, desc *int64)
 }
 
 // backends is filled at init by the files of each implementation (registry only).

@@ -27,6 +27,9 @@ type Activation struct {
 	perUnit bool
 	nTheta  int
 	theta   *Param // nil when the activation has no parameters
+	// tanh takes the fused path (kernel.TanhJet): tanh and sech² from one exponential and the
+	// whole chain rule in one pass per chunk. fused says whether the last Forward took it.
+	tanh, fused bool
 
 	x     Jet
 	y     JetBuffer
@@ -35,6 +38,10 @@ type Activation struct {
 	res   Jet
 	pg    [][4]float64
 }
+
+// fusedTanhValues is the most elements a value-only tanh jet takes the fused path for: below it
+// the parallel slice functions would not split the work anyway.
+const fusedTanhValues = 1 << 16
 
 // NewActivation returns an activation layer of the given width. perUnit gives every unit its own
 // copy of the activation's parameters (ignored when it has none). The parameters start at the
@@ -59,6 +66,7 @@ func NewActivation(f act.Func, width int, perUnit bool) *Activation {
 	if sf, ok := f.(act.SliceFunc); ok && !a.perUnit {
 		a.sf = sf
 	}
+	a.tanh = f.Name() == "tanh" && a.nTheta == 0
 	return a
 }
 
@@ -118,6 +126,16 @@ func (a *Activation) Forward(in Jet) Jet {
 	a.x = in
 	y := a.y.Like(in, a.width)
 	r := in.Plan.Order()
+	n := len(in.BlockData(0))
+	// Values only: a large batch goes to the parallel slice path instead (TanhJet runs on one
+	// goroutine).
+	a.fused = a.tanh && (r > 0 || n <= fusedTanhValues)
+	if a.fused {
+		a.d[0] = a.deriv[0].get(n)
+		kernel.TanhJet(y.Data(), a.d[0], in.Data(), n, in.Plan.layout)
+		a.res = y
+		return y
+	}
 	a.evalValue(in.BlockData(0), y.BlockData(0), r+1)
 	if r > 0 {
 		ChainForward(y, in, a.d[0], 1, a.d[1], 1)
@@ -137,6 +155,11 @@ func (a *Activation) Backward(g Jet, needIn bool) Jet {
 	if g.Plan.Order() == 0 {
 		g0 := g.BlockData(0)
 		kernel.Mul(g0, g0, a.d[0])
+		return g
+	}
+	if a.fused {
+		t := a.res.BlockData(0)
+		kernel.TanhJetBackward(g.Data(), a.x.Data(), t, a.d[0], len(t), g.Plan.layout)
 		return g
 	}
 	chainBackwardInPlace(g, a.x, a.d[0], a.d[1], a.d[2])

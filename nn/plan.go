@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/inrstudio/studio/kernel"
 )
 
 // Pair names a second derivative ∂²/∂x_I∂x_J of the network output with respect to input
@@ -45,6 +47,8 @@ type Plan struct {
 	firstBlock []int
 	// terms[k] locates the terms of the k-th second-order block.
 	terms [][]BlockTerm
+	// layout is the block structure for the kernel's fused jet passes.
+	layout *kernel.JetLayout
 }
 
 // NewPlan builds a plan for inputs of dimension dim carrying the first derivatives with respect to
@@ -123,11 +127,15 @@ func NewSumPlan(dim int, first []int, second [][]Term) (*Plan, error) {
 		}
 	}
 	p.terms = make([][]BlockTerm, len(p.second))
+	jt := make([][]kernel.JetTerm, len(p.second))
 	for k, blk := range p.second {
 		for _, t := range blk {
-			p.terms[k] = append(p.terms[k], BlockTerm{Bi: p.firstBlock[t.I], Bj: p.firstBlock[t.J], C: t.C})
+			bt := BlockTerm{Bi: p.firstBlock[t.I], Bj: p.firstBlock[t.J], C: t.C}
+			p.terms[k] = append(p.terms[k], bt)
+			jt[k] = append(jt[k], kernel.JetTerm{Bi: bt.Bi, Bj: bt.Bj, C: bt.C})
 		}
 	}
+	p.layout = kernel.NewJetLayout(len(p.first), jt)
 	return p, nil
 }
 

@@ -9,6 +9,10 @@ type Funcs struct {
 	Sin, Cos, Exp, Log, Tanh, Sigmoid func(dst, x []float64)
 	// SinCos writes sin(x[i]) into s[i] and cos(x[i]) into c[i].
 	SinCos func(s, c, x []float64)
+	// TanhSech2 writes tanh(x[i]) into t[i] and sech²(x[i]) = 1 − tanh²(x[i]) into q[i], the
+	// latter to full relative accuracy (not as 1 − t², which cancels in the tails), flushed to
+	// +0 below 2⁻¹⁰²⁰: a tanh layer's value and derivative from one exponential.
+	TanhSech2 func(t, q, x []float64)
 	// AffineSinCos writes, with z = omega*(x[i]+b[i]), s[i] = sin(z) and c[i] = cos(z).
 	// c may be x itself (the pre-activation is overwritten by its cosine); s may be nil.
 	AffineSinCos func(s, c, x, b []float64, omega float64)
@@ -26,6 +30,7 @@ func Generic() Funcs {
 		Tanh:         tanhGeneric,
 		Sigmoid:      sigmoidGeneric,
 		SinCos:       sinCosGeneric,
+		TanhSech2:    tanhSech2Generic,
 		AffineSinCos: affineSinCosGeneric,
 	}
 }
@@ -63,6 +68,7 @@ func mathFuncs() Funcs {
 		Tanh:         mapFunc(math.Tanh),
 		Sigmoid:      mapFunc(sigmoidMath),
 		SinCos:       mathSinCos,
+		TanhSech2:    mathTanhSech2,
 		AffineSinCos: mathAffineSinCos,
 	}
 }
@@ -89,6 +95,17 @@ func mathSinCos(s, c, x []float64) {
 	s, c = s[:len(x)], c[:len(x)]
 	for i, v := range x {
 		s[i], c[i] = math.Sincos(v)
+	}
+}
+
+// mathTanhSech2 takes sech² = 4e/(1+e)² from e = exp(−2|x|), which neither cancels nor
+// overflows.
+func mathTanhSech2(t, q, x []float64) {
+	t, q = t[:len(x)], q[:len(x)]
+	for i, v := range x {
+		e := math.Exp(-2 * math.Abs(v))
+		t[i] = math.Tanh(v)
+		q[i] = 4 * e / ((1 + e) * (1 + e))
 	}
 }
 

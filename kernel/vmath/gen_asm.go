@@ -57,6 +57,7 @@ var constants = []struct {
 	{"q6", f64(coef.Q6)}, {"q7", f64(coef.Q7)}, {"q8", f64(coef.Q8)}, {"q9", f64(coef.Q9)}, {"q10", f64(coef.Q10)},
 	{"explo", f64(-708.5)}, {"exphicap", f64(710)}, {"exphi", f64(0x1.62e42fefa39efp+9)}, {"minnormal", f64(0x1p-1022)},
 	{"tanhcap", f64(20)}, {"onebits", f64(1)}, {"maxfloat", f64(math.MaxFloat64)},
+	{"sech2cap", f64(354)}, {"four", f64(4)},
 	{"logshift", 0x3ff0000000000000 - 0x3fe6a09e667f3bcd}, {"logoffset", 0x3fe6a09e667f3bcd},
 	{"fracmask", 1<<52 - 1}, {"kbias", f64(0x1p52)}, {"kbias1023", f64(0x1p52 + 1023)},
 	{"p0", f64(coef.P0)}, {"p1", f64(coef.P1)}, {"p2", f64(coef.P2)}, {"p3", f64(coef.P3)}, {"p4", f64(coef.P4)}, {"p5", f64(coef.P5)}, {"p6", f64(coef.P6)},
@@ -409,6 +410,45 @@ var kernels = []kernel{
 		g.and(0, 0, g.c("signmask"))
 		g.or(11, 11, g.v(0))
 		return []int{11}
+	}},
+	{"tanhSech2", []string{"t", "q"}, []string{"x"}, false, func(g *gen) []int {
+		// tanh as in the tanh kernel, with |x| capped at 354 instead of 20 (tanh is exactly
+		// ±1 either way) so that e = expm1(2|x|) also gives sech² = 4(1+e)/(e+2)² to full
+		// relative accuracy down to 2⁻¹⁰²⁰; beyond the cap sech² is flushed to +0.
+		g.and(2, 0, g.c("absmask"))
+		g.minc(3, "sech2cap", 2)
+		g.add(3, 3, g.v(3))
+		g.expParts(3, false)
+		g.mul(6, 6, g.v(3))
+		g.horner(6, 3, g.v(3))
+		g.sll(7, 4, 52)
+		g.addq(7, 7, g.c("onebits"))
+		g.sub(8, 7, g.c("one"))
+		g.fma(8, 7, g.v(6)) // e
+		g.add(9, 8, g.c("two"))
+		// sech² = 4·(1+e)·b·b with b = 1/(e+2): no overflow of (e+2)² at the cap.
+		g.mov(1, g.c("one"))
+		g.div(1, 1, g.v(9))
+		g.add(5, 8, g.c("one"))
+		g.mul(5, 5, g.v(1))
+		g.mul(5, 5, g.v(1))
+		g.mul(5, 5, g.c("four"))
+		g.cmp(0, 2, g.c("sech2cap"), gtOQ)
+		g.blend(5, 0, g.c("zero"), 5)
+		g.maxc(10, "two", 8)
+		g.minc(11, "two", 8)
+		g.sub(10, 10, g.v(9))
+		g.add(10, 10, g.v(11))
+		g.div(11, 8, g.v(9))
+		g.mov(9, g.c("one"))
+		g.sub(9, 9, g.v(11))
+		g.mul(10, 10, g.v(11))
+		g.mul(10, 10, g.v(9))
+		g.mul(10, 10, g.c("half"))
+		g.sub(11, 11, g.v(10))
+		g.and(0, 0, g.c("signmask"))
+		g.or(11, 11, g.v(0))
+		return []int{11, 5}
 	}},
 	{"sigmoid", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.or(2, 0, g.c("signmask")) // −|x|

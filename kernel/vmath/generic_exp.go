@@ -18,6 +18,8 @@ const (
 	logOffset      = 0x3fe6a09e667f3bcd // bits of √2/2: mantissas are reduced to [√2/2, √2)
 	fracMask       = 1<<52 - 1
 	tanhSaturation = 20.0 // tanh(20) rounds to 1
+	// sech2Cap bounds |x| in TanhSech2: sech²(354) ≈ 2⁻¹⁰²⁰ is still normal and e^708 finite.
+	sech2Cap = 354.0
 )
 
 // expCore returns e^x for expLo ≤ x ≤ expHi, and 0 where e^x is below the smallest normal.
@@ -89,6 +91,35 @@ func ratioPlus(e, k float64) float64 {
 	err := (max(e, k) - d) + min(e, k)
 	q := e / d
 	return q - q*err*(1-q)*(1/k)
+}
+
+// tanhSech2One returns tanh x as tanhOne does and sech² x = 4(1+e)/(e+2)² from the same
+// e = expm1(2|x|), with |x| capped at sech2Cap instead (tanh is exactly ±1 either way) and
+// sech² flushed to +0 beyond it.
+func tanhSech2One(x float64) (t, q float64) {
+	a := math.Abs(x)
+	y := 2 * min(a, sech2Cap)
+	tt := y*coef.Log2E + coef.Magic
+	n := tt - coef.Magic
+	r := y - n*coef.Ln2T1
+	r -= n * coef.Ln2T2
+	u := r + r*(r*expQ1(r))
+	sc := math.Float64frombits(math.Float64bits(tt)<<52 + oneBits)
+	e := sc*u + (sc - 1)
+	b := 1 / (e + 2)
+	q = 4 * ((1 + e) * b * b)
+	if a > sech2Cap {
+		q = 0
+	}
+	t = math.Float64frombits(math.Float64bits(ratioPlus(e, 2)) | math.Float64bits(x)&signBit)
+	return t, q
+}
+
+func tanhSech2Generic(t, q, x []float64) {
+	t, q = t[:len(x)], q[:len(x)]
+	for i, v := range x {
+		t[i], q[i] = tanhSech2One(v)
+	}
 }
 
 func tanhGeneric(dst, x []float64) {

@@ -44,6 +44,23 @@ func sinCosDriver(k func(s, c, x *float64, n int) int) func(s, c, x []float64) {
 	}
 }
 
+// tanhSech2Driver runs the kernel over the whole slice: it takes every argument.
+func tanhSech2Driver(k func(t, q, x *float64, n int) int) func(t, q, x []float64) {
+	return func(t, q, x []float64) {
+		n := len(x)
+		if n == 0 {
+			return
+		}
+		t, q = t[:n], q[:n]
+		for i := 0; i < n; {
+			i += k(&t[i], &q[i], &x[i], n-i)
+			for end := min(i+stride, n); i < end; i++ {
+				t[i], q[i] = tanhSech2One(x[i])
+			}
+		}
+	}
+}
+
 func affineDriver(both func(s, c, x, b *float64, n int, omega float64) int,
 	cosOnly func(c, x, b *float64, n int, omega float64) int) func(s, c, x, b []float64, omega float64) {
 	return func(s, c, x, b []float64, omega float64) {
@@ -85,6 +102,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			Tanh:         unaryDriver(tanhAVX2, tanhOne),
 			Sigmoid:      unaryDriver(sigmoidAVX2, sigmoidOne),
 			SinCos:       sinCosDriver(sinCosAVX2),
+			TanhSech2:    tanhSech2Driver(tanhSech2AVX2),
 			AffineSinCos: affineDriver(affineSinCosAVX2, affineCosAVX2),
 		}, true
 	case "avx512":
@@ -100,6 +118,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			Tanh:         unaryDriver(tanhAVX512, tanhOne),
 			Sigmoid:      unaryDriver(sigmoidAVX512, sigmoidOne),
 			SinCos:       sinCosDriver(sinCosAVX512),
+			TanhSech2:    tanhSech2Driver(tanhSech2AVX512),
 			AffineSinCos: affineDriver(affineSinCosAVX512, affineCosAVX512),
 		}, true
 	}

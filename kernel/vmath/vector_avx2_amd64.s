@@ -714,6 +714,139 @@ bail:
 	MOVQ AX, ret+24(FP)
 	RET
 
+// func tanhSech2AVX2(t, q, x *float64, n int) int
+TEXT ·tanhSech2AVX2(SB), NOSPLIT, $0-40
+	MOVQ t+0(FP), DI
+	MOVQ q+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ n+24(FP), R8
+	XORQ AX, AX
+loop:
+	LEAQ 4(AX), DX
+	CMPQ DX, R8
+	JGT tail
+	VMOVUPD (SI)(AX*8), Y0
+	VPAND constsAVX2<>+192(SB), Y0, Y2
+	VMOVUPD constsAVX2<>+1920(SB), Y3
+	VMINPD Y2, Y3, Y3
+	VADDPD Y3, Y3, Y3
+	VMOVUPD constsAVX2<>+288(SB), Y4
+	VFMADD231PD constsAVX2<>+1248(SB), Y3, Y4
+	VSUBPD constsAVX2<>+288(SB), Y4, Y5
+	VFNMADD231PD constsAVX2<>+1280(SB), Y5, Y3
+	VFNMADD231PD constsAVX2<>+1312(SB), Y5, Y3
+	VMOVUPD constsAVX2<>+1664(SB), Y6
+	VFMADD213PD constsAVX2<>+1632(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1600(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1568(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1536(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1504(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1472(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1440(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1408(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1376(SB), Y3, Y6
+	VMULPD Y3, Y6, Y6
+	VFMADD213PD Y3, Y3, Y6
+	VPSLLQ $52, Y4, Y7
+	VPADDQ constsAVX2<>+1856(SB), Y7, Y7
+	VSUBPD constsAVX2<>+0(SB), Y7, Y8
+	VFMADD231PD Y6, Y7, Y8
+	VADDPD constsAVX2<>+32(SB), Y8, Y9
+	VMOVUPD constsAVX2<>+0(SB), Y1
+	VDIVPD Y9, Y1, Y1
+	VADDPD constsAVX2<>+0(SB), Y8, Y5
+	VMULPD Y1, Y5, Y5
+	VMULPD Y1, Y5, Y5
+	VMULPD constsAVX2<>+1952(SB), Y5, Y5
+	VCMPPD $0x1e, constsAVX2<>+1920(SB), Y2, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y5, Y5
+	VMOVUPD constsAVX2<>+32(SB), Y10
+	VMAXPD Y8, Y10, Y10
+	VMOVUPD constsAVX2<>+32(SB), Y11
+	VMINPD Y8, Y11, Y11
+	VSUBPD Y9, Y10, Y10
+	VADDPD Y11, Y10, Y10
+	VDIVPD Y9, Y8, Y11
+	VMOVUPD constsAVX2<>+0(SB), Y9
+	VSUBPD Y11, Y9, Y9
+	VMULPD Y11, Y10, Y10
+	VMULPD Y9, Y10, Y10
+	VMULPD constsAVX2<>+64(SB), Y10, Y10
+	VSUBPD Y10, Y11, Y11
+	VPAND constsAVX2<>+224(SB), Y0, Y0
+	VPOR Y0, Y11, Y11
+	VMOVUPD Y11, (DI)(AX*8)
+	VMOVUPD Y5, (R9)(AX*8)
+	MOVQ DX, AX
+	JMP loop
+tail:
+	CMPQ AX, R8
+	JGE done
+	MOVQ AX, DX
+	SUBQ R8, DX
+	LEAQ tailmask<>+32(SB), BX
+	VMOVUPD (BX)(DX*8), Y15
+	VMASKMOVPD (SI)(AX*8), Y15, Y0
+	VMOVUPD constsAVX2<>+0(SB), Y11
+	VBLENDVPD Y15, Y0, Y11, Y0
+	VPAND constsAVX2<>+192(SB), Y0, Y2
+	VMOVUPD constsAVX2<>+1920(SB), Y3
+	VMINPD Y2, Y3, Y3
+	VADDPD Y3, Y3, Y3
+	VMOVUPD constsAVX2<>+288(SB), Y4
+	VFMADD231PD constsAVX2<>+1248(SB), Y3, Y4
+	VSUBPD constsAVX2<>+288(SB), Y4, Y5
+	VFNMADD231PD constsAVX2<>+1280(SB), Y5, Y3
+	VFNMADD231PD constsAVX2<>+1312(SB), Y5, Y3
+	VMOVUPD constsAVX2<>+1664(SB), Y6
+	VFMADD213PD constsAVX2<>+1632(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1600(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1568(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1536(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1504(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1472(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1440(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1408(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1376(SB), Y3, Y6
+	VMULPD Y3, Y6, Y6
+	VFMADD213PD Y3, Y3, Y6
+	VPSLLQ $52, Y4, Y7
+	VPADDQ constsAVX2<>+1856(SB), Y7, Y7
+	VSUBPD constsAVX2<>+0(SB), Y7, Y8
+	VFMADD231PD Y6, Y7, Y8
+	VADDPD constsAVX2<>+32(SB), Y8, Y9
+	VMOVUPD constsAVX2<>+0(SB), Y1
+	VDIVPD Y9, Y1, Y1
+	VADDPD constsAVX2<>+0(SB), Y8, Y5
+	VMULPD Y1, Y5, Y5
+	VMULPD Y1, Y5, Y5
+	VMULPD constsAVX2<>+1952(SB), Y5, Y5
+	VCMPPD $0x1e, constsAVX2<>+1920(SB), Y2, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y5, Y5
+	VMOVUPD constsAVX2<>+32(SB), Y10
+	VMAXPD Y8, Y10, Y10
+	VMOVUPD constsAVX2<>+32(SB), Y11
+	VMINPD Y8, Y11, Y11
+	VSUBPD Y9, Y10, Y10
+	VADDPD Y11, Y10, Y10
+	VDIVPD Y9, Y8, Y11
+	VMOVUPD constsAVX2<>+0(SB), Y9
+	VSUBPD Y11, Y9, Y9
+	VMULPD Y11, Y10, Y10
+	VMULPD Y9, Y10, Y10
+	VMULPD constsAVX2<>+64(SB), Y10, Y10
+	VSUBPD Y10, Y11, Y11
+	VPAND constsAVX2<>+224(SB), Y0, Y0
+	VPOR Y0, Y11, Y11
+	VMASKMOVPD Y11, Y15, (DI)(AX*8)
+	VMASKMOVPD Y5, Y15, (R9)(AX*8)
+	MOVQ R8, AX
+done:
+bail:
+	VZEROUPPER
+	MOVQ AX, ret+32(FP)
+	RET
+
 // func sigmoidAVX2(dst, x *float64, n int) int
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
@@ -841,23 +974,23 @@ loop:
 	VMOVMSKPD Y12, BX
 	TESTL BX, BX
 	JNZ bail
-	VPADDQ constsAVX2<>+1920(SB), Y0, Y2
+	VPADDQ constsAVX2<>+1984(SB), Y0, Y2
 	VPSRLQ $52, Y2, Y3
-	VPOR constsAVX2<>+2016(SB), Y3, Y3
-	VSUBPD constsAVX2<>+2048(SB), Y3, Y3
-	VPAND constsAVX2<>+1984(SB), Y2, Y2
-	VPADDQ constsAVX2<>+1952(SB), Y2, Y2
+	VPOR constsAVX2<>+2080(SB), Y3, Y3
+	VSUBPD constsAVX2<>+2112(SB), Y3, Y3
+	VPAND constsAVX2<>+2048(SB), Y2, Y2
+	VPADDQ constsAVX2<>+2016(SB), Y2, Y2
 	VSUBPD constsAVX2<>+0(SB), Y2, Y2
 	VADDPD constsAVX2<>+32(SB), Y2, Y4
 	VDIVPD Y4, Y2, Y4
 	VMULPD Y4, Y4, Y5
-	VMOVUPD constsAVX2<>+2272(SB), Y6
+	VMOVUPD constsAVX2<>+2336(SB), Y6
+	VFMADD213PD constsAVX2<>+2304(SB), Y5, Y6
+	VFMADD213PD constsAVX2<>+2272(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2240(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2208(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2176(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2144(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2112(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2080(SB), Y5, Y6
 	VMULPD Y5, Y6, Y6
 	VMULPD Y2, Y2, Y7
 	VMULPD constsAVX2<>+64(SB), Y7, Y7
@@ -886,23 +1019,23 @@ tail:
 	VMOVMSKPD Y12, BX
 	TESTL BX, BX
 	JNZ bail
-	VPADDQ constsAVX2<>+1920(SB), Y0, Y2
+	VPADDQ constsAVX2<>+1984(SB), Y0, Y2
 	VPSRLQ $52, Y2, Y3
-	VPOR constsAVX2<>+2016(SB), Y3, Y3
-	VSUBPD constsAVX2<>+2048(SB), Y3, Y3
-	VPAND constsAVX2<>+1984(SB), Y2, Y2
-	VPADDQ constsAVX2<>+1952(SB), Y2, Y2
+	VPOR constsAVX2<>+2080(SB), Y3, Y3
+	VSUBPD constsAVX2<>+2112(SB), Y3, Y3
+	VPAND constsAVX2<>+2048(SB), Y2, Y2
+	VPADDQ constsAVX2<>+2016(SB), Y2, Y2
 	VSUBPD constsAVX2<>+0(SB), Y2, Y2
 	VADDPD constsAVX2<>+32(SB), Y2, Y4
 	VDIVPD Y4, Y2, Y4
 	VMULPD Y4, Y4, Y5
-	VMOVUPD constsAVX2<>+2272(SB), Y6
+	VMOVUPD constsAVX2<>+2336(SB), Y6
+	VFMADD213PD constsAVX2<>+2304(SB), Y5, Y6
+	VFMADD213PD constsAVX2<>+2272(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2240(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2208(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2176(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2144(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2112(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2080(SB), Y5, Y6
 	VMULPD Y5, Y6, Y6
 	VMULPD Y2, Y2, Y7
 	VMULPD constsAVX2<>+64(SB), Y7, Y7
@@ -1160,55 +1293,63 @@ DATA constsAVX2<>+1888(SB)/8, $0x7fefffffffffffff // maxfloat
 DATA constsAVX2<>+1896(SB)/8, $0x7fefffffffffffff // maxfloat
 DATA constsAVX2<>+1904(SB)/8, $0x7fefffffffffffff // maxfloat
 DATA constsAVX2<>+1912(SB)/8, $0x7fefffffffffffff // maxfloat
-DATA constsAVX2<>+1920(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+1928(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+1936(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+1944(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+1952(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+1960(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+1968(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+1976(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+1984(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+1992(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2000(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2008(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2016(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2024(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2032(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2040(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2048(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2056(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2064(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2072(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2080(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2088(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2096(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2104(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2112(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2120(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2128(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2136(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2144(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2152(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2160(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2168(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2176(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2184(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2192(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2200(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2208(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2216(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2224(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2232(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2240(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2248(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2256(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2264(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2272(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2280(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2288(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2296(SB)/8, $0x3fc2b5bf3163bb4c // p6
-GLOBL constsAVX2<>(SB), RODATA|NOPTR, $2304
+DATA constsAVX2<>+1920(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1928(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1936(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1944(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1952(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+1960(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+1968(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+1976(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+1984(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+1992(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2000(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2008(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2016(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2024(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2032(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2040(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2048(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2056(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2064(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2072(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2080(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2088(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2096(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2104(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2112(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2120(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2128(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2136(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2144(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2152(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2160(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2168(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2176(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2184(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2192(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2200(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2208(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2216(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2224(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2232(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2240(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2248(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2256(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2264(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2272(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2280(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2288(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2296(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2304(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2312(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2320(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2328(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2336(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2344(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2352(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2360(SB)/8, $0x3fc2b5bf3163bb4c // p6
+GLOBL constsAVX2<>(SB), RODATA|NOPTR, $2368
 DATA tailmask<>+0(SB)/8, $0xffffffffffffffff
 DATA tailmask<>+8(SB)/8, $0xffffffffffffffff
 DATA tailmask<>+16(SB)/8, $0xffffffffffffffff

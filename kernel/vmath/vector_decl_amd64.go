@@ -26,6 +26,9 @@ func expAVX2(dst, x *float64, n int) int
 func tanhAVX2(dst, x *float64, n int) int
 
 //go:noescape
+func tanhSech2AVX2(t, q, x *float64, n int) int
+
+//go:noescape
 func sigmoidAVX2(dst, x *float64, n int) int
 
 //go:noescape
@@ -51,6 +54,9 @@ func expAVX512(dst, x *float64, n int) int
 
 //go:noescape
 func tanhAVX512(dst, x *float64, n int) int
+
+//go:noescape
+func tanhSech2AVX512(t, q, x *float64, n int) int
 
 //go:noescape
 func sigmoidAVX512(dst, x *float64, n int) int
