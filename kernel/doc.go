@@ -1,7 +1,10 @@
 // Package kernel holds the float64 dense kernels every network in the studio trains on:
 // a strided row-major Matrix, GEMM in the three forms backpropagation needs (A·B, Aᵀ·B, A·Bᵀ,
 // plus Aᵀ·Bᵀ), vectorised elementwise functions (sin, cos, exp, tanh, … from package vmath),
-// the fused SIREN layer LinearSin, fused elementwise operations that save passes over memory
+// the fused SIREN layer LinearSin, the fused tanh layer on derivative jets (TanhJet and
+// TanhJetBackward: a PINN's values, first and second derivatives through tanh in one pass per
+// chunk, with the layout of the jet's blocks in a JetLayout), fused elementwise operations that
+// save passes over memory
 // (bias, the Adam update, scaled accumulate, squared error, a product with its column sums),
 // reductions, and parallel loops that split work across GOMAXPROCS workers.
 //

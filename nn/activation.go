@@ -15,7 +15,9 @@ import (
 //	∂ᵢⱼ:    σ″(z)·zᵢ·zⱼ + σ′(z)·zᵢⱼ
 //
 // The forward pass evaluates σ…σ⁽ʳ⁺¹⁾ once (r the plan's order) and keeps σ′…σ⁽ʳ⁺¹⁾ for the
-// backward pass, which therefore needs σ‴ for second-order jets.
+// backward pass, which therefore needs σ‴ for second-order jets. tanh takes a fused path
+// (kernel.TanhJet): it keeps only sech², derives σ″ and σ‴ from it and tanh itself, and runs the
+// chain rule of all blocks in one pass per chunk of elements, forwards and backwards.
 //
 // The activation's trainable parameters θ are either shared by the whole layer (one θ, and the
 // activation's vectorised slice path is used when it has one) or per unit (θ for every column).

@@ -9,7 +9,8 @@
 // the input derivatives a Plan asks for, stacked as one tall matrix of Plan.Blocks()·N rows — to
 // the output jet, and maps the gradient of every output block back to the gradient of every input
 // block. A Dense layer sends the whole jet through ONE GEMM (the bias touches only the value
-// block); an Activation applies the chain rule (Faà di Bruno) block by block; nonlinear layers
+// block); an Activation applies the chain rule (Faà di Bruno) block by block — tanh, the PINN
+// activation, in one fused pass over all blocks (kernel.TanhJet); nonlinear layers
 // (LayerNorm, products, encodings, complex activations) carry their own derivative formulas. On a
 // ValuePlan a jet is just the value matrix and costs nothing extra.
 //

@@ -1,5 +1,6 @@
 // Package vmath evaluates elementary functions over float64 slices: sin, cos, sincos, exp,
-// log, tanh and sigmoid, plus the fused affine sine used by SIREN layers. Each implementation
+// log, tanh and sigmoid, plus the fused affine sine used by SIREN layers and tanh with sech² (a
+// tanh layer's value and derivative from one exponential). Each implementation
 // is a Funcs value; package kernel picks one per backend with For("generic" | "avx2" | "avx512").
 //
 // Every function writes dst[i] = f(x[i]) for i < len(x); dst must be at least as long as x and
@@ -35,6 +36,7 @@
 //	exp                       the whole finite range                       ≤ 2 ulp
 //	log                       positive normal numbers                      ≤ 1 ulp
 //	tanh                      all reals                                    ≤ 2 ulp
+//	sech² (TanhSech2)         all reals                                    ≤ 6 ulp of 4e/(1+e)², e = exp(−2|x|) (TestTanhSech2)
 //	sigmoid                   all reals                                    ≤ 3 ulp (the math-package formula is itself 2 ulp off)
 //
 // Near multiples of π/2 the reference is a 280-bit reduction, because math.Sin's own reduction
@@ -57,7 +59,8 @@
 // Gauss and WIRE activations, exp(−(s·z)²) far from the centre, made a PyTorch WIRE step 13×
 // slower until subnormals were flushed. Anything computed from these results (exp(−x²), the
 // Gabor envelope) inherits the flush. Subnormal arguments are still accepted everywhere, and
-// the other functions keep subnormal results (tanh(x) = x for tiny x).
+// the other functions keep subnormal results (tanh(x) = x for tiny x). TanhSech2 flushes sech² to
+// +0 beyond |x| = 354 (below 2⁻¹⁰²⁰), its tanh being exactly Tanh's.
 //
 // # Example
 //
