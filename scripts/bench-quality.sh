@@ -12,7 +12,9 @@
 # of the script with fewer steps; the bars hold for 300), JOBS=2 (fits run
 # side by side, one thread each; results do not depend on the thread count), OUT=runs/bench-quality.
 # --long runs the 256², 2000-step table instead (evaluations every 250 steps as the reference):
-# hours on two cores; no bars, the reference's figures beside ours.
+# hours on two cores; no bars, the reference's figures beside ours (STEPS shortens it for a smoke
+# test; evaluations a short run did not reach print as —).
+# The table is printed and saved as $OUT/table.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 inr=${1:-bin/inr}
@@ -24,7 +26,8 @@ images=${IMAGES:-"camera coffee"}
 seeds=${SEEDS:-0}
 jobs=${JOBS:-2}
 if [ -n "$long" ]; then
-  side=256 steps=2000 every=250 out=${OUT:-runs/bench-quality-long}
+  side=256 steps=${STEPS:-2000} out=${OUT:-runs/bench-quality-long}
+  every=$((steps < 250 ? steps : 250))
 else
   side=128 steps=${STEPS:-300} every=1 out=${OUT:-runs/bench-quality}
 fi
@@ -84,7 +87,8 @@ REF
 # One fit; its folder is kept under $out for inspection.
 fit() { # model image seed
   local dir="$out/$1-$2-s$3"
-  if [ -f "$dir/metrics.json" ] && [ "$(json_field "$dir/metrics.json" stop)" = completed ]; then
+  if [ -f "$dir/metrics.json" ] && [ "$(json_field "$dir/metrics.json" stop)" = completed ] &&
+    [ "$(json_field "$dir/metrics.json" steps)" = "$steps" ]; then
     return 0 # done by an earlier (interrupted) run of this script: delete the folder to redo it
   fi
   "$inr" fit "assets/$2-$side.png" --model "$1" --steps "$steps" --seed "$3" --eval-every "$every" \
@@ -96,9 +100,11 @@ json_field() {
   tr -d '\n' <"$1" | sed -E 's/"evals": *\[[^]]*\]//; s/"config": *\{[^}]*\}//' |
     grep -oE "\"$2\": *(\"[^\"]*\"|[^,}]*)" | head -1 | sed -E 's/^[^:]*: *//; s/"//g'
 }
-# eval_at FILE STEP: the PSNR evaluated at STEP.
+# eval_at FILE STEP: the PSNR evaluated at STEP, with two decimals ("—" if there was none).
 eval_at() {
-  tr -d ' \n' <"$1" | grep -oE "\{\"step\":$2,\"psnr\":[^}]*\}" | sed -E 's/.*"psnr"://'
+  local v
+  v=$(tr -d ' \n' <"$1" | grep -oE "\{\"step\":$2,\"psnr\":[^}]*\}" | sed -E 's/.*"psnr"://')
+  if [ -n "$v" ]; then printf "%.2f" "$v"; else echo "—"; fi
 }
 
 echo "fitting: models [$models], images [$images], seeds [$seeds], ${side}², $steps steps, $jobs at a time; folders in $out/"
@@ -135,7 +141,7 @@ table="$out/table.md"
       final=$(json_field "$mj" psnr)
       best=$(json_field "$mj" best_psnr)
       if [ -n "$long" ]; then
-        printf "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n" "$m" "$img" "$s" \
+        printf "| %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |\n" "$m" "$img" "$s" \
           "$(eval_at "$mj" 500)" "$(eval_at "$mj" 1000)" "$final" "$best" "$r500" "$r1000" "$rfinal" "$rbest"
         continue
       fi
