@@ -36,7 +36,7 @@
 //	exp                       the whole finite range                       ≤ 2 ulp
 //	log                       positive normal numbers                      ≤ 1 ulp
 //	tanh                      all reals                                    ≤ 2 ulp
-//	sech² (TanhSech2)         all reals                                    ≤ 6 ulp of 4e/(1+e)², e = exp(−2|x|) (TestTanhSech2)
+//	sech² (TanhSech2)         all reals                                    ≤ 8 ulp of 4e/(1+e)², e = exp(−2|x|) (TestTanhSech2)
 //	sigmoid                   all reals                                    ≤ 3 ulp (the math-package formula is itself 2 ulp off)
 //
 // Near multiples of π/2 the reference is a 280-bit reduction, because math.Sin's own reduction
