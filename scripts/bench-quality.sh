@@ -11,6 +11,7 @@
 # seeds add rows: single runs vary by up to ±3 dB in this memorising regime), STEPS (a quick check
 # of the script with fewer steps; the bars hold for 300), JOBS=2 (fits run
 # side by side, one thread each; results do not depend on the thread count), OUT=runs/bench-quality.
+# QUALITY_REUSE=1 prints the table from the run folders already in $OUT without fitting.
 # --long runs the 256², 2000-step table instead (evaluations every 250 steps as the reference):
 # hours on two cores; no bars, the reference's figures beside ours (STEPS shortens it for a smoke
 # test; evaluations a short run did not reach print as —).
@@ -107,17 +108,19 @@ eval_at() {
   if [ -n "$v" ]; then printf "%.2f" "$v"; else echo "—"; fi
 }
 
-echo "fitting: models [$models], images [$images], seeds [$seeds], ${side}², $steps steps, $jobs at a time; folders in $out/"
-start=$(date +%s)
-running=0
-for s in $seeds; do for img in $images; do for m in $models; do
-  fit "$m" "$img" "$s" &
-  running=$((running + 1))
-  if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
-done; done; done
-wait || true
-echo "fits done in $(( $(date +%s) - start )) s"
-echo
+if [ "${QUALITY_REUSE:-}" != 1 ]; then
+  echo "fitting: models [$models], images [$images], seeds [$seeds], ${side}², $steps steps, $jobs at a time; folders in $out/"
+  start=$(date +%s)
+  running=0
+  for s in $seeds; do for img in $images; do for m in $models; do
+    fit "$m" "$img" "$s" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
+  done; done; done
+  wait || true
+  echo "fits done in $(( $(date +%s) - start )) s"
+  echo
+fi
 
 table="$out/table.md"
 {
@@ -128,14 +131,18 @@ table="$out/table.md"
     echo "| model | image | seed | ours @500 | ours @1000 | ours final | ours best | ref @500 | ref @1000 | ref final | ref best |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
   fi
-  fails=0
+  fails=0 missing=0
   while read -r m img rfinal rbest r500 r1000; do
     case " $models " in *" $m "*) ;; *) continue ;; esac
     case " $images " in *" $img "*) ;; *) continue ;; esac
     for s in $seeds; do
       mj="$out/$m-$img-s$s/metrics.json"
       if [ ! -f "$mj" ]; then
-        echo "| $m | $img | $s | — | — | $rfinal | $rbest | | not run |"
+        # A missing run of the first seed is a row of the table; of the extra seeds, nothing.
+        if [ "$s" = "${seeds%% *}" ]; then
+          echo "| $m | $img | $s | — | — | $rfinal | $rbest | | not run |"
+          missing=$((missing + 1))
+        fi
         continue
       fi
       final=$(json_field "$mj" psnr)
@@ -155,6 +162,6 @@ table="$out/table.md"
         "$( [ "$m" = siren ] && echo "final ≥" || echo "best ≥")" "$bar" "$verdict"
     done
   done < <(ref)
-  [ -z "$long" ] && echo && echo "rows below their bar: $fails"
+  [ -z "$long" ] && echo && echo "rows below their bar: $fails; rows not run: $missing"
 } | tee "$table"
 echo "(table saved as $table)"
