@@ -154,9 +154,7 @@ func (s *solver) compile(src string, extra []string, what string) (*expr.Program
 }
 
 func (s *solver) newGroup(name string) *group {
-	// A hard-constraint transform differentiates its expressions pair by pair, on every block of
-	// the jet: with one, no group folds second derivatives into combination blocks.
-	return &group{name: name, d: len(s.p.Vars), noFold: s.noFold || len(s.p.Transform) > 0}
+	return &group{name: name, d: len(s.p.Vars), noFold: s.noFold}
 }
 
 // interiorGroup makes a group carrying the equations (used for training and, with other points,

@@ -18,8 +18,8 @@ import (
 // L for its first such input and zero columns for the others, so it computes r₀ + c₁·L — the same
 // residual — and its adjoint with respect to that input is the gradient of L. The fold is made
 // only when it saves blocks (fewer distinct combinations over the group's terms than second
-// derivatives read), never for periodic terms and never with a hard-constraint transform, whose
-// layer differentiates its expressions pair by pair (noFold).
+// derivatives read) and never for periodic terms. A hard-constraint transform carries the
+// combination through its layer (transform.blockExpr).
 func (g *group) fold() {
 	if g.noFold {
 		return

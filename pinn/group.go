@@ -40,7 +40,7 @@ type group struct {
 	terms []*term
 	// causal, when set and on, weights the interior residuals by time (see causal).
 	causal *causal
-	// noFold keeps every second derivative in its own block (see fold).
+	// noFold keeps every second derivative in its own block (see fold; tests compare both).
 	noFold bool
 }
 

@@ -3,6 +3,8 @@ package pinn
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/inrstudio/studio/nn"
 	"github.com/inrstudio/studio/pinn/expr"
@@ -31,6 +33,7 @@ type transform struct {
 	out   [2]nn.Jet
 	cur   *transformPlan
 	nbuf  [][]float64 // gathered N block columns, per field·block, when there are several fields
+	zero  []float64   // a zero column, for N's second derivatives folded into combinations
 	abuf  []float64
 	cols  [][]float64 // program inputs, reused
 }
@@ -46,7 +49,8 @@ type transformPlan struct {
 
 type transformInput struct {
 	variable bool
-	index    int // variable index, or N block index
+	zero     bool // a second derivative of N folded into a combination block (see blockSource)
+	index    int  // variable index, or N block index
 }
 
 func newTransform(vars, fields []string, params map[string]float64, srcs map[string]string) (*transform, error) {
@@ -81,16 +85,50 @@ func (t *transform) OutWidth(in []int) (int, error) {
 	return len(t.fields), nil
 }
 
-// blockWrt lists, for each block of plan, the variables it differentiates by.
-func blockWrt(plan *nn.Plan) [][]int {
-	out := [][]int{nil}
+// blockTerms lists, for each block of plan, the derivatives it carries as terms C·∂^wrt: one
+// term of weight 1 for the values and each first derivative or pair, several for a combination
+// block (nn.NewSumPlan).
+func blockTerms(plan *nn.Plan) [][]wrtTerm {
+	out := [][]wrtTerm{{{c: 1}}}
 	for _, c := range plan.First() {
-		out = append(out, []int{c})
+		out = append(out, []wrtTerm{{wrt: []int{c}, c: 1}})
 	}
-	for _, pr := range plan.Second() {
-		out = append(out, []int{pr.I, pr.J})
+	for k := range plan.NumSecond() {
+		var blk []wrtTerm
+		for _, t := range plan.SecondTerms(k) {
+			blk = append(blk, wrtTerm{wrt: []int{t.I, t.J}, c: t.C})
+		}
+		out = append(out, blk)
 	}
 	return out
+}
+
+type wrtTerm struct {
+	wrt []int
+	c   float64
+}
+
+// blockExpr returns the expression of a block of T: Σ C·∂^wrt T over its terms. For a
+// combination block Σ C·∂ᵢ∂ⱼ the result reads N's second derivatives only through
+// T_N·Σ C·N_ij (the chain rule: ∂ᵢ∂ⱼT(x, N) = T_N·N_ij + terms of N, N_i, N_j and x), so with
+// the first term of weight 1 its program gives the block when fed N's combination block for
+// the first pair and zero for the others (the inputs marked zero).
+func (t *transform) blockExpr(e *expr.Expr, terms []wrtTerm) (*expr.Expr, error) {
+	var parts []string
+	for _, tm := range terms {
+		d := e
+		var err error
+		for _, v := range tm.wrt {
+			if d, err = d.Derivative(t.env, t.vars[v]); err != nil {
+				return nil, err
+			}
+		}
+		if len(terms) == 1 && tm.c == 1 {
+			return d, nil
+		}
+		parts = append(parts, fmt.Sprintf("(%s)*(%s)", strconv.FormatFloat(tm.c, 'g', -1, 64), d))
+	}
+	return expr.Parse(strings.Join(parts, " + "))
 }
 
 // blockOf returns the block of plan holding the derivative wrt (sorted variable indices).
@@ -112,27 +150,24 @@ func (t *transform) programs(plan *nn.Plan) (*transformPlan, error) {
 			return tp, nil
 		}
 	}
-	if len(plan.Second()) != plan.NumSecond() {
-		// Combination blocks are never built for fields with a transform (group.fold).
-		return nil, fmt.Errorf("transform: plan %v has combination blocks", plan)
-	}
 	tp := &transformPlan{plan: plan}
-	wrts := blockWrt(plan)
+	blocks := blockTerms(plan)
 	for f := range t.fields {
 		var progs []*expr.Program
 		var ins [][]transformInput
 		if t.exprs[f] != nil {
-			for _, wrt := range wrts {
-				e := t.exprs[f]
-				var err error
-				for _, v := range wrt {
-					if e, err = e.Derivative(t.env, t.vars[v]); err != nil {
-						return nil, fmt.Errorf("transform %s: %w", t.fields[f], err)
-					}
+			for b, terms := range blocks {
+				combo := len(terms) > 1 || terms[0].c != 1
+				if combo && terms[0].c != 1 {
+					return nil, fmt.Errorf("transform %s: block %d of plan %v: a combination block must start with a term of weight 1", t.fields[f], b, plan)
+				}
+				e, err := t.blockExpr(t.exprs[f], terms)
+				if err != nil {
+					return nil, fmt.Errorf("transform %s: %w", t.fields[f], err)
 				}
 				prog, err := e.Compile(t.env)
 				if err != nil {
-					return nil, fmt.Errorf("transform %s: block %v: %w", t.fields[f], wrt, err)
+					return nil, fmt.Errorf("transform %s: block %d of plan %v: %w", t.fields[f], b, plan, err)
 				}
 				// The distance function and boundary data of a transform depend on the
 				// coordinates only: computed once per set of points, never differentiated.
@@ -141,6 +176,15 @@ func (t *transform) programs(plan *nn.Plan) (*transformPlan, error) {
 				for _, s := range prog.Inputs() {
 					if s.Kind == expr.Variable {
 						in = append(in, transformInput{variable: true, index: s.Index})
+						continue
+					}
+					if combo && len(s.Wrt) == 2 {
+						first := terms[0].wrt
+						if min(first[0], first[1]) == s.Wrt[0] && max(first[0], first[1]) == s.Wrt[1] {
+							in = append(in, transformInput{index: b})
+						} else {
+							in = append(in, transformInput{zero: true})
+						}
 						continue
 					}
 					b, ok := blockOf(plan, s.Wrt)
@@ -255,6 +299,13 @@ func (t *transform) Forward(in []nn.Jet) nn.Jet {
 					cols = append(cols, t.xcols[src.index])
 					continue
 				}
+				if src.zero {
+					if cap(t.zero) < n {
+						t.zero = make([]float64, n)
+					}
+					cols = append(cols, t.zero[:n])
+					continue
+				}
 				if w == 1 {
 					cols = append(cols, raw.BlockData(src.index))
 				} else {
@@ -300,7 +351,7 @@ func (t *transform) Backward(d nn.Jet, need []bool) []nn.Jet {
 			adj := column(d, b, f, buf)
 			grads := prog.Backward(adj, nil)
 			for k, src := range tp.inputs[f][b] {
-				if !src.variable {
+				if !src.variable && !src.zero {
 					addColumn(dn, src.index, f, grads[k])
 				}
 			}
