@@ -33,6 +33,10 @@ func TestCallsAllocateNothing(t *testing.T) {
 					vs[i] = 1 + r.Float64()
 				}
 				step := AdamStep{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Step: 3}
+				// A forward-Laplacian jet of m·n/4 elements per block in the storage of x, y, z.
+				lap := NewJetLayout(2, [][]JetTerm{{{1, 1, 1}, {2, 2, 1}}})
+				nj := m * n / 4
+				tq := make([]float64, nj)
 				ops := []struct {
 					name string
 					call func()
@@ -70,6 +74,8 @@ func TestCallsAllocateNothing(t *testing.T) {
 					{"colsums", func() { k.ColSums(b, x, 0) }},
 					{"colsums beta", func() { k.ColSums(b, x, 0.5) }},
 					{"mul colsums", func() { k.MulColSums(z, x, y, b, 0) }},
+					{"tanh jet", func() { k.TanhJet(ys, tq, xs, nj, lap) }},
+					{"tanh jet backward", func() { k.TanhJetBackward(zs, xs, ys[:nj], tq, nj, lap) }},
 				}
 				for _, op := range ops {
 					if impl.Name() == "generic" && m > 64 && strings.HasPrefix(op.name, "gemm") && op.name != "gemm thin K" {
