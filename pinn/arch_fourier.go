@@ -1,0 +1,213 @@
+package pinn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/nn"
+	"github.com/inrstudio/studio/nn/act"
+)
+
+// FourierMLPArch is the name of the embedded MLP architecture.
+const FourierMLPArch = "fourier_mlp"
+
+func init() {
+	inr.Register(inr.Arch{
+		Name: FourierMLPArch,
+		Description: "MLP (tanh by default; optionally Wang et al.'s modified MLP) on a fixed embedding of its inputs: " +
+			"periodic axes as cos/sin(kπx̂), sin/cos(fπx̂) frequencies per axis, Gaussian Fourier features",
+		NewConfig: func() inr.Config {
+			return &FourierMLPConfig{Widths: []int{64, 64, 64}, Activation: "tanh", Init: "glorot_normal", LR: 1e-3}
+		},
+	})
+}
+
+// FourierMLPConfig configures an MLP on an embedding of its inputs x̂ (in a PDE model: the
+// coordinates normalised to [−1, 1]). The embedding is [x̂_rest | sin(πf x̂_j) | cos(πf x̂_j)] for
+// every axis j and each of its frequencies f, where x̂_rest are the axes not listed as periodic.
+// A periodic axis is not passed through and must have whole frequencies, so the network is
+// exactly periodic along it (period 2 on x̂, the whole domain) with all derivatives: the
+// periodic boundary condition holds by construction (the embedding of Dong & Ni 2021 and jaxpi).
+// Features > 0 then maps that embedding e to Gaussian Fourier features [sin(Be), cos(Be)],
+// B ~ N(0, σ²) (Tancik et al. 2020; Wang, Wang & Perdikaris 2021), which replace it.
+//
+// Modified selects the modified MLP of Wang, Teng & Perdikaris (2021): two gates U = σ(W_u e),
+// V = σ(W_v e) of the embedding, and every hidden layer h ← σ(Wh)⊙U + (1 − σ(Wh))⊙V.
+type FourierMLPConfig struct {
+	Widths     []int  `json:"widths"`
+	Activation string `json:"activation"`
+	Init       string `json:"init"`
+	// Periodic lists the input axes (0 = first coordinate) embedded periodically.
+	Periodic []int `json:"periodic,omitempty"`
+	// Frequencies lists, per input axis, the multiples f of π of its sine/cosine pairs; a
+	// periodic axis without any gets f = 1.
+	Frequencies [][]float64 `json:"frequencies,omitempty"`
+	Features    int         `json:"features,omitempty"`
+	Sigma       float64     `json:"sigma,omitempty"`
+	Modified    bool        `json:"modified,omitempty"`
+	LR          float64     `json:"lr"`
+}
+
+// Training returns the learning rate; targets are unscaled.
+func (c *FourierMLPConfig) Training() inr.Training { return inr.Training{LR: c.LR, Range: "pm1"} }
+
+// Build constructs embedding → MLP for in coordinates and out values.
+func (c *FourierMLPConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
+	if len(c.Widths) == 0 {
+		return nil, fmt.Errorf("%s: no hidden layers (widths)", FourierMLPArch)
+	}
+	for _, w := range c.Widths {
+		if w < 1 {
+			return nil, fmt.Errorf("%s: widths %v must be ≥ 1", FourierMLPArch, c.Widths)
+		}
+	}
+	if c.Modified && slices.ContainsFunc(c.Widths, func(w int) bool { return w != c.Widths[0] }) {
+		return nil, fmt.Errorf("%s: the modified MLP needs equal widths, got %v", FourierMLPArch, c.Widths)
+	}
+	f, err := act.New(c.Activation, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", FourierMLPArch, err)
+	}
+	init := nn.Init{Weight: c.Init, Bias: "zero"}
+	if err := init.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", FourierMLPArch, err)
+	}
+	g := nn.NewGraph(in)
+	h := g.Input()
+	width := in
+	emb, err := c.embedding(in)
+	if err != nil {
+		return nil, err
+	}
+	if emb != nil {
+		h = g.ApplyNamed("embed", emb, h)
+		width = emb.OutWidth()
+	}
+	if c.Features > 0 {
+		if !(c.Sigma > 0) || math.IsInf(c.Sigma, 0) {
+			return nil, fmt.Errorf("%s: sigma %v must be positive with %d features", FourierMLPArch, c.Sigma, c.Features)
+		}
+		b := make([]float64, width*c.Features)
+		for i := range b {
+			b[i] = c.Sigma * rng.NormFloat64()
+		}
+		ff, err := newEmbedding(width, nil, b, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", FourierMLPArch, err)
+		}
+		h = g.ApplyNamed("fourier", ff, h)
+		width = ff.OutWidth()
+	}
+	dense := func(name string, from, to int, f act.Func) (nn.Layer, error) {
+		var l nn.Layer
+		var d *nn.Dense
+		if f == nil {
+			d = nn.NewDense(from, to, true)
+			l = d
+		} else {
+			da := nn.NewDenseAct(from, to, true, f, false)
+			d, l = da.Dense, da
+		}
+		if err := nn.InitDense(d, init, rng); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", FourierMLPArch, name, err)
+		}
+		return l, nil
+	}
+	apply := func(name string, from, to int, f act.Func, x nn.Node) (nn.Node, error) {
+		l, err := dense(name, from, to, f)
+		if err != nil {
+			return 0, err
+		}
+		return g.ApplyNamed(name, l, x), nil
+	}
+	if !c.Modified {
+		for k, w := range c.Widths {
+			if h, err = apply(fmt.Sprintf("layer%d", k), width, w, f, h); err != nil {
+				return nil, err
+			}
+			width = w
+		}
+	} else {
+		w := c.Widths[0]
+		u, err := apply("gate_u", width, w, f, h)
+		if err != nil {
+			return nil, err
+		}
+		v, err := apply("gate_v", width, w, f, h)
+		if err != nil {
+			return nil, err
+		}
+		// h ← z⊙U + (1 − z)⊙V = V + z⊙(U − V); U − V is the same for every layer.
+		minus := make([]float64, w)
+		for i := range minus {
+			minus[i] = -1
+		}
+		neg, err := nn.NewAffine(minus, make([]float64, w))
+		if err != nil {
+			return nil, err
+		}
+		diff := g.Add(u, g.ApplyNamed("gate_neg", neg, v))
+		for k := range c.Widths {
+			z, err := apply(fmt.Sprintf("layer%d", k), width, w, f, h)
+			if err != nil {
+				return nil, err
+			}
+			h = g.Add(v, g.Mul(z, diff))
+			width = w
+		}
+	}
+	if h, err = apply("out", width, out, nil, h); err != nil {
+		return nil, err
+	}
+	return g.Build(h)
+}
+
+// embedding builds the deterministic (periodic and frequency) embedding, or nil when the
+// configuration asks for none.
+func (c *FourierMLPConfig) embedding(in int) (*embedding, error) {
+	if len(c.Periodic) == 0 && len(c.Frequencies) == 0 {
+		return nil, nil
+	}
+	if len(c.Frequencies) > in {
+		return nil, fmt.Errorf("%s: frequencies for %d axes, the input has %d", FourierMLPArch, len(c.Frequencies), in)
+	}
+	periodic := make([]bool, in)
+	for _, j := range c.Periodic {
+		if j < 0 || j >= in {
+			return nil, fmt.Errorf("%s: periodic axis %d of %d inputs", FourierMLPArch, j, in)
+		}
+		periodic[j] = true
+	}
+	var keep []int
+	var cols [][2]float64 // (axis, frequency)
+	for j := range in {
+		if !periodic[j] {
+			keep = append(keep, j)
+		}
+		var fs []float64
+		if j < len(c.Frequencies) {
+			fs = c.Frequencies[j]
+		}
+		if periodic[j] && len(fs) == 0 {
+			fs = []float64{1}
+		}
+		for _, fr := range fs {
+			if periodic[j] && (fr != math.Trunc(fr) || fr == 0) {
+				return nil, fmt.Errorf("%s: periodic axis %d has frequency %v; it must be a whole number ≠ 0", FourierMLPArch, j, fr)
+			}
+			if math.IsNaN(fr) || math.IsInf(fr, 0) {
+				return nil, fmt.Errorf("%s: axis %d: frequency %v", FourierMLPArch, j, fr)
+			}
+			cols = append(cols, [2]float64{float64(j), fr})
+		}
+	}
+	m := len(cols)
+	a := make([]float64, in*m)
+	for k, col := range cols {
+		a[int(col[0])*m+k] = math.Pi * col[1]
+	}
+	return newEmbedding(in, keep, a, nil)
+}
