@@ -48,7 +48,10 @@ type FourierMLPConfig struct {
 	Features    int         `json:"features,omitempty"`
 	Sigma       float64     `json:"sigma,omitempty"`
 	Modified    bool        `json:"modified,omitempty"`
-	LR          float64     `json:"lr"`
+	// Separable builds one network per axis and multiplies their Rank output features.
+	Separable bool    `json:"separable,omitempty"`
+	Rank      int     `json:"rank,omitempty"`
+	LR        float64 `json:"lr"`
 }
 
 // Training returns the learning rate; targets are unscaled.
@@ -75,100 +78,170 @@ func (c *FourierMLPConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error)
 	if err := init.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", FourierMLPArch, err)
 	}
-	g := nn.NewGraph(in)
-	h := g.Input()
-	width := in
-	emb, err := c.embedding(in)
+	b := &fourierBuilder{c: c, g: nn.NewGraph(in), f: f, init: init, rng: rng}
+	if c.Separable {
+		if c.Modified || c.Features > 0 {
+			return nil, fmt.Errorf("%s: a separable network takes neither modified nor features", FourierMLPArch)
+		}
+		return b.separable(in, out)
+	}
+	h, width, err := b.embed(b.g.Input(), in, -1, "")
 	if err != nil {
 		return nil, err
-	}
-	if emb != nil {
-		h = g.ApplyNamed("embed", emb, h)
-		width = emb.OutWidth()
 	}
 	if c.Features > 0 {
 		if !(c.Sigma > 0) || math.IsInf(c.Sigma, 0) {
 			return nil, fmt.Errorf("%s: sigma %v must be positive with %d features", FourierMLPArch, c.Sigma, c.Features)
 		}
-		b := make([]float64, width*c.Features)
-		for i := range b {
-			b[i] = c.Sigma * rng.NormFloat64()
+		bm := make([]float64, width*c.Features)
+		for i := range bm {
+			bm[i] = c.Sigma * rng.NormFloat64()
 		}
-		ff, err := newEmbedding(width, nil, b, nil)
+		ff, err := newEmbedding(width, nil, bm, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", FourierMLPArch, err)
 		}
-		h = g.ApplyNamed("fourier", ff, h)
+		h = b.g.ApplyNamed("fourier", ff, h)
 		width = ff.OutWidth()
 	}
-	dense := func(name string, from, to int, f act.Func) (nn.Layer, error) {
-		var l nn.Layer
-		var d *nn.Dense
-		if f == nil {
-			d = nn.NewDense(from, to, true)
-			l = d
-		} else {
-			da := nn.NewDenseAct(from, to, true, f, false)
-			d, l = da.Dense, da
-		}
-		if err := nn.InitDense(d, init, rng); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", FourierMLPArch, name, err)
-		}
-		return l, nil
-	}
-	apply := func(name string, from, to int, f act.Func, x nn.Node) (nn.Node, error) {
-		l, err := dense(name, from, to, f)
-		if err != nil {
-			return 0, err
-		}
-		return g.ApplyNamed(name, l, x), nil
-	}
 	if !c.Modified {
-		for k, w := range c.Widths {
-			if h, err = apply(fmt.Sprintf("layer%d", k), width, w, f, h); err != nil {
-				return nil, err
-			}
-			width = w
-		}
-	} else {
-		w := c.Widths[0]
-		u, err := apply("gate_u", width, w, f, h)
-		if err != nil {
+		if h, width, err = b.stack("", h, width); err != nil {
 			return nil, err
 		}
-		v, err := apply("gate_v", width, w, f, h)
-		if err != nil {
-			return nil, err
-		}
-		// h ← z⊙U + (1 − z)⊙V = V + z⊙(U − V); U − V is the same for every layer.
-		minus := make([]float64, w)
-		for i := range minus {
-			minus[i] = -1
-		}
-		neg, err := nn.NewAffine(minus, make([]float64, w))
-		if err != nil {
-			return nil, err
-		}
-		diff := g.Add(u, g.ApplyNamed("gate_neg", neg, v))
-		for k := range c.Widths {
-			z, err := apply(fmt.Sprintf("layer%d", k), width, w, f, h)
-			if err != nil {
-				return nil, err
-			}
-			h = g.Add(v, g.Mul(z, diff))
-			width = w
-		}
-	}
-	if h, err = apply("out", width, out, nil, h); err != nil {
+	} else if h, width, err = b.modified(h, width); err != nil {
 		return nil, err
 	}
-	return g.Build(h)
+	if h, err = b.apply("out", width, out, nil, h); err != nil {
+		return nil, err
+	}
+	return b.g.Build(h)
+}
+
+// fourierBuilder assembles the graph of a FourierMLPConfig.
+type fourierBuilder struct {
+	c    *FourierMLPConfig
+	g    *nn.Graph
+	f    act.Func
+	init nn.Init
+	rng  *rand.Rand
+}
+
+// apply adds a dense layer (with activation f, or linear when f is nil) on node x.
+func (b *fourierBuilder) apply(name string, from, to int, f act.Func, x nn.Node) (nn.Node, error) {
+	var l nn.Layer
+	var d *nn.Dense
+	if f == nil {
+		d = nn.NewDense(from, to, true)
+		l = d
+	} else {
+		da := nn.NewDenseAct(from, to, true, f, false)
+		d, l = da.Dense, da
+	}
+	if err := nn.InitDense(d, b.init, b.rng); err != nil {
+		return 0, fmt.Errorf("%s %s: %w", FourierMLPArch, name, err)
+	}
+	return b.g.ApplyNamed(name, l, x), nil
+}
+
+// stack adds the hidden layers on h.
+func (b *fourierBuilder) stack(prefix string, h nn.Node, width int) (nn.Node, int, error) {
+	var err error
+	for k, w := range b.c.Widths {
+		if h, err = b.apply(fmt.Sprintf("%slayer%d", prefix, k), width, w, b.f, h); err != nil {
+			return 0, 0, err
+		}
+		width = w
+	}
+	return h, width, nil
+}
+
+// modified adds the modified MLP's gates and hidden layers on the embedding e.
+func (b *fourierBuilder) modified(e nn.Node, width int) (nn.Node, int, error) {
+	w := b.c.Widths[0]
+	u, err := b.apply("gate_u", width, w, b.f, e)
+	if err != nil {
+		return 0, 0, err
+	}
+	v, err := b.apply("gate_v", width, w, b.f, e)
+	if err != nil {
+		return 0, 0, err
+	}
+	// h ← z⊙U + (1 − z)⊙V = V + z⊙(U − V); U − V is the same for every layer.
+	minus := make([]float64, w)
+	for i := range minus {
+		minus[i] = -1
+	}
+	neg, err := nn.NewAffine(minus, make([]float64, w))
+	if err != nil {
+		return 0, 0, err
+	}
+	diff := b.g.Add(u, b.g.ApplyNamed("gate_neg", neg, v))
+	h := e
+	for k := range b.c.Widths {
+		z, err := b.apply(fmt.Sprintf("layer%d", k), width, w, b.f, h)
+		if err != nil {
+			return 0, 0, err
+		}
+		h = b.g.Add(v, b.g.Mul(z, diff))
+		width = w
+	}
+	return h, width, nil
+}
+
+// separable builds one MLP per input axis, each on that axis's embedding alone, ending in Rank
+// linear features; the features of the axes are multiplied and a linear layer sums them:
+// u = Σ_r c_r Π_j φ_{j,r}(x̂_j) (the separable PINN of Cho et al. 2023).
+func (b *fourierBuilder) separable(in, out int) (*nn.Graph, error) {
+	rank := b.c.Rank
+	if rank == 0 {
+		rank = b.c.Widths[len(b.c.Widths)-1]
+	}
+	if rank < 1 {
+		return nil, fmt.Errorf("%s: rank %d", FourierMLPArch, rank)
+	}
+	var prod nn.Node
+	for j := range in {
+		prefix := fmt.Sprintf("axis%d.", j)
+		h, width, err := b.embed(b.g.Input(), in, j, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if h, width, err = b.stack(prefix, h, width); err != nil {
+			return nil, err
+		}
+		if h, err = b.apply(prefix+"features", width, rank, nil, h); err != nil {
+			return nil, err
+		}
+		if j == 0 {
+			prod = h
+		} else {
+			prod = b.g.Mul(prod, h)
+		}
+	}
+	h, err := b.apply("out", rank, out, nil, prod)
+	if err != nil {
+		return nil, err
+	}
+	return b.g.Build(h)
+}
+
+// embed applies the deterministic embedding of the inputs (only axis `only` when ≥ 0) on h; with
+// no embedding configured and all axes, h is returned as it is.
+func (b *fourierBuilder) embed(h nn.Node, in, only int, prefix string) (nn.Node, int, error) {
+	emb, err := b.c.embedding(in, only)
+	if err != nil {
+		return 0, 0, err
+	}
+	if emb == nil {
+		return h, in, nil
+	}
+	return b.g.ApplyNamed(prefix+"embed", emb, h), emb.OutWidth(), nil
 }
 
 // embedding builds the deterministic (periodic and frequency) embedding, or nil when the
 // configuration asks for none.
-func (c *FourierMLPConfig) embedding(in int) (*embedding, error) {
-	if len(c.Periodic) == 0 && len(c.Frequencies) == 0 {
+func (c *FourierMLPConfig) embedding(in, only int) (*embedding, error) {
+	if len(c.Periodic) == 0 && len(c.Frequencies) == 0 && only < 0 {
 		return nil, nil
 	}
 	if len(c.Frequencies) > in {
@@ -184,6 +257,9 @@ func (c *FourierMLPConfig) embedding(in int) (*embedding, error) {
 	var keep []int
 	var cols [][2]float64 // (axis, frequency)
 	for j := range in {
+		if only >= 0 && j != only {
+			continue
+		}
 		if !periodic[j] {
 			keep = append(keep, j)
 		}

@@ -1,9 +1,11 @@
 package pinn
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,6 +22,8 @@ var fourierConfigs = map[string]string{
 	"periodic + gaussian":        `{"widths": [6, 6], "periodic": [0], "features": 4, "sigma": 1.3}`,
 	"modified, periodic + freqs": `{"widths": [5, 5, 5], "periodic": [0], "frequencies": [[1, 3], [1]], "modified": true}`,
 	"gaussian only":              `{"widths": [6], "features": 5, "sigma": 2, "modified": true}`,
+	"separable, periodic x":      `{"widths": [5, 5], "separable": true, "rank": 4, "periodic": [0]}`,
+	"separable, frequencies":     `{"widths": [6], "separable": true, "frequencies": [[1], [1, 2]]}`,
 }
 
 func buildFourier(t *testing.T, src string) *nn.Graph {
@@ -77,7 +81,7 @@ func TestFourierMLPDerivatives(t *testing.T) {
 // TestFourierMLPPeriodic: along a periodic axis the network and its derivatives take the same
 // values on both faces x̂ = ±1, to rounding (1e-12), whatever the weights.
 func TestFourierMLPPeriodic(t *testing.T) {
-	for _, name := range []string{"periodic x", "periodic + gaussian", "modified, periodic + freqs"} {
+	for _, name := range []string{"periodic x", "periodic + gaussian", "modified, periodic + freqs", "separable, periodic x"} {
 		t.Run(name, func(t *testing.T) {
 			net := buildFourier(t, fourierConfigs[name])
 			plan, err := nn.NewPlan(2, []int{0, 1}, []nn.Pair{{I: 0, J: 0}, {I: 0, J: 1}})
@@ -106,6 +110,7 @@ func TestFourierMLPBadConfig(t *testing.T) {
 		{`{"widths": [4, 5], "modified": true}`, "equal widths"},
 		{`{"widths": [], "periodic": [0]}`, "no hidden layers"},
 		{`{"widths": [4], "frequencies": [[1], [1], [1]]}`, "3 axes"},
+		{`{"widths": [4], "separable": true, "modified": true}`, "separable"},
 	} {
 		cfg, err := inr.ConfigFor(FourierMLPArch, json.RawMessage(c.src))
 		require.NoError(t, err)
@@ -119,8 +124,13 @@ func TestFourierMLPBadConfig(t *testing.T) {
 // periodic axis, Gaussian features and the modified MLP's gates) matches central differences
 // (see TestGradientMatchesFiniteDifferences).
 func TestFourierMLPSolverGradient(t *testing.T) {
-	for _, modified := range []bool{false, true} {
-		src := fmt.Sprintf(`fields = ["u"]
+	for name, net := range map[string]string{
+		"periodic + features": "periodic = [0]\nfrequencies = [[1, 2], [1]]\nfeatures = 3\nsigma = 1",
+		"modified":            "periodic = [0]\nfrequencies = [[1, 2], [1]]\nfeatures = 3\nsigma = 1\nmodified = true",
+		"separable":           "separable = true\nrank = 4\nfrequencies = [[1, 2], [1, 2]]",
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := fmt.Sprintf(`fields = ["u"]
 [domain]
 shape = "interval"
 x = [-1, 1]
@@ -134,16 +144,50 @@ interior = 17
 [network]
 arch = "fourier_mlp"
 widths = [6, 6]
-periodic = [0]
-frequencies = [[1, 2], [1]]
-features = 3
-sigma = 1
-modified = %v
-`, modified)
-		p, err := Parse("ac.toml", []byte(src), ".")
+%s
+`, net)
+			p, err := Parse("ac.toml", []byte(src), ".")
+			require.NoError(t, err)
+			s, err := newSolver(p, 3, 4)
+			require.NoError(t, err)
+			gradientVsFD(t, s)
+		})
+	}
+}
+
+// TestFourierMLPModelFile: a solved model on the embedded network (its frequency buffers
+// included) is rebuilt from the model file alone and predicts the same values bit for bit.
+func TestFourierMLPModelFile(t *testing.T) {
+	for _, net := range []string{"periodic = [0]\nfeatures = 3\nsigma = 2", "separable = true\nfrequencies = [[1], [2]]"} {
+		p, err := Parse("m.toml", []byte(`fields = ["u"]
+[domain]
+shape = "interval"
+x = [-1, 1]
+time = [0, 1]
+[[equation]]
+residual = "u_t - 0.01*u_xx"
+[transform]
+u = "x*x + t*N"
+[network]
+arch = "fourier_mlp"
+widths = [5, 5]
+`+net+`
+[train]
+adam_steps = 3
+lbfgs_iterations = 2
+`), ".")
 		require.NoError(t, err)
-		s, err := newSolver(p, 3, 4)
+		res, err := Solve(context.Background(), p, Options{})
 		require.NoError(t, err)
-		gradientVsFD(t, s)
+		dir := t.TempDir()
+		require.NoError(t, WriteRun(dir, res, "test"))
+		m, err := inr.LoadModel(filepath.Join(dir, ModelFile))
+		require.NoError(t, err)
+		pts := []float64{-1, 0, 1, 0.5, 0.3, 0.9, -0.2, 0.1}
+		want, err := res.predictPoints(pts)
+		require.NoError(t, err)
+		got := make([]float64, len(want))
+		require.NoError(t, m.Predict(kernel.MatrixFrom(4, 2, pts), kernel.MatrixFrom(4, 1, got)))
+		assert.Equal(t, want, got, net)
 	}
 }
