@@ -49,16 +49,45 @@ type FourierMLPConfig struct {
 	Sigma       float64     `json:"sigma,omitempty"`
 	Modified    bool        `json:"modified,omitempty"`
 	// Separable builds one network per axis and multiplies their Rank output features.
-	Separable bool    `json:"separable,omitempty"`
-	Rank      int     `json:"rank,omitempty"`
-	LR        float64 `json:"lr"`
+	Separable bool `json:"separable,omitempty"`
+	Rank      int  `json:"rank,omitempty"`
+	// Odd (Even) lists axes whose reflection x̂ → −x̂ changes the sign of (keeps) the output:
+	// u = (N(x̂) ∓ N(Rx̂))/2 holds the symmetry exactly.
+	Odd  []int   `json:"odd,omitempty"`
+	Even []int   `json:"even,omitempty"`
+	LR   float64 `json:"lr"`
 }
 
 // Training returns the learning rate; targets are unscaled.
 func (c *FourierMLPConfig) Training() inr.Training { return inr.Training{LR: c.LR, Range: "pm1"} }
 
-// Build constructs embedding → MLP for in coordinates and out values.
+// Build constructs embedding → MLP for in coordinates and out values, made even or odd when the
+// configuration asks for it.
 func (c *FourierMLPConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
+	if len(c.Odd) > 0 && len(c.Even) > 0 {
+		return nil, fmt.Errorf("%s: give odd or even axes, not both", FourierMLPArch)
+	}
+	if len(c.Odd) == 0 && len(c.Even) == 0 {
+		return c.build(in, out, rng)
+	}
+	a, err := c.build(in, out, rng)
+	if err != nil {
+		return nil, err
+	}
+	// The twin's own initial values are never used: its parameters alias a's.
+	b, err := c.build(in, out, nn.NewRNG(0))
+	if err != nil {
+		return nil, err
+	}
+	sym, err := newSymmetric(a, b, append(slices.Clone(c.Odd), c.Even...), len(c.Odd) > 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", FourierMLPArch, err)
+	}
+	g := nn.NewGraph(in)
+	return g.Build(g.ApplyNamed("sym", sym, g.Input()))
+}
+
+func (c *FourierMLPConfig) build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
 	if len(c.Widths) == 0 {
 		return nil, fmt.Errorf("%s: no hidden layers (widths)", FourierMLPArch)
 	}

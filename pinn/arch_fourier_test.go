@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,6 +25,8 @@ var fourierConfigs = map[string]string{
 	"gaussian only":              `{"widths": [6], "features": 5, "sigma": 2, "modified": true}`,
 	"separable, periodic x":      `{"widths": [5, 5], "separable": true, "rank": 4, "periodic": [0]}`,
 	"separable, frequencies":     `{"widths": [6], "separable": true, "frequencies": [[1], [1, 2]]}`,
+	"odd in x":                   `{"widths": [6, 5], "odd": [0]}`,
+	"even in y, features":        `{"widths": [6], "even": [1], "features": 3, "sigma": 1}`,
 }
 
 func buildFourier(t *testing.T, src string) *nn.Graph {
@@ -111,6 +114,8 @@ func TestFourierMLPBadConfig(t *testing.T) {
 		{`{"widths": [], "periodic": [0]}`, "no hidden layers"},
 		{`{"widths": [4], "frequencies": [[1], [1], [1]]}`, "3 axes"},
 		{`{"widths": [4], "separable": true, "modified": true}`, "separable"},
+		{`{"widths": [4], "odd": [0], "even": [1]}`, "not both"},
+		{`{"widths": [4], "odd": [3]}`, "axis 3"},
 	} {
 		cfg, err := inr.ConfigFor(FourierMLPArch, json.RawMessage(c.src))
 		require.NoError(t, err)
@@ -128,6 +133,7 @@ func TestFourierMLPSolverGradient(t *testing.T) {
 		"periodic + features": "periodic = [0]\nfrequencies = [[1, 2], [1]]\nfeatures = 3\nsigma = 1",
 		"modified":            "periodic = [0]\nfrequencies = [[1, 2], [1]]\nfeatures = 3\nsigma = 1\nmodified = true",
 		"separable":           "separable = true\nrank = 4\nfrequencies = [[1, 2], [1, 2]]",
+		"odd":                 "odd = [0]",
 	} {
 		t.Run(name, func(t *testing.T) {
 			src := fmt.Sprintf(`fields = ["u"]
@@ -158,7 +164,7 @@ widths = [6, 6]
 // TestFourierMLPModelFile: a solved model on the embedded network (its frequency buffers
 // included) is rebuilt from the model file alone and predicts the same values bit for bit.
 func TestFourierMLPModelFile(t *testing.T) {
-	for _, net := range []string{"periodic = [0]\nfeatures = 3\nsigma = 2", "separable = true\nfrequencies = [[1], [2]]"} {
+	for _, net := range []string{"periodic = [0]\nfeatures = 3\nsigma = 2", "separable = true\nfrequencies = [[1], [2]]", "odd = [0]\nfeatures = 2\nsigma = 1"} {
 		p, err := Parse("m.toml", []byte(`fields = ["u"]
 [domain]
 shape = "interval"
@@ -189,5 +195,53 @@ lbfgs_iterations = 2
 		got := make([]float64, len(want))
 		require.NoError(t, m.Predict(kernel.MatrixFrom(4, 2, pts), kernel.MatrixFrom(4, 1, got)))
 		assert.Equal(t, want, got, net)
+	}
+}
+
+// TestFourierMLPSymmetry: an odd (even) network changes sign (keeps its value) under the
+// reflection of its axis, in every derivative block with the sign the chain rule gives
+// (∂/∂x̂ flips once per reflected axis), to 1e-13.
+func TestFourierMLPSymmetry(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		axis int
+		odd  bool
+	}{{"odd in x", 0, true}, {"even in y, features", 1, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			net := buildFourier(t, fourierConfigs[c.name])
+			plan, err := nn.NewPlan(2, []int{0, 1}, []nn.Pair{{I: 0, J: 0}, {I: 1, J: 1}, {I: 0, J: 1}})
+			require.NoError(t, err)
+			pts := []float64{0.3, -0.7, -0.9, 0.2}
+			mirror := slices.Clone(pts)
+			for i := range 2 {
+				mirror[2*i+c.axis] *= -1
+			}
+			all := append(slices.Clone(pts), mirror...)
+			jet := net.Forward(nn.NewInputJet(plan, kernel.MatrixFrom(4, 2, all)))
+			base := 1.0
+			if c.odd {
+				base = -1
+			}
+			// Sign of each block under the reflection: one flip per derivative along the axis.
+			flips := map[int]int{0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
+			for b, wrt := range blockWrt(plan) {
+				for _, v := range wrt {
+					if v == c.axis {
+						flips[b]++
+					}
+				}
+			}
+			for b := range plan.Blocks() {
+				sign := base
+				if flips[b]%2 == 1 {
+					sign = -sign
+				}
+				blk := jet.Block(b)
+				for i := range 2 {
+					assert.InDelta(t, sign*blk.At(i, 0), blk.At(i+2, 0), 1e-13, "block %d point %d", b, i)
+				}
+				assert.Greater(t, math.Abs(blk.At(0, 0))+math.Abs(blk.At(1, 0)), 1e-6, "block %d is not trivially zero", b)
+			}
+		})
 	}
 }
