@@ -223,14 +223,18 @@ func TestFourierMLPSymmetry(t *testing.T) {
 				base = -1
 			}
 			// Sign of each block under the reflection: one flip per derivative along the axis.
-			flips := map[int]int{0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
-			for b, wrt := range blockWrt(plan) {
-				for _, v := range wrt {
-					if v == c.axis {
-						flips[b]++
-					}
-				}
+			flips := map[int]int{0: 0}
+			for _, v := range []int{0, 1} {
+				b, ok := plan.FirstBlock(v)
+				require.True(t, ok)
+				flips[b] = boolInt(v == c.axis)
 			}
+			for _, pr := range plan.Second() {
+				b, ok := plan.SecondBlock(pr.I, pr.J)
+				require.True(t, ok)
+				flips[b] = boolInt(pr.I == c.axis) + boolInt(pr.J == c.axis)
+			}
+			require.Len(t, flips, plan.Blocks())
 			for b := range plan.Blocks() {
 				sign := base
 				if flips[b]%2 == 1 {
