@@ -47,6 +47,11 @@
 // maps N to u = T(x, N) on every jet block, by symbolic differentiation of T. The file alone
 // rebuilds it (inr.LoadModel), so `inr eval` queries the solution in physical coordinates.
 //
+// The package also registers "fourier_mlp" (FourierMLPConfig), a tanh MLP for PDEs on a fixed
+// embedding of the normalised coordinates: exactly periodic axes (cos/sin kπx̂), sin/cos
+// frequencies per axis, Gaussian Fourier features; optionally the modified MLP, a separable
+// network (one MLP per axis, features multiplied), or a symmetry built in (odd or even axes).
+//
 // # Example
 //
 //	p, err := pinn.Load("examples/pde/burgers.toml")

@@ -29,15 +29,16 @@ var libraryCases = []libraryCase{
 	{file: "poisson2d-xnet", adam: 50, lbfgs: 150, interior: 500, relL2: 3e-3}, // 3.2e-4
 	{file: "helmholtz2d", adam: 100, lbfgs: 1500, interior: 1000, relL2: 3e-2}, // 3.4e-3
 	{file: "heat1d", adam: 200, lbfgs: 500, relL2: 5e-3},                       // 7.3e-4
-	// Not solved to a small error even with the full budget (≈0.4, see the file): the bound
-	// holds the short run to the level it reaches, so that a regression shows.
-	{file: "wave1d", adam: 100, lbfgs: 1000, interior: 1000, relL2: 0.9},
-	{file: "burgers", adam: 100, lbfgs: 1000, relL2: 1e-1}, // 5.4e-2 (untrained: 0.57)
-	// The classic PINN failure (≈0.2 with the full budget, see the file); as for the wave.
-	{file: "allen-cahn", adam: 300, lbfgs: 1000, interior: 1000, relL2: 0.75},
-	{file: "ode", adam: 200, lbfgs: 300, relL2: 2e-5},          // 1.4e-6
-	{file: "laplace-disk", adam: 200, lbfgs: 500, relL2: 1e-3}, // 1.1e-4
-	{file: "kovasznay", adam: 100, lbfgs: 1500, relL2: 1e-2},   // 1.0e-3
+	// The wave, Burgers and Allen–Cahn on their fourier_mlp networks (separable; odd in x;
+	// periodic and even in x). The plain-network recipes they replace reached only ≈0.4 (wave)
+	// and ≈0.2 (Allen–Cahn) with the full three minutes, so these bounds fail on a regression to
+	// them; Burgers' plain 8 × 20 network gave 5.8e-3 at this budget.
+	{file: "wave1d", adam: 200, lbfgs: 2500, interior: 1000, relL2: 2e-2},     // 3.3e-3
+	{file: "burgers", adam: 300, lbfgs: 1700, relL2: 2e-2},                    // 3.6e-3 (untrained: 0.57)
+	{file: "allen-cahn", adam: 300, lbfgs: 1500, interior: 1000, relL2: 5e-2}, // 1.5e-2
+	{file: "ode", adam: 200, lbfgs: 300, relL2: 2e-5},                         // 1.4e-6
+	{file: "laplace-disk", adam: 200, lbfgs: 500, relL2: 1e-3},                // 1.1e-4
+	{file: "kovasznay", adam: 100, lbfgs: 1500, relL2: 1e-2},                  // 1.0e-3
 	{file: "inverse-heat", adam: 200, lbfgs: 600, relL2: 2e-3, check: func(t *testing.T, m *Metrics) {
 		require.Contains(t, m.Unknowns, "alpha")
 		t.Logf("alpha = %.8f", m.Unknowns["alpha"].Value)
