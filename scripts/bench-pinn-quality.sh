@@ -19,6 +19,8 @@ declare -A BAR=(
 	[poisson2d]='.rel_l2 <= 1e-5|rel L2 ≤ 1e-5'
 	[poisson2d-xnet]='.mse <= 1e-9|MSE ≤ 1e-9'
 	[burgers]='.rel_l2 <= 5e-4|rel L2 ≤ 5e-4'
+	[wave1d]='.rel_l2 <= 1e-2|rel L2 ≤ 1e-2'
+	[allen-cahn]='.rel_l2 <= 1e-2|rel L2 ≤ 1e-2'
 	[kovasznay]='(.rel_l2_fields.u <= 1e-4) and (.rel_l2_fields.v <= 1e-4)|rel L2 ≤ 1e-4 on u, v'
 	[inverse-heat]='.unknowns.alpha.rel_error <= 1e-3|α within 1e-3'
 )
