@@ -54,7 +54,7 @@ bench-quality-long: build
 bench-pinn: deps-bench build
 	scripts/bench-pinn.sh $(INR)
 
-bench-pinn-quality: build
+bench-pinn-quality: deps-bench build
 	scripts/bench-pinn-quality.sh $(INR)
 
 clean:

@@ -14,6 +14,8 @@ test_pkgs=(
 bench_pkgs=(
   # side-by-side peers for the benchmark tables
   libopenblas-dev python3-numpy python3-torch
+  # the PDE quality table reads metrics.json
+  jq
 )
 
 case "${1:-test}" in
