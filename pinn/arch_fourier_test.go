@@ -1,11 +1,9 @@
 package pinn
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -183,18 +181,7 @@ adam_steps = 3
 lbfgs_iterations = 2
 `), ".")
 		require.NoError(t, err)
-		res, err := Solve(context.Background(), p, Options{})
-		require.NoError(t, err)
-		dir := t.TempDir()
-		require.NoError(t, WriteRun(dir, res, "test"))
-		m, err := inr.LoadModel(filepath.Join(dir, ModelFile))
-		require.NoError(t, err)
-		pts := []float64{-1, 0, 1, 0.5, 0.3, 0.9, -0.2, 0.1}
-		want, err := res.predictPoints(pts)
-		require.NoError(t, err)
-		got := make([]float64, len(want))
-		require.NoError(t, m.Predict(kernel.MatrixFrom(4, 2, pts), kernel.MatrixFrom(4, 1, got)))
-		assert.Equal(t, want, got, net)
+		solvedModelPredicts(t, p, []float64{-1, 0, 1, 0.5, 0.3, 0.9, -0.2, 0.1}, net)
 	}
 }
 

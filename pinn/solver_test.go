@@ -249,6 +249,16 @@ adam_steps = 3
 lbfgs_iterations = 2
 `), ".")
 	require.NoError(t, err)
+	got := solvedModelPredicts(t, p, []float64{0, -2, 1.5, -1.2, 3, -1, 2.9, -1.9}, "")
+	assert.Equal(t, 0.5, got[1]) // v = a on x = 0
+	assert.Equal(t, 0.5, got[5])
+}
+
+// solvedModelPredicts solves p, writes its run folder, rebuilds the model from the model file
+// alone and asserts that it predicts the solver's values at pts (row-major points) bit for bit;
+// it returns those values.
+func solvedModelPredicts(t *testing.T, p *Problem, pts []float64, msg string) []float64 {
+	t.Helper()
 	res, err := Solve(context.Background(), p, Options{})
 	require.NoError(t, err)
 	dir := t.TempDir()
@@ -256,14 +266,14 @@ lbfgs_iterations = 2
 	m, err := inr.LoadModel(filepath.Join(dir, ModelFile))
 	require.NoError(t, err)
 	assert.Equal(t, ModelArch, m.Arch)
-	pts := []float64{0, -2, 1.5, -1.2, 3, -1, 2.9, -1.9}
 	want, err := res.predictPoints(pts)
 	require.NoError(t, err)
+	dim, fields := len(p.Vars), len(p.Fields)
+	n := len(pts) / dim
 	got := make([]float64, len(want))
-	require.NoError(t, m.Predict(kernel.MatrixFrom(4, 2, pts), kernel.MatrixFrom(4, 2, got)))
-	assert.Equal(t, want, got)
-	assert.Equal(t, 0.5, got[1]) // v = a on x = 0
-	assert.Equal(t, 0.5, got[5])
+	require.NoError(t, m.Predict(kernel.MatrixFrom(n, dim, pts), kernel.MatrixFrom(n, fields, got)))
+	assert.Equal(t, want, got, msg)
+	return got
 }
 
 func writeFile(t testing.TB, path, content string) {
