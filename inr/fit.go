@@ -488,12 +488,6 @@ func (t *Fitter) publishDone(r *FitResult) {
 	}
 }
 
-// StepTime is the duration of one training step: wall-clock time and the process's CPU time
-// (user + system, all threads; 0 where the platform does not report it).
-type StepTime struct {
-	Wall, CPU time.Duration
-}
-
 // StepTimes runs warmup untimed steps and then n timed ones of the fitting loop's training step
 // (forward, loss, backward, Adam) on the image with the given options, and returns their times:
 // the figure `inr bench fit` reports.
@@ -512,11 +506,9 @@ func StepTimes(im *Image, opt FitOptions, warmup, n int) ([]StepTime, error) {
 	}
 	times := make([]StepTime, n)
 	for i := range times {
-		c0, t0 := processCPU(), time.Now()
-		if _, err := t.step(-1); err != nil {
+		if times[i], err = TimeStep(func() error { _, err := t.step(-1); return err }); err != nil {
 			return nil, err
 		}
-		times[i] = StepTime{Wall: time.Since(t0), CPU: processCPU() - c0}
 	}
 	return times, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/inrstudio/studio/inr"
 	"github.com/inrstudio/studio/nn"
 )
 
@@ -35,12 +36,14 @@ func BenchmarkAdamStepPoisson(b *testing.B) {
 			}
 			step()
 			b.ResetTimer()
-			c0 := processCPU()
-			for range b.N {
-				step()
-			}
+			t, _ := inr.TimeStep(func() error {
+				for range b.N {
+					step()
+				}
+				return nil
+			})
 			// CPU time per step: on a shared machine the wall clock counts other processes too.
-			b.ReportMetric(float64(processCPU()-c0)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(t.CPU)/1e6/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -2,7 +2,7 @@ package pinn
 
 import (
 	"fmt"
-	"time"
+	"github.com/inrstudio/studio/inr"
 
 	"github.com/inrstudio/studio/nn"
 )
@@ -14,17 +14,11 @@ type StepInfo struct {
 	Plan   string // the interior derivative plan
 }
 
-// StepTime is the duration of one timed step: wall-clock time and the CPU time the process used
-// (the figure to compare on a shared machine, where other processes stretch the wall clock).
-type StepTime struct {
-	Wall, CPU time.Duration
-}
-
 // TimeAdamSteps times n Adam steps of the problem's solve loop (every group's forward and
 // backward, then the Adam update), after one untimed warm-up step, and returns each step's wall
 // and CPU time. It is the speed benchmark's measurement (scripts/bench-pinn.sh), so it runs
 // exactly the code a solve runs.
-func TimeAdamSteps(p *Problem, opt Options, n int) ([]StepTime, StepInfo, error) {
+func TimeAdamSteps(p *Problem, opt Options, n int) ([]inr.StepTime, StepInfo, error) {
 	seed, netSeed := p.Sampling.Seed, p.Network.Seed
 	if opt.Seed != nil {
 		seed, netSeed = *opt.Seed, *opt.Seed
@@ -48,13 +42,11 @@ func TimeAdamSteps(p *Problem, opt Options, n int) ([]StepTime, StepInfo, error)
 	if err := step(); err != nil {
 		return nil, info, fmt.Errorf("warm-up step: %w", err)
 	}
-	times := make([]StepTime, n)
+	times := make([]inr.StepTime, n)
 	for i := range times {
-		c0, t0 := processCPU(), time.Now()
-		if err := step(); err != nil {
+		if times[i], err = inr.TimeStep(step); err != nil {
 			return nil, info, fmt.Errorf("step %d: %w", i+1, err)
 		}
-		times[i] = StepTime{Wall: time.Since(t0), CPU: processCPU() - c0}
 	}
 	return times, info, nil
 }

@@ -77,12 +77,7 @@ median and every step's time; --json prints one line in the peer's format for sc
 			if err != nil {
 				return err
 			}
-			ms := make([]float64, len(times))
-			cpu := make([]float64, len(times))
-			for i, t := range times {
-				ms[i] = float64(t.Wall) / float64(time.Millisecond)
-				cpu[i] = float64(t.CPU) / float64(time.Millisecond)
-			}
+			ms, cpu := millis(times)
 			med, cpuMed := median(ms), median(cpu)
 			w := cmd.OutOrStdout()
 			if asJSON {
@@ -105,6 +100,16 @@ median and every step's time; --json prints one line in the peer's format for sc
 	fl.StringArrayVar(&set, "set", nil, "one architecture setting, key=value (repeatable)")
 	fl.BoolVar(&asJSON, "json", false, "print one JSON line (for scripts)")
 	return cmd
+}
+
+// millis returns the steps' wall and CPU times in milliseconds.
+func millis(times []inr.StepTime) (wall, cpu []float64) {
+	wall, cpu = make([]float64, len(times)), make([]float64, len(times))
+	for i, t := range times {
+		wall[i] = float64(t.Wall) / float64(time.Millisecond)
+		cpu[i] = float64(t.CPU) / float64(time.Millisecond)
+	}
+	return wall, cpu
 }
 
 func median(v []float64) float64 {

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -188,12 +187,7 @@ scripts/bench-pinn.sh runs the two side by side. --json prints one line in the p
 			if err != nil {
 				return err
 			}
-			ms := make([]float64, len(times))
-			cpu := make([]float64, len(times))
-			for i, t := range times {
-				ms[i] = float64(t.Wall) / float64(time.Millisecond)
-				cpu[i] = float64(t.CPU) / float64(time.Millisecond)
-			}
+			ms, cpu := millis(times)
 			med, cpuMed := median(ms), median(cpu)
 			w := cmd.OutOrStdout()
 			if asJSON {
