@@ -3,70 +3,13 @@ package kernel
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/inrstudio/studio/kernel/internal/ulpref"
 )
-
-// piO2Big is π/2 to 280 bits, for the reference near multiples of π/2.
-var piO2Big, _, _ = big.ParseFloat(
-	"1.570796326794896619231321691639751442098584699687552910487472296153908203143104499314",
-	10, 280, big.ToNearestEven)
-
-// refSinCos is sin u and cos u within about ½ ulp: math.Sincos, except within 2⁻¹¹ of a
-// multiple of π/2, where math's own reduction (about 100 bits of π) can be many ulps off a tiny
-// result and the reference reduces with 280 bits instead (short Taylor series, truncation far
-// below an ulp).
-func refSinCos(u float64) (s, c float64) {
-	s, c = math.Sincos(u)
-	if math.IsNaN(u) || math.IsInf(u, 0) || math.Abs(u) > 0x1p40 {
-		return s, c
-	}
-	n := math.Round(u / (math.Pi / 2))
-	if math.Abs(u-n*(math.Pi/2)) > 0x1p-11 {
-		return s, c
-	}
-	bu := new(big.Float).SetPrec(280).SetFloat64(u)
-	bn := new(big.Float).SetPrec(280).SetFloat64(n)
-	r, _ := bu.Sub(bu, bn.Mul(bn, piO2Big)).Float64()
-	z := r * r
-	sr := r + r*z*(-1.0/6+z/120)
-	cr := 1 - z/2 + z*z/24
-	switch int64(n) & 3 {
-	case 0:
-		return sr, cr
-	case 1:
-		return cr, -sr
-	case 2:
-		return -sr, -cr
-	default:
-		return -cr, sr
-	}
-}
-
-// ulpDist is the number of float64 values between a and b (0 for two NaNs, +Inf for one).
-func ulpDist(a, b float64) float64 {
-	if math.IsNaN(a) || math.IsNaN(b) {
-		if math.IsNaN(a) && math.IsNaN(b) {
-			return 0
-		}
-		return math.Inf(1)
-	}
-	ord := func(v float64) int64 {
-		i := int64(math.Float64bits(v))
-		if i < 0 {
-			return math.MinInt64 - i
-		}
-		return i
-	}
-	d := ord(a) - ord(b)
-	if d < 0 {
-		d = -d
-	}
-	return float64(d)
-}
 
 // thinArg is LinearSin's documented argument for K ≤ 4: ω·b + Σ_q x_q·(ω·w_q), summed by FMA
 // in the order q = 0…K−1.
@@ -146,12 +89,12 @@ func TestLinearSinThinAccuracy(t *testing.T) {
 					for i := 0; i < m; i++ {
 						for j := 0; j < n; j++ {
 							u := thinArg(l.x, l.w, l.b, l.omega, i, j)
-							ws, wc := refSinCos(u)
+							ws, wc := ulpref.SinCos(u)
 							if s.Data != nil {
-								require.LessOrEqual(t, ulpDist(s.At(i, j), ws), float64(maxUlp), "sin(%v) at (%d,%d): got %v, want %v", u, i, j, s.At(i, j), ws)
+								require.LessOrEqual(t, ulpref.Ulps(s.At(i, j), ws), float64(maxUlp), "sin(%v) at (%d,%d): got %v, want %v", u, i, j, s.At(i, j), ws)
 							}
 							if c.Data != nil {
-								require.LessOrEqual(t, ulpDist(c.At(i, j), wc), float64(maxUlp), "cos(%v) at (%d,%d): got %v, want %v", u, i, j, c.At(i, j), wc)
+								require.LessOrEqual(t, ulpref.Ulps(c.At(i, j), wc), float64(maxUlp), "cos(%v) at (%d,%d): got %v, want %v", u, i, j, c.At(i, j), wc)
 							}
 						}
 					}
@@ -193,12 +136,12 @@ func TestLinearSinFusedSweep(t *testing.T) {
 			kern(1, n, 1, &one[0], 1, &w[0], n, &out[0], n, 0)
 			worst, at := 0.0, 0.0
 			for i, v := range u {
-				ws, wc := refSinCos(v)
+				ws, wc := ulpref.SinCos(v)
 				want := ws
 				if fn == "cos" {
 					want = wc
 				}
-				if e := ulpDist(out[i], want); e > worst {
+				if e := ulpref.Ulps(out[i], want); e > worst {
 					worst, at = e, v
 				}
 			}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/inrstudio/studio/kernel/internal/ulpref"
 )
 
 // accuracyCase is one function over one argument range, with the largest error (in ulps of the
@@ -143,10 +145,10 @@ func errorUlps(got, want float64) float64 {
 		}
 		return math.Inf(1)
 	}
-	if got == 0 && want >= minNormal && ulps(want, minNormal) <= 4 {
+	if got == 0 && want >= minNormal && ulpref.Ulps(want, minNormal) <= 4 {
 		return 0
 	}
-	return ulps(got, want)
+	return ulpref.Ulps(got, want)
 }
 
 func TestAccuracy(t *testing.T) {

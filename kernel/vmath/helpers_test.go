@@ -42,34 +42,6 @@ func forEachImpl(t *testing.T, body func(t *testing.T, f Funcs)) {
 	}
 }
 
-// ulps is the distance between a and b in units in the last place: the number of float64
-// values between them. Equal NaNs are 0 apart; a NaN and a number are infinitely far.
-func ulps(a, b float64) float64 {
-	if math.IsNaN(a) || math.IsNaN(b) {
-		if math.IsNaN(a) && math.IsNaN(b) {
-			return 0
-		}
-		return math.Inf(1)
-	}
-	if a == b {
-		return 0
-	}
-	ia, ib := ordered(a), ordered(b)
-	if ia > ib {
-		return float64(uint64(ia - ib))
-	}
-	return float64(uint64(ib - ia))
-}
-
-// ordered maps float64 bits to integers that sort like the values (−0 and +0 adjacent).
-func ordered(v float64) int64 {
-	i := int64(math.Float64bits(v))
-	if i < 0 {
-		return math.MinInt64 - i
-	}
-	return i
-}
-
 // sweep is n evenly spaced points covering [lo, hi].
 func sweep(lo, hi float64, n int) []float64 {
 	x := make([]float64, n)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/inrstudio/studio/kernel/internal/ulpref"
 )
 
 var (
@@ -119,8 +121,8 @@ func checkSinCosTail(t *testing.T, f, ref Funcs, x []float64) {
 	checkGuard(t, s, n, "%s sincos s n=%d", f.Name, n)
 	checkGuard(t, c, n, "%s sincos c n=%d", f.Name, n)
 	for i := range n {
-		assert.LessOrEqualf(t, ulps(s[i], ws[i]), 2.0, "%s sincos sin n=%d i=%d", f.Name, n, i)
-		assert.LessOrEqualf(t, ulps(c[i], wc[i]), 2.0, "%s sincos cos n=%d i=%d", f.Name, n, i)
+		assert.LessOrEqualf(t, ulpref.Ulps(s[i], ws[i]), 2.0, "%s sincos sin n=%d i=%d", f.Name, n, i)
+		assert.LessOrEqualf(t, ulpref.Ulps(c[i], wc[i]), 2.0, "%s sincos cos n=%d i=%d", f.Name, n, i)
 	}
 	// SinCos in place: s is x.
 	xs := append([]float64(nil), x...)
@@ -148,11 +150,11 @@ func checkSinCosTail(t *testing.T, f, ref Funcs, x []float64) {
 	s2 := make([]float64, n)
 	f.AffineSinCos(s2, alias2, alias2, b, affineOmega)
 	for i := range n {
-		assert.LessOrEqualf(t, ulps(as[i], was[i]), 2.0, "%s affine sin n=%d i=%d", f.Name, n, i)
-		assert.LessOrEqualf(t, ulps(ac[i], wac[i]), 2.0, "%s affine cos n=%d i=%d", f.Name, n, i)
+		assert.LessOrEqualf(t, ulpref.Ulps(as[i], was[i]), 2.0, "%s affine sin n=%d i=%d", f.Name, n, i)
+		assert.LessOrEqualf(t, ulpref.Ulps(ac[i], wac[i]), 2.0, "%s affine cos n=%d i=%d", f.Name, n, i)
 		// Cosines alone may take another reduction (by π, one polynomial), so they are checked
 		// against the reference, and in place against themselves.
-		assert.LessOrEqualf(t, ulps(onlyC[i], wac[i]), 2.0, "%s affine s==nil n=%d i=%d", f.Name, n, i)
+		assert.LessOrEqualf(t, ulpref.Ulps(onlyC[i], wac[i]), 2.0, "%s affine s==nil n=%d i=%d", f.Name, n, i)
 		assertSame(t, onlyC[i], alias[i], "%s affine s==nil, c aliasing x, i=%d", f.Name, i)
 		assertSame(t, ac[i], alias2[i], "%s affine c aliasing x, i=%d", f.Name, i)
 		assertSame(t, as[i], s2[i], "%s affine s with c aliasing x, i=%d", f.Name, i)

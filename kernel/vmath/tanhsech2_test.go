@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/inrstudio/studio/kernel/internal/ulpref"
 )
 
 // TestTanhSech2 checks TanhSech2 of every implementation: its tanh is bit for bit the Tanh of
@@ -36,9 +38,9 @@ func TestTanhSech2(t *testing.T) {
 			worst, at := 0.0, 0
 			for i, v := range x {
 				assertSame(t, th[i], tt[i], "%s %s tanh x=%v", f.Name, name, v)
-				e := ulps(q[i], wq[i])
+				e := ulpref.Ulps(q[i], wq[i])
 				if math.Abs(v) > sech2Cap {
-					e = ulps(q[i], 0)
+					e = ulpref.Ulps(q[i], 0)
 				}
 				if e > worst {
 					worst, at = e, i
