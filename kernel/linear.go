@@ -9,10 +9,11 @@ import (
 // block: the pre-activations of a block (16 KiB) stay in L1 between the product and the sine.
 const linearBlock = 2048
 
-// fusedLimit is the largest |ω·z| the fused first-layer kernels take: their reduction and their
-// accuracy are tested up to it. Rows that may exceed it (or hold Inf or NaN) take the buffered
-// path, which hands large arguments to the general vmath code.
-const fusedLimit = 0x1p20
+// fusedLimit is the largest bound on |v| (the argument in turns) of a row that the fused
+// kernels take: their reduction is exact for every finite argument, and the bound only keeps
+// rows with Inf or NaN (which VREDUCEPD would map to 0), or so large that a sum might overflow,
+// on the buffered path.
+const fusedLimit = 0x1p1000
 
 // linearNTBytes is the output size above which the fused kernels write around the caches
 // (non-temporal stores need no read of the old line first; measured faster from 8 MiB on).
@@ -23,13 +24,16 @@ const linearNTBytes = 4 << 20
 // to compute only the cosines (the backward pass recomputes them this way instead of storing
 // them). s and c must not share memory with x or w.
 //
-// For a thin first layer (K ≤ 4) it is one streaming pass that writes each output once, and the
-// argument is rounded as u = (ω·b) + Σ_q x_q·(ω·w_q), summed by fused multiply-adds in the order
-// q = 0…K−1 with ω applied to the K+1 rows of weights and bias first: it differs from
-// ω·(x·w+b) by rounding only (a few ulp of u), as any other order would, and every
-// implementation uses it. With AVX-512 the sines (cosines) are then evaluated in registers
-// within 4 ulp of sin u (cos u) for |u| ≤ 2²⁰ (rows that may exceed that go to the general
-// vmath functions). Wider layers run Gemm followed by AffineSinCos, u = ω·(x·w + b).
+// For a thin first layer (K ≤ 4) it is one streaming pass that writes each output once, and it
+// works in turns: the argument is rounded as v = (ω′·b) + Σ_q x_q·(ω′·w_q) with ω′ = ω/2π,
+// summed by fused multiply-adds in the order q = 0…K−1 with ω′ applied to the K+1 rows of
+// weights and bias first, and s = sin 2πv, c = cos 2πv within 4 ulp for every finite v. v
+// differs from ω·(x·w+b)/2π by rounding only (a few ulp of v), as any other order would, and
+// every implementation uses it. In turns the reduction to a quarter period is exact (v minus a
+// multiple of ½), so no digits of π are needed and the accuracy holds at any magnitude. With
+// AVX-512 the whole pass runs in registers; rows holding Inf or NaN (and every row elsewhere)
+// take a buffered path that reduces in Go and calls the vmath sine. Wider layers run Gemm
+// followed by AffineSinCos, u = ω·(x·w + b).
 func (k *Impl) LinearSin(s, c Matrix, x, w Matrix, b []float64, omega float64) {
 	x.check("linear sin x")
 	w.check("linear sin w")
@@ -64,7 +68,7 @@ func (k *Impl) LinearSin(s, c Matrix, x, w Matrix, b []float64, omega float64) {
 	j.exec(m, 16*n)
 }
 
-// linearSinStream is LinearSin for K ≤ 4. The weights and bias are scaled by ω into K+1 rows;
+// linearSinStream is LinearSin for K ≤ 4. The weights and bias are scaled by ω/2π into K+1 rows;
 // then each run of rows whose arguments are bounded by fusedLimit goes through the fused kernels
 // (when the implementation has them), and every other row through the buffered path: the
 // arguments of a block of rows into an L1-sized buffer, then the vmath functions over it.
@@ -78,6 +82,7 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 	threads := workers(m*n*16, k.Threads()) // a sine costs about as much as 16 multiply-adds
 	wBuf := getBuf((kk + 1) * n)
 	j.wsc = *wBuf
+	turn := omega / (2 * math.Pi)
 	for q := 0; q <= kk; q++ {
 		src := b
 		if q < kk {
@@ -86,7 +91,7 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 		dst := j.wsc[q*n : q*n+n]
 		var big float64
 		for i, v := range src {
-			dst[i] = omega * v
+			dst[i] = turn * v
 			if a := math.Abs(dst[i]); !(a <= big) { // NaN propagates
 				big = a
 			}
@@ -119,9 +124,9 @@ type linearJob struct {
 	s, c, x  Matrix
 	m, n, kk int
 	per, blk int       // rows per task, rows per buffered block
-	wsc      []float64 // ω·w (K rows of n) then ω·b
+	wsc      []float64 // ω/2π·w (K rows of n) then ω/2π·b
 	bound    [smallKMax + 1]float64
-	u        []float64 // blk·n pre-activations per worker
+	u        []float64 // blk·n arguments (in turns) per worker
 	nt       [2]int    // non-temporal stores for s, c
 	fused    bool
 }
@@ -212,32 +217,43 @@ func (j *linearJob) bufferedRows(wk, i, e int) {
 		}
 	}
 	vm := j.k.b.vm
-	block := func(o Matrix) []float64 { // the rows of o as one slice when they are contiguous
-		if o.Data == nil || (o.Stride != n && rows > 1) {
-			return nil
+	for _, o := range [2]struct {
+		m   Matrix
+		cos bool
+	}{{s, false}, {c, true}} {
+		if o.m.Data == nil {
+			continue
 		}
-		return o.Data[i*o.Stride : i*o.Stride+rows*n]
-	}
-	sb, cb := block(s), block(c)
-	switch {
-	case s.Data != nil && c.Data != nil && sb != nil && cb != nil:
-		vm.SinCos(sb, cb, u)
-	case s.Data != nil && c.Data == nil && sb != nil:
-		vm.Sin(sb, u)
-	case s.Data == nil && cb != nil:
-		vm.Cos(cb, u)
-	default: // strided outputs: row by row
+		if o.m.Stride == n || rows == 1 { // the rows are one slice
+			d := o.m.Data[i*o.m.Stride : i*o.m.Stride+rows*n]
+			turnAngles(d, u, o.cos)
+			vm.Sin(d, d)
+			continue
+		}
 		for r := range rows {
-			ur := u[r*n : r*n+n]
-			switch {
-			case s.Data != nil && c.Data != nil:
-				vm.SinCos(s.Row(i+r), c.Row(i+r), ur)
-			case s.Data != nil:
-				vm.Sin(s.Row(i+r), ur)
-			default:
-				vm.Cos(c.Row(i+r), ur)
-			}
+			d := o.m.Row(i + r)
+			turnAngles(d, u[r*n:r*n+n], o.cos)
+			vm.Sin(d, d)
 		}
+	}
+}
+
+// turnAngles sets dst[i] to an angle a = 2π·h with |h| ≤ ¼ and sin 2πh = sin 2πv[i] (cos false)
+// or cos 2πv[i] (cos true). The reduction of v to h is exact, as in the fused kernels
+// (internal/asmgen/linsin.go): q = v − round(v); for the sine h is v − round(2v)/2 with the sign
+// of q, for the cosine ¼ − |q|. Only the product 2π·h rounds (under 1 ulp of the sine). Inf and
+// NaN give NaN.
+func turnAngles(dst, v []float64, cos bool) {
+	dst = dst[:len(v)]
+	if cos {
+		for i, x := range v {
+			dst[i] = 2 * math.Pi * (0.25 - math.Abs(x-math.RoundToEven(x)))
+		}
+		return
+	}
+	for i, x := range v {
+		q := x - math.RoundToEven(x)
+		dst[i] = 2 * math.Pi * math.Copysign(q-math.RoundToEven(2*q)/2, q)
 	}
 }
 

@@ -11,22 +11,26 @@ import (
 	"github.com/inrstudio/studio/kernel/internal/ulpref"
 )
 
-// thinArg is LinearSin's documented argument for K ≤ 4: ω·b + Σ_q x_q·(ω·w_q), summed by FMA
-// in the order q = 0…K−1.
+// thinArg is LinearSin's documented argument for K ≤ 4, in turns: ω′·b + Σ_q x_q·(ω′·w_q) with
+// ω′ = ω/2π, summed by FMA in the order q = 0…K−1.
 func thinArg(x, w Matrix, b []float64, omega float64, i, j int) float64 {
-	u := omega * b[j]
+	turn := omega / (2 * math.Pi)
+	v := turn * b[j]
 	for q := 0; q < x.Cols; q++ {
-		u = math.FMA(x.At(i, q), omega*w.At(q, j), u)
+		v = math.FMA(x.At(i, q), turn*w.At(q, j), v)
 	}
-	return u
+	return v
 }
 
 // TestLinearSinThinAccuracy: for K ≤ 4 every implementation's sines and cosines are within
-// 4 ulp of sin u and cos u for the documented argument u, on SIREN-like layers, on arguments up
-// to the fused kernels' limit (2²⁰), next to multiples of π/2 (where a short reduction fails;
-// the kernels use 159 bits of π), and on rows beyond the limit or holding Inf and NaN (the
-// general path). 4 ulp is the fused AVX-512 kernels' bound (a degree-15 polynomial on |r| ≤ π/2
-// with 2.5 ulp of approximation error plus roundings); the other paths are within 2.
+// 4 ulp of sin 2πv and cos 2πv for the documented argument v (in turns), on SIREN-like layers,
+// on large arguments (up to 2⁴⁰ turns: the reduction is exact at any size), next to quarter
+// turns (where the sine or cosine is tiny, or where the reduction switches between f and its
+// complement), and on rows holding Inf and NaN (the buffered path) between ordinary ones.
+// 4 ulp is the bound of every path: the fused AVX-512 kernels' polynomial has 1.3 ulp of
+// approximation error and its evaluation adds rounding; the buffered path rounds the angle 2π·h
+// (under 1 ulp of the sine) and the vmath sine adds up to 2; the reference itself is within
+// about 1.
 func TestLinearSinThinAccuracy(t *testing.T) {
 	const maxUlp = 4
 	type layer struct {
@@ -50,13 +54,16 @@ func TestLinearSinThinAccuracy(t *testing.T) {
 				fill(NewMatrix(37, k), -1, 1), fill(NewMatrix(k, n), -0.5, 0.5), vec(n, -1, 1), 30})
 		}
 	}
-	// Arguments up to ±2²⁰/2 with x in [-1, 1]: |u| ≤ 0.5·2¹⁹·3 + 2¹⁹·0.1 stays inside the limit.
-	layers = append(layers, layer{"large", fill(NewMatrix(200, 3), -1, 1),
-		fill(NewMatrix(3, 64), -0x1p19/3, 0x1p19/3), vec(64, -1000, 1000), 1})
-	// Next to multiples of π/2 up to 2²⁰: x = 1, ω = 1 and b = 0 make u the weight itself.
+	// Large arguments: up to about 2²⁰ and 2⁴⁰ turns.
+	for _, scale := range []float64{0x1p19, 0x1p39} {
+		layers = append(layers, layer{fmt.Sprintf("large/%g", scale), fill(NewMatrix(200, 3), -1, 1),
+			fill(NewMatrix(3, 64), -scale/3, scale/3), vec(64, -1000, 1000), 2 * math.Pi})
+	}
+	// Next to multiples of a quarter turn up to 2²⁰ turns: x = 1, ω = 2π (ω′ = 1 exactly) and
+	// b = 0 make v the weight itself.
 	near := NewMatrix(1, 4096)
 	for j := range near.Data {
-		v := float64(r.IntN(1<<20/2)) * (math.Pi / 2)
+		v := float64(r.IntN(1<<22)) / 4
 		for s := r.IntN(7) - 3; s != 0; s -= int(math.Copysign(1, float64(s))) {
 			v = math.Nextafter(v, math.Copysign(math.Inf(1), float64(s)))
 		}
@@ -64,14 +71,14 @@ func TestLinearSinThinAccuracy(t *testing.T) {
 	}
 	ones := NewMatrix(3, 1)
 	ones.Data[0], ones.Data[1], ones.Data[2] = 1, 1, 1
-	layers = append(layers, layer{"near multiples of π/2", ones, near, make([]float64, 4096), 1})
-	// Rows past the limit, and rows with Inf and NaN, between ordinary ones.
+	layers = append(layers, layer{"near quarter turns", ones, near, make([]float64, 4096), 2 * math.Pi})
+	// Rows with Inf and NaN (the buffered path) and very large rows between ordinary ones.
 	mixed := fill(NewMatrix(9, 2), -1, 1)
 	mixed.Set(1, 0, 1e9)
 	mixed.Set(3, 1, math.Inf(-1))
 	mixed.Set(5, 0, math.NaN())
-	mixed.Set(7, 1, 3e6)
-	layers = append(layers, layer{"rows past the limit", mixed, fill(NewMatrix(2, 50), -1, 1), vec(50, -1, 1), 30})
+	mixed.Set(7, 1, 1e300)
+	layers = append(layers, layer{"rows with Inf and NaN", mixed, fill(NewMatrix(2, 50), -1, 1), vec(50, -1, 1), 30})
 
 	for _, impl := range implsUnderTest(t) {
 		for _, l := range layers {
@@ -89,7 +96,7 @@ func TestLinearSinThinAccuracy(t *testing.T) {
 					for i := 0; i < m; i++ {
 						for j := 0; j < n; j++ {
 							u := thinArg(l.x, l.w, l.b, l.omega, i, j)
-							ws, wc := ulpref.SinCos(u)
+							ws, wc := ulpref.SinCosTurns(u)
 							if s.Data != nil {
 								require.LessOrEqual(t, ulpref.Ulps(s.At(i, j), ws), float64(maxUlp), "sin(%v) at (%d,%d): got %v, want %v", u, i, j, s.At(i, j), ws)
 							}
@@ -104,9 +111,10 @@ func TestLinearSinThinAccuracy(t *testing.T) {
 	}
 }
 
-// TestLinearSinFusedSweep runs the fused kernels alone over 2¹⁹ arguments in each range where
-// their error peaks (the ends of the reduced interval, where the polynomial's error is largest,
-// and random arguments up to 2²⁰) and checks the 4 ulp bound.
+// TestLinearSinFusedSweep runs the fused kernels alone over 2¹⁹ arguments (in turns) in each
+// range where their error peaks (near the ends of the reduced interval, |h| → ¼, where the
+// polynomial's error is largest; around ⅛, where the cosine's ¼ − |q| starts to round; random
+// arguments up to 2⁴⁰) and checks the 4 ulp bound.
 func TestLinearSinFusedSweep(t *testing.T) {
 	impl, err := Lookup("avx512")
 	if err != nil || impl.b.linSin == nil {
@@ -118,7 +126,7 @@ func TestLinearSinFusedSweep(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	const n = 1 << 19
 	for _, rg := range []struct{ lo, hi float64 }{
-		{0, 0.5}, {0.5, 1.3}, {1.3, math.Pi / 2}, {math.Pi / 2, 2}, {2.8, 3.5}, {-100, 100}, {-0x1p20, 0x1p20},
+		{0, 0.08}, {0.08, 0.2}, {0.2, 0.25}, {0.25, 0.3}, {0.45, 0.55}, {-16, 16}, {-0x1p20, 0x1p20}, {-0x1p40, 0x1p40},
 	} {
 		u := make([]float64, n)
 		for i := range u {
@@ -136,7 +144,7 @@ func TestLinearSinFusedSweep(t *testing.T) {
 			kern(1, n, 1, &one[0], 1, &w[0], n, &out[0], n, 0)
 			worst, at := 0.0, 0.0
 			for i, v := range u {
-				ws, wc := ulpref.SinCos(v)
+				ws, wc := ulpref.SinCosTurns(v)
 				want := ws
 				if fn == "cos" {
 					want = wc

@@ -1,14 +1,18 @@
 # Minimax coefficients for package vmath, by the Remez exchange algorithm in 60-digit arithmetic.
 # Run with a Python that has mpmath:  python3 remez.py > /tmp/coef.txt
-# The printed values are the ones in coef.go (rounded to the nearest float64), except U, which
+# The printed values are the ones in coef.go (rounded to the nearest float64), except W, which
 # is in kernel/internal/asmgen/linsin.go.
 import mpmath as mp
 
 mp.mp.dps = 60
 
 
-def remez(f, a, b, deg, weight, iters=30):
-    """Minimise max |weight(z)*(p(z)-f(z))| over [a,b] for a polynomial p of degree deg."""
+def remez(f, a, b, deg, weight, iters=30, powers=None):
+    """Minimise max |weight(z)*(p(z)-f(z))| over [a,b] for a polynomial p of degree deg, or, when
+    powers is given, for p(z) = sum of c_j*z**powers[j] (deg is then len(powers)-1)."""
+    if powers is None:
+        powers = list(range(deg + 1))
+    deg = len(powers) - 1
     n = deg + 2
     xs = [(a + b) / 2 + (b - a) / 2 * mp.cos(mp.pi * (n - 1 - i) / (n - 1)) for i in range(n)]
     grid = [a + (b - a) * mp.mpf(i) / 4000 for i in range(4001)]
@@ -16,13 +20,13 @@ def remez(f, a, b, deg, weight, iters=30):
         A = mp.matrix(n, n)
         y = mp.matrix(n, 1)
         for i, x in enumerate(xs):
-            for j in range(deg + 1):
-                A[i, j] = x ** j
+            for j, p in enumerate(powers):
+                A[i, j] = x ** p
             A[i, deg + 1] = (-1) ** i / weight(x)
             y[i] = f(x)
         sol = mp.lu_solve(A, y)
         c = [sol[j] for j in range(deg + 1)]
-        err = lambda x: weight(x) * (mp.polyval(c[::-1], x) - f(x))
+        err = lambda x: weight(x) * (sum(cj * x ** p for cj, p in zip(c, powers)) - f(x))
         vals = [err(x) for x in grid]
         # Local extrema of the error on the grid, refined by golden-section search.
         ext = []
@@ -89,8 +93,25 @@ show("Q", expQ, -L, L, 10, rel(expQ))
 smax = (mp.sqrt(2) - 1) / (mp.sqrt(2) + 1) * mp.mpf("1.0001")
 logP = lambda z: (2 * mp.atanh(mp.sqrt(z)) / mp.sqrt(z) - 2) / z if z > 0 else mp.mpf(2) / 3
 show("P", logP, mp.mpf(0), smax * smax, 6, rel(logP))
-# sin r = r + r^3*U(r^2) on |r| <= pi/2 with one coefficient fewer than T, weighted by the
-# relative error of sin r itself (not of U): for the fused LinearSin kernels of package kernel,
-# whose speed is set by their operation count (kernel/internal/asmgen/linsin.go).
-wsin = lambda z: mp.sqrt(z) ** 3 / mp.sin(mp.sqrt(z)) if z > 0 else mp.mpf("1e-30")
-show("U", sinS, mp.mpf(0), R2 * R2, 6, wsin)
+# sin 2*pi*h = h*W(h^2) on |h| <= 1/4, for the fused LinearSin kernels of package kernel, which
+# work in turns (kernel/internal/asmgen/linsin.go): weighted by the relative error of the sine
+# itself. Rounding all eight coefficients at once to float64 would add about an ulp near
+# |h| = 1/4, so they are rounded one at a time, W0 first (fixed at the double nearest 2*pi), and the
+# higher ones refitted after each.
+def remez_rounded(f, a, b, deg, weight, first):
+    fixed = [first]
+    while len(fixed) <= deg:
+        k = len(fixed)
+        rest = lambda z, fx=list(fixed): f(z) - sum(mp.mpf(c) * z ** i for i, c in enumerate(fx))
+        c, e = remez(rest, a, b, 0, weight, powers=list(range(k, deg + 1)))
+        fixed.append(float(c[0]))
+    return fixed, e
+
+
+H = mp.mpf(1) / 4 * mp.mpf("1.0001")
+turnW = lambda z: mp.sin(2 * mp.pi * mp.sqrt(z)) / mp.sqrt(z) if z > 0 else 2 * mp.pi
+wturn = lambda z: mp.sqrt(z) / mp.sin(2 * mp.pi * mp.sqrt(z)) if z > 0 else 1 / (2 * mp.pi)
+cw, ew = remez_rounded(turnW, mp.mpf(0), H * H, 7, wturn, float(2 * mp.pi))
+print("W  deg 7 on [0, 1/16], float64 coefficients  max weighted error %s (2^%.1f)" % (mp.nstr(ew, 4), float(mp.log(ew, 2))))
+for i, v in enumerate(cw):
+    print("  W%d = %s" % (i, repr(v)))
