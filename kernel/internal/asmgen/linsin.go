@@ -86,7 +86,7 @@ func (g *linSin) vector(U, T, Z int, mem func(q int) string, masked bool) {
 		}
 	}
 	if g.cos {
-		g.i("VREDUCEPD $0, %s, %s", z(U), z(U))         // q
+		g.i("VREDUCEPD $0, %s, %s", z(U), z(U))          // q
 		g.i("VPORQ %s, %s, %s", cst(lcSign), z(U), z(U)) // −|q|
 		g.i("VADDPD %s, %s, %s", cst(lcQtr), z(U), z(U)) // h = ¼ − |q|
 	} else {
