@@ -22,7 +22,8 @@ const (
 // Ways to measure the residual's dominant angular frequency ω (in the normalised coordinates
 // [-1, 1]), from which the first-layer scale κ follows.
 const (
-	// FrequencyFFT takes the peak of the residual's power spectrum (Hann window, mean removed):
+	// FrequencyFFT takes the peak of the residual's power spectrum (Hann window, linear trend
+	// removed):
 	// the paper's "dominant frequency". Mode k on [-1, 1] has angular frequency ≈ πk.
 	FrequencyFFT = "fft"
 	// FrequencyZeros counts the residual's sign changes N_zc along the axis, as the official
@@ -279,7 +280,7 @@ func signChanges(line []float64) int {
 }
 
 // spectrum accumulates the power spectra of lines of m uniform samples over [-1, 1], each with
-// its mean removed and a Hann window applied (without the window the jump between a
+// its linear trend removed and a Hann window applied (without the window the jump between a
 // non-periodic line's two ends leaks into the lowest modes and hides the oscillation).
 type spectrum struct {
 	fft   *fourier.FFT
@@ -300,13 +301,22 @@ func newSpectrum(m int) *spectrum {
 }
 
 func (s *spectrum) add(line []float64) {
-	var mean float64
-	for _, v := range line {
+	// Remove the least-squares line a + b·t (t centred on the middle sample): a trend is no
+	// oscillation, but its windowed spectrum still outweighs a small one in the lowest modes.
+	var mean, slope, tt float64
+	c := float64(len(line)-1) / 2
+	for i, v := range line {
+		t := float64(i) - c
 		mean += v
+		slope += v * t
+		tt += t * t
 	}
 	mean /= float64(len(line))
+	if tt > 0 {
+		slope /= tt
+	}
 	for i, v := range line {
-		s.buf[i] = (v - mean) * s.win[i]
+		s.buf[i] = (v - mean - slope*(float64(i)-c)) * s.win[i]
 	}
 	s.fft.Coefficients(s.coef, s.buf)
 	for k, c := range s.coef {
