@@ -135,6 +135,18 @@ func (p Planner) Plan(xn kernel.Matrix, r []float64, fanIn, fanOut int) (StagePl
 	if xn.Rows != len(r) || xn.Rows < 2 || xn.Cols < 1 {
 		return StagePlan{}, fmt.Errorf("%w: planner: %d×%d points and %d residual values (need ≥ 2 of each)", ErrBadInput, xn.Rows, xn.Cols, len(r))
 	}
+	if xn.Cols > maxPlanDim {
+		return StagePlan{}, fmt.Errorf("%w: planner: %d input dimensions; the frequency is measured on a grid of at least 4 cells per axis, which allows at most %d", ErrBadInput, xn.Cols, maxPlanDim)
+	}
+	for k := range xn.Cols {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := range xn.Rows {
+			lo, hi = math.Min(lo, xn.At(i, k)), math.Max(hi, xn.At(i, k))
+		}
+		if !(hi > lo) || math.IsInf(hi-lo, 0) {
+			return StagePlan{}, fmt.Errorf("%w: planner: coordinate %d of the points spans [%v, %v]", ErrBadInput, k, lo, hi)
+		}
+	}
 	eps, err := p.Magnitude(r)
 	if err != nil {
 		return StagePlan{}, err
@@ -151,6 +163,10 @@ func (p Planner) Plan(xn kernel.Matrix, r []float64, fanIn, fanOut int) (StagePl
 	}
 	return StagePlan{Epsilon: eps, Omega: omega, AxisOmega: axis, Kappa: p.KappaGain * omega / initRMS(fanIn, fanOut)}, nil
 }
+
+// maxPlanDim is the most input dimensions the grid of omegaND holds at 4 cells per axis within
+// its 16M-cell limit.
+const maxPlanDim = 12
 
 // truncRMS is the standard deviation of N(0, 1) cut at ±2 (the truncated normal of
 // glorot_normal): sqrt(1 − 4φ(2)/(2Φ(2) − 1)).

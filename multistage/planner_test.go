@@ -148,6 +148,8 @@ func TestPlannerErrors(t *testing.T) {
 		{"negative gain", Planner{KappaGain: -1}, x, r, "kappa gain"},
 		{"length mismatch", Planner{}, x, r[:5], "residual values"},
 		{"zero residual", Planner{}, x, make([]float64, 10), "exactly zero"},
+		{"one point repeated", Planner{}, kernel.NewMatrix(10, 1), r, "spans [0, 0]"},
+		{"too many dimensions", Planner{}, kernel.NewMatrix(10, 13), r, "13 input dimensions"},
 		{"NaN residual", Planner{}, x, append(append([]float64{}, r[:9]...), math.NaN()), "magnitude is NaN"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

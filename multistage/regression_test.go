@@ -11,7 +11,7 @@ import (
 
 // TestMultiStage1D fits the paper's second regression example, u(t) = sin(2t+1) + 0.2·e^{1.3t},
 // on 1001 points of [-1.02, 1.02] with four stages (3×20, 3×20, 3×30, 3×30; a reduced budget of
-// the official recipe so that it runs in ~15 s) and measures the relative L2 error on 8000
+// the official recipe so that it runs in 15–30 s) and measures the relative L2 error on 8000
 // points of [-1, 1] after every stage.
 //
 // Measured (seed 0, FFT κ): 2.6e-5, 1.0e-8, 1.2e-10, 5.2e-12. The bars: one network stalls
@@ -20,7 +20,7 @@ import (
 // thread count, the margin covers another kernel or thread count).
 func TestMultiStage1D(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains four networks (~15 s)")
+		t.Skip("trains four networks (15–30 s)")
 	}
 	t.Parallel()
 	f := func(x float64) float64 { return math.Sin(2*x+1) + 0.2*math.Exp(1.3*x) }
