@@ -9,6 +9,15 @@
 //
 // Stages 1–2 train on 1501 uniform points of [-1.02, 1.02], stages 3–4 on 4801 (higher stages
 // fit higher frequencies and need denser samples), all in float64.
+//
+// Measured with the full budget (seed 0, κ from the FFT peak, gain 0.5; ~4 minutes on one core),
+// relative L2 after stages 1–4:
+//
+//	example 1: 4.8e-6, 1.4e-8, 4.1e-10, 1.1e-10   (κ from sign changes: 4.8e-6, 1.3e-8, 5.1e-10, 1.4e-10)
+//	example 2: 1.9e-6, 8.1e-10, 1.3e-11, 2.5e-12
+//
+// The paper reports about 1e-15 after four stages; here stages 3 and 4 remove less of the
+// residual than the first two do (their normalised loss ends near 1e-3 and 1e-1).
 package main
 
 import (
