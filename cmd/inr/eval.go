@@ -11,6 +11,8 @@ import (
 	"github.com/inrstudio/studio/inr"
 	"github.com/inrstudio/studio/internal/fsutil"
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/multistage"
+	"github.com/inrstudio/studio/nn"
 )
 
 func init() { addCommand(newEvalCmd) }
@@ -61,6 +63,9 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 		return fmt.Errorf("--points evaluates at given points: it takes no --size, --width or --height")
 	}
 	setThreads(f.threads)
+	if meta, _, err := nn.LoadFile(path); err == nil && meta.Architecture == multistage.Architecture {
+		return evalMultistage(cmd, path, f)
+	}
 	m, err := inr.LoadModel(path)
 	if err != nil {
 		return err
@@ -129,6 +134,43 @@ func evalPoints(cmd *cobra.Command, m *inr.Model, f evalFlags) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d points, outputs %s) from %s (%s)\n", f.out, x.Rows,
 		strings.Join(m.OutputNames(), ", "), cmd.Flags().Arg(0), m.Arch)
+	return nil
+}
+
+// evalMultistage evaluates a model written by inr fit-fn at the points of --points.
+func evalMultistage(cmd *cobra.Command, path string, f evalFlags) error {
+	if f.points == "" {
+		return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
+	}
+	c, err := multistage.LoadFile(path)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(f.points)
+	if err != nil {
+		return fmt.Errorf("--points: %w", err)
+	}
+	defer in.Close()
+	header, x, err := inr.ReadPoints(in, f.points, c.Dim())
+	if err != nil {
+		return err
+	}
+	u, err := c.Predict(x)
+	if err != nil {
+		return err
+	}
+	y := kernel.Matrix{Rows: len(u), Cols: 1, Stride: 1, Data: u}
+	names := header
+	if names == nil {
+		for k := range c.Dim() {
+			names = append(names, fmt.Sprintf("x%d", k+1))
+		}
+	}
+	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, []string{"u"}, x, y) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d points) from %s (%s, %d stages)\n", f.out, x.Rows, path, multistage.Architecture, len(c.Stages))
 	return nil
 }
 
