@@ -29,7 +29,7 @@ import (
 func init() { addCommand(newFitFnCmd) }
 
 type fitFnFlags struct {
-	expr, domain, csv, out string
+	expr, domain, csv, out  string
 	points, stages, threads int
 	adam, lbfgs             int
 	tol                     float64
