@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -46,11 +47,12 @@ func newFitFnCmd() *cobra.Command {
 J. Comput. Phys. 2024): stage 1 fits the samples, every later stage fits the residual the
 stages before it left, scaled to order one (prefactor ε from the residual's size, first-layer
 scale κ from its dominant frequency). Each stage trains with Adam then L-BFGS, in float64: four
-stages take a smooth function from ~1e-5 to ~1e-12 relative error.
+stages take a smooth function from ~1e-6 to ~1e-12 relative error.
 
 The samples come from an expression of the variables named by --domain, on a grid of --points
-per axis (held-out errors on the midpoints of that grid), or from a CSV file: one sample per
-line, the coordinates then the value, with an optional header line of names.
+per axis (stages 3 and later on a denser grid, as the paper does; held-out errors at 8000 or
+more uniformly random points of the box), or from a CSV file: one sample per line, the
+coordinates then the value, with an optional header line of names.
 
 Writes into DIR (default runs/fit-fn): model.safetensors (every stage; ` + "`inr eval`" + ` evaluates
 it at points, and numpy reads it as the README shows), metrics.json (per-stage ε, κ, iterations
@@ -81,18 +83,20 @@ finished ones.`,
 
 // fitFnMetrics is metrics.json of a fit-fn run.
 type fitFnMetrics struct {
-	Model      string                   `json:"model"`
-	Source     string                   `json:"source"`
-	Inputs     []string                 `json:"inputs"`
-	Points     int                      `json:"points"`
-	EvalPoints int                      `json:"eval_points"`
-	Stages     []multistage.StageReport `json:"stages"`
-	Train      multistage.Errors        `json:"train"`
-	Eval       *multistage.Errors       `json:"eval,omitempty"`
-	Seconds    float64                  `json:"seconds"`
-	Seed       uint64                   `json:"seed"`
-	Stop       string                   `json:"stop"`
-	Version    string                   `json:"version"`
+	Model  string   `json:"model"`
+	Source string   `json:"source"`
+	Inputs []string `json:"inputs"`
+	Points int      `json:"points"`
+	// DensePoints are the samples of stages 3 and later (an expression's denser grid).
+	DensePoints int                      `json:"dense_points,omitempty"`
+	EvalPoints  int                      `json:"eval_points"`
+	Stages      []multistage.StageReport `json:"stages"`
+	Train       multistage.Errors        `json:"train"`
+	Eval        *multistage.Errors       `json:"eval,omitempty"`
+	Seconds     float64                  `json:"seconds"`
+	Seed        uint64                   `json:"seed"`
+	Stop        string                   `json:"stop"`
+	Version     string                   `json:"version"`
 }
 
 func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
@@ -123,9 +127,12 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 		source string
 		err    error
 	)
+	var dense *multistage.Samples
 	if f.expr != "" {
 		source = f.expr
-		data, eval, names, err = exprSamples(f.expr, f.domain, f.points)
+		var tr, de, ev multistage.Samples
+		tr, de, ev, names, err = exprSamples(f.expr, f.domain, f.points)
+		data, dense, eval = tr, &de, &ev
 	} else {
 		source = f.csv
 		data, names, err = csvSamples(f.csv)
@@ -139,6 +146,9 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 	}
 	stages = stages[:f.stages]
 	for k := range stages {
+		if k >= 2 && dense != nil {
+			stages[k].Data = dense
+		}
 		if f.adam > 0 {
 			stages[k].AdamSteps = f.adam
 		}
@@ -154,7 +164,11 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 	defer stop()
 	w := cmd.OutOrStdout()
 	if !f.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "fitting %s: %d samples of %d input(s), up to %d stages\n", source, data.N(), data.Dim(), len(stages))
+		more := ""
+		if dense != nil && len(stages) > 2 {
+			more = fmt.Sprintf(" (%d from stage 3 on)", dense.N())
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "fitting %s: %d samples%s of %d input(s), up to %d stages\n", source, data.N(), more, data.Dim(), len(stages))
 	}
 	start := time.Now()
 	model, reports, fitErr := multistage.Fit(ctx, data, multistage.Options{
@@ -187,6 +201,9 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 		m.Stop = "error: " + fitErr.Error()
 	case ctx.Err() != nil:
 		m.Stop = "interrupted"
+	}
+	if dense != nil && len(stages) > 2 {
+		m.DensePoints = dense.N()
 	}
 	if m.Train, err = model.Evaluate(data, len(model.Stages)); err != nil {
 		return err
@@ -282,36 +299,41 @@ func writeStageErrors(path string, model *multistage.Composite, data multistage.
 	return render.WritePNG(path, img)
 }
 
-// exprSamples evaluates src on a grid over the domain (training samples) and on the midpoints of
-// that grid (held-out samples).
-func exprSamples(src, domain string, points int) (train multistage.Samples, eval *multistage.Samples, names []string, err error) {
+// exprSamples evaluates src on a grid of points per axis over the domain (the training samples
+// of stages 1–2), on a denser grid (stages 3 and later fit higher frequencies: the paper goes
+// from 1501 to 4801 points in 1-D, ×3.2 per axis; ×2 per axis above one variable) and at
+// uniformly random points of the box (held-out samples, as the paper's evaluation set).
+func exprSamples(src, domain string, points int) (train, dense, eval multistage.Samples, names []string, err error) {
 	names, lo, hi, err := parseDomain(domain)
 	if err != nil {
-		return train, nil, nil, err
+		return train, dense, eval, nil, err
 	}
 	prog, err := expr.Compile(src, &expr.Env{Vars: names})
 	if err != nil {
-		return train, nil, nil, fmt.Errorf("--expr %q: %w", src, err)
+		return train, dense, eval, nil, fmt.Errorf("--expr %q: %w", src, err)
 	}
+	d := len(names)
 	if points == 0 {
-		points = map[int]int{1: 1501, 2: 101, 3: 26}[len(names)]
+		points = map[int]int{1: 1501, 2: 101, 3: 26}[d]
 		if points == 0 {
 			points = 10
 		}
 	}
-	var axes, mids [][]float64
-	total := 1
-	for k := range names {
-		axes = append(axes, multistage.Linspace(lo[k], hi[k], points))
-		step := (hi[k] - lo[k]) / float64(points-1)
-		mids = append(mids, multistage.Linspace(lo[k]+step/2, hi[k]-step/2, points-1))
-		total *= points
-		if total > 4_000_000 {
-			return train, nil, nil, fmt.Errorf("--points %d over %d variables is more than 4 million samples: lower --points", points, len(names))
-		}
+	densePoints := 2*(points-1) + 1
+	if d == 1 {
+		densePoints = int(3.2*float64(points-1)) + 1
 	}
-	at := func(axes [][]float64) (multistage.Samples, error) {
-		s := multistage.GridSamples(axes, func([]float64) float64 { return 0 })
+	if math.Pow(float64(densePoints), float64(d)) > 4e6 {
+		return train, dense, eval, nil, fmt.Errorf("--points %d over %d variables makes more than 4 million samples in the later stages' denser grid: lower --points", points, d)
+	}
+	grid := func(n int) [][]float64 {
+		var axes [][]float64
+		for k := range names {
+			axes = append(axes, multistage.Linspace(lo[k], hi[k], n))
+		}
+		return axes
+	}
+	values := func(s *multistage.Samples) error {
 		cols := make([][]float64, len(prog.Inputs()))
 		for c, sym := range prog.Inputs() {
 			col := make([]float64, s.N())
@@ -323,19 +345,28 @@ func exprSamples(src, domain string, points int) (train multistage.Samples, eval
 		s.Y = append([]float64(nil), prog.Eval(s.N(), cols, nil)...)
 		for i, v := range s.Y {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return s, fmt.Errorf("--expr %q is %v at %v: fit a function that is finite over --domain %s", src, v, s.X.Row(i), domain)
+				return fmt.Errorf("--expr %q is %v at %v: fit a function that is finite over --domain %s", src, v, s.X.Row(i), domain)
 			}
 		}
-		return s, nil
+		return nil
 	}
-	if train, err = at(axes); err != nil {
-		return train, nil, nil, err
+	zero := func([]float64) float64 { return 0 }
+	train = multistage.GridSamples(grid(points), zero)
+	dense = multistage.GridSamples(grid(densePoints), zero)
+	n := min(max(train.N(), 8000), 200_000)
+	r := rand.New(rand.NewPCG(1, 2))
+	eval = multistage.Samples{X: kernel.NewMatrix(n, d)}
+	for i := range n {
+		for k := range d {
+			eval.X.Set(i, k, lo[k]+(hi[k]-lo[k])*r.Float64())
+		}
 	}
-	e, err := at(mids)
-	if err != nil {
-		return train, nil, nil, err
+	for _, s := range []*multistage.Samples{&train, &dense, &eval} {
+		if err := values(s); err != nil {
+			return train, dense, eval, nil, err
+		}
 	}
-	return train, &e, names, nil
+	return train, dense, eval, names, nil
 }
 
 // parseDomain reads "x=-1:1,y=0:2" into names and bounds.
