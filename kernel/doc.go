@@ -23,10 +23,10 @@
 // layer) writes each output row once from an outer product; N ≤ 3 (the output layer) takes three
 // dot products per row of A; Aᵀ·B with ≤ 3 output rows or columns (their weight gradients)
 // broadcasts the small operand against bands of the large one. A thin first layer with its sine
-// (LinearSin, K ≤ 4) is, with AVX-512, one assembly pass per row that forms the argument in
-// turns (ω/2π folded into the weights), reduces it exactly with VREDUCEPD and evaluates the sine
-// polynomial in registers (14 vector operations per 8 outputs, which the two vector ports of a
-// core run in about 7 cycles).
+// (LinearSin, K ≤ 4) is one assembly pass per row that forms the argument in turns (ω/2π folded
+// into the weights), reduces it exactly and evaluates the sine polynomial in registers: with
+// AVX-512, VREDUCEPD makes it 14 vector operations per 8 outputs, which the two vector ports of
+// a core run in about 7 cycles; the AVX2 kernel rounds with VROUNDPD instead (19 per 4).
 //
 // Calls allocate nothing in steady state: parallel loops take pooled job structs rather than
 // closures, and scratch buffers come from free lists that survive garbage collection.

@@ -22,6 +22,12 @@ func linSinAVX512(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *
 func linCosAVX512(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
 
 //go:noescape
+func linSinAVX2(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
+
+//go:noescape
+func linCosAVX2(rows, n, k int, x *float64, xs int, w *float64, ldw int, out *float64, ldo int, nt int)
+
+//go:noescape
 func gemmKernAVX2(kc int, a, b, c *float64, as, bs, ldc, rows, cols int, alpha, beta float64)
 
 var (
@@ -39,6 +45,8 @@ func registerArch() {
 		vm:       vmath.For("avx2"),
 		gemm:     mkAVX2.gemm,
 		affineK:  smallKAVX2,
+		linSin:   linSinAVX2,
+		linCos:   linCosAVX2,
 		ops:      avx2Ops,
 	})
 	register(&backend{

@@ -31,8 +31,9 @@ const linearNTBytes = 4 << 20
 // differs from ω·(x·w+b)/2π by rounding only (a few ulp of v), as any other order would, and
 // every implementation uses it. In turns the reduction to a quarter period is exact (v minus a
 // multiple of ½), so no digits of π are needed and the accuracy holds at any magnitude. With
-// AVX-512 the whole pass runs in registers; rows holding Inf or NaN (and every row elsewhere)
-// take a buffered path that reduces in Go and calls the vmath sine. Wider layers run Gemm
+// AVX-512 or AVX2 the whole pass runs in registers (the same arithmetic, so the same bits);
+// rows holding Inf or NaN, and every row of the generic implementation, take a buffered path
+// that reduces in Go and calls the vmath sine. Wider layers run Gemm
 // followed by AffineSinCos, u = ω·(x·w + b).
 func (k *Impl) LinearSin(s, c Matrix, x, w Matrix, b []float64, omega float64) {
 	x.check("linear sin x")

@@ -111,18 +111,29 @@ func TestLinearSinThinAccuracy(t *testing.T) {
 	}
 }
 
-// TestLinearSinFusedSweep runs the fused kernels alone over 2¹⁹ arguments (in turns) in each
-// range where their error peaks (near the ends of the reduced interval, |h| → ¼, where the
-// polynomial's error is largest; around ⅛, where the cosine's ¼ − |q| starts to round; random
-// arguments up to 2⁴⁰) and checks the 4 ulp bound.
+// TestLinearSinFusedSweep runs the fused kernels (AVX-512 and AVX2, where the CPU has them) alone
+// over 2¹⁹ arguments (in turns) in each range where their error peaks (near the ends of the
+// reduced interval, |h| → ¼, where the polynomial's error is largest; around ⅛, where the
+// cosine's ¼ − |q| starts to round; random arguments up to 2⁴⁰) and checks the 4 ulp bound.
 func TestLinearSinFusedSweep(t *testing.T) {
-	impl, err := Lookup("avx512")
-	if err != nil || impl.b.linSin == nil {
-		t.Skip("no fused kernels on this CPU")
-	}
 	if testing.Short() {
 		t.Skip("2¹⁹ arguments per range")
 	}
+	ran := 0
+	for _, name := range []string{"avx512", "avx2"} {
+		impl, err := Lookup(name)
+		if err != nil || impl.b.linSin == nil {
+			continue
+		}
+		ran++
+		t.Run(name, func(t *testing.T) { fusedSweep(t, impl) })
+	}
+	if ran == 0 {
+		t.Skip("no fused kernels on this CPU")
+	}
+}
+
+func fusedSweep(t *testing.T, impl *Impl) {
 	r := rand.New(rand.NewPCG(41, 42))
 	const n = 1 << 19
 	for _, rg := range []struct{ lo, hi float64 }{
@@ -155,6 +166,32 @@ func TestLinearSinFusedSweep(t *testing.T) {
 			}
 			t.Logf("%s on [%g, %g]: worst %.0f ulp (at %v)", fn, rg.lo, rg.hi, worst, at)
 			require.LessOrEqual(t, worst, 4.0, "%s(%v)", fn, at)
+		}
+	}
+}
+
+// TestLinearSinFusedSameBits: the AVX-512 and AVX2 fused kernels do the same arithmetic (an
+// exact reduction either way, then the same FMA sequence), so they give the same bits.
+func TestLinearSinFusedSameBits(t *testing.T) {
+	z, errZ := Lookup("avx512")
+	y, errY := Lookup("avx2")
+	if errZ != nil || errY != nil || z.b.linSin == nil || y.b.linSin == nil {
+		t.Skip("needs both fused kernels")
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	x, w := randMatrix(r, 301, 3), randMatrix(r, 3, 203)
+	b := make([]float64, 203)
+	for j := range b {
+		b[j] = 2*r.Float64() - 1
+	}
+	for _, omega := range []float64{1, 30, 3000} {
+		sz, cz := NewMatrix(301, 203), NewMatrix(301, 203)
+		sy, cy := NewMatrix(301, 203), NewMatrix(301, 203)
+		z.LinearSin(sz, cz, x, w, b, omega)
+		y.LinearSin(sy, cy, x, w, b, omega)
+		for i := range sz.Data {
+			require.Equal(t, math.Float64bits(sz.Data[i]), math.Float64bits(sy.Data[i]), "sin, ω=%v, element %d", omega, i)
+			require.Equal(t, math.Float64bits(cz.Data[i]), math.Float64bits(cy.Data[i]), "cos, ω=%v, element %d", omega, i)
 		}
 	}
 }

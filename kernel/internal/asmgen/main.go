@@ -25,7 +25,7 @@ func main() {
 	}
 	var ls bytes.Buffer
 	ls.WriteString(header + linSinKernels())
-	for name, b := range map[string]*bytes.Buffer{"gemm_avx512_amd64.s": &z, "gemm_avx2_amd64.s": &y, "linsin_avx512_amd64.s": &ls} {
+	for name, b := range map[string]*bytes.Buffer{"gemm_avx512_amd64.s": &z, "gemm_avx2_amd64.s": &y, "linsin_amd64.s": &ls} {
 		if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
 			log.Fatalf("asmgen: %v", err)
 		}
