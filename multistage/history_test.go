@@ -16,12 +16,12 @@ import (
 //
 // This is what kept stages 2–4 of the paper's examples far from their targets: with 50 pairs
 // L-BFGS creeps down the ill-conditioned loss of these networks (stage 3 of example 2 ended
-// at a normalised loss of 2.2e-4 after its 10000 iterations; with 300 pairs, 2.6e-5). The bar:
+// at a normalised loss of 2.2e-4 after its 10000 iterations; with 1000 pairs, 4.5e-8). The bar:
 // the default history ends at least 10× lower in the same number of iterations (measured 4.2e-5
-// and 1.0e-6, 40×).
+// and 7.3e-7, 57×).
 func TestHistoryOnBroadbandResidual(t *testing.T) {
 	if testing.Short() {
-		t.Skip("two L-BFGS runs of 1500 iterations (~10 s)")
+		t.Skip("two L-BFGS runs of 1500 iterations (~3–10 s)")
 	}
 	t.Parallel()
 	f := func(x float64) float64 {
