@@ -15,7 +15,7 @@ func benchStep(b *testing.B, arch, img string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, err := NewFitter(im, FitOptions{Arch: arch, Steps: 1 << 30, EvalEvery: 1 << 30})
+	f, err := NewFitter(im, FitOptions{Arch: arch, Steps: 300})
 	if err != nil {
 		b.Fatal(err)
 	}
