@@ -2,6 +2,7 @@ package inr
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/nn"
@@ -31,7 +32,8 @@ import (
 // Subnormals: kernel.Exp returns +0 below the smallest normal float64; the products ψr = m·cos,
 // ψi = m·sin and the input gradients are flushed to zero below it as well (subnormal operands
 // make the following GEMMs many times slower; see reference-psnr.md, "Subnormal floats"). Where
-// ψ is zero both partials are zero, also for infinite inputs (no 0·∞). No overflow guard is
+// ψ is zero both partials are zero, also for infinite inputs (patched after the loop, only when
+// the forward pass saw one, so that the loops have no data-dependent branch). No overflow guard is
 // needed: act.NewPair("gabor_complex") rejects ω0²/(4s0²) > 700, the largest value the exponent
 // −ω0b − s0²(a² + b²) can reach.
 type gaborLayer struct {
@@ -41,6 +43,7 @@ type gaborLayer struct {
 	general   *nn.ComplexActivation // for jets with derivative blocks
 
 	usedGeneral bool
+	sawInf      bool // an infinite pre-activation: the backward pass must avoid 0·∞
 	x           nn.Jet
 	y, dx       nn.JetBuffer
 	res         nn.Jet
@@ -72,12 +75,13 @@ func (l *gaborLayer) InWidth() int {
 func (l *gaborLayer) OutWidth() int       { return 2 * l.w }
 func (l *gaborLayer) Params() []*nn.Param { return nil }
 
-// ftzNormal flushes |v| below the smallest normal float64 to zero.
+// ftzNormal flushes |v| below the smallest normal float64 (a zero exponent field) to +0 or −0,
+// without a branch: in a WIRE layer a large, irregular share of the values is flushed, and a
+// compare-and-branch per element mispredicted often enough to cost more than exp and sincos.
 func ftzNormal(v float64) float64 {
-	if v > -0x1p-1022 && v < 0x1p-1022 {
-		return 0
-	}
-	return v
+	u := math.Float64bits(v)
+	sub := (u&0x7ff0000000000000 - 1) >> 63 // 1 when the exponent field is zero, else 0
+	return math.Float64frombits(u & (sub - 1 | 1<<63))
 }
 
 func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
@@ -88,7 +92,7 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 	if l.usedGeneral {
 		return l.general.Forward(in)
 	}
-	l.x = in
+	l.x, l.sawInf = in, false
 	w, n := l.w, in.N
 	y := l.y.Like(in, 2*w)
 	rows := max(1, gaborChunkElems/w)
@@ -109,6 +113,9 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 				for k, a := range row {
 					eo[k] = -l.s2 * a * a
 					co[k] = l.omega * a
+					if math.IsInf(a, 0) {
+						co[k], l.sawInf = 0, true // ψ = 0·(1 + 0i), not 0·NaN
+					}
 				}
 				continue
 			}
@@ -118,6 +125,9 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 				// −b(ω0 + s0²b) − s0²a²: a huge |z| gives −Inf, never Inf − Inf.
 				eo[k] = -b*(l.omega+l.s2*b) - l.s2*a*a
 				co[k] = l.omega * a
+				if math.IsInf(a, 0) || math.IsInf(b, 0) {
+					co[k], l.sawInf = 0, true
+				}
 			}
 		}
 		kernel.Exp(e, e)
@@ -126,13 +136,10 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 			q := (p - r0) * w
 			out := ys[p*2*w : (p+1)*2*w]
 			re, im := out[:w], out[w:]
+			c, s := cs[q:q+w], sn[q:q+w]
 			for k, mod := range e[q : q+w] {
-				if mod == 0 { // also where sincos(ω0·a) is NaN for an infinite a
-					re[k], im[k] = 0, 0
-					continue
-				}
-				re[k] = ftzNormal(mod * cs[q+k])
-				im[k] = ftzNormal(mod * sn[q+k])
+				re[k] = ftzNormal(mod * c[k])
+				im[k] = ftzNormal(mod * s[k])
 			}
 		}
 	}
@@ -165,24 +172,27 @@ func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
 		if l.realInput {
 			for k, a := range x {
 				r, i := pr[k], pi[k]
-				if r == 0 && i == 0 {
-					d[k] = 0
-					continue
-				}
 				d[k] = ftzNormal(-s2x2*a*(gr[k]*r+gi[k]*i) + l.omega*(gi[k]*r-gr[k]*i))
 			}
-			continue
-		}
-		xb, db := x[w:], d[w:]
-		for k, a := range x[:w] {
-			r, i := pr[k], pi[k]
-			if r == 0 && i == 0 {
-				d[k], db[k] = 0, 0
-				continue
+		} else {
+			xb, db := x[w:], d[w:]
+			for k, a := range x[:w] {
+				r, i := pr[k], pi[k]
+				dot := gr[k]*r + gi[k]*i
+				d[k] = ftzNormal(-s2x2*a*dot + l.omega*(gi[k]*r-gr[k]*i))
+				db[k] = ftzNormal((-l.omega - s2x2*xb[k]) * dot)
 			}
-			dot := gr[k]*r + gi[k]*i
-			d[k] = ftzNormal(-s2x2*a*dot + l.omega*(gi[k]*r-gr[k]*i))
-			db[k] = ftzNormal((-l.omega - s2x2*xb[k]) * dot)
+		}
+		if l.sawInf {
+			// ψ = 0 where |z| = ∞, and so are both partials (the loop above made 0·∞ = NaN).
+			for k := range w {
+				if math.IsInf(x[k], 0) || (!l.realInput && math.IsInf(x[w+k], 0)) {
+					d[k] = 0
+					if !l.realInput {
+						d[w+k] = 0
+					}
+				}
+			}
 		}
 	}
 	return dx

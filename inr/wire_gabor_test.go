@@ -163,3 +163,26 @@ func TestGaborLayerDerivativeJets(t *testing.T) {
 	y := l.Forward(x)
 	require.Equal(t, ref.Forward(x).M.Data, y.M.Data)
 }
+
+// The branch-free flush at and around its boundary: the smallest normal number and everything
+// above it (also ±Inf and NaN) are kept bit for bit, every subnormal becomes a zero of its sign.
+func TestFtzNormal(t *testing.T) {
+	below := math.Nextafter(minNormal64, 0) // the largest subnormal
+	for _, tc := range []struct{ in, want float64 }{
+		{minNormal64, minNormal64},
+		{-minNormal64, -minNormal64},
+		{math.Nextafter(minNormal64, 1), math.Nextafter(minNormal64, 1)},
+		{below, 0},
+		{-below, math.Copysign(0, -1)},
+		{5e-324, 0},
+		{0, 0},
+		{1, 1},
+		{-0.75, -0.75},
+		{math.MaxFloat64, math.MaxFloat64},
+		{math.Inf(-1), math.Inf(-1)},
+	} {
+		got := ftzNormal(tc.in)
+		assert.Equal(t, math.Float64bits(tc.want), math.Float64bits(got), "ftz(%v) = %v", tc.in, got)
+	}
+	assert.True(t, math.IsNaN(ftzNormal(math.NaN())))
+}
