@@ -1,7 +1,7 @@
 // Command initstats prints the statistics of a studio model's initial weights per tensor, in the
 // format of scripts/peers/torch_quality.py --stats, to compare the two initialisations:
 //
-//	go run ./scripts/peers/initstats -model wire -channels 1 -seed 0
+//	go run ./scripts/peers/initstats -model wire -channels 1 -seed 0 [-save init.safetensors]
 //
 // Lines: "stat <name> <n> <mean> <std> <min> <max>" (std with Bessel's correction, as torch's).
 package main
@@ -19,6 +19,7 @@ func main() {
 	model := flag.String("model", "wire", "architecture")
 	channels := flag.Int("channels", 1, "output channels (1 camera, 3 coffee)")
 	seed := flag.Uint64("seed", 0, "seed")
+	save := flag.String("save", "", "also write the initial model to this file (for torch_wire_check.py --init)")
 	flag.Parse()
 	arch, err := inr.LookupArch(*model)
 	if err != nil {
@@ -29,6 +30,12 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "initstats:", err)
 		os.Exit(1)
+	}
+	if *save != "" {
+		if err := m.Save(*save, "initstats", nil); err != nil {
+			fmt.Fprintln(os.Stderr, "initstats:", err)
+			os.Exit(1)
+		}
 	}
 	for _, p := range m.Net.Params() {
 		v := p.Value
