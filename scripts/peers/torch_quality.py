@@ -6,14 +6,18 @@ batch, Adam at the default learning rate, no schedule, PSNR of the prediction be
 (and after the last), as scripts/bench-quality.sh evaluates ours.
 
   OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 scripts/peers/torch_quality.py \\
-      --model wire --image assets/camera-128.png --seed 0 [--steps 300] [--log] [--stats]
+      --model wire --image assets/camera-128.png --seed 0 [--steps 300] [--log] [--stats] [--init F]
 
 Prints "# <model> <image> seed <s> final <psnr> best <psnr> at <step> ms/step <t>"; --log adds
 "step loss psnr" lines; --stats prints the initial weights' statistics per tensor (complex tensors
 as their real and imaginary parts) and exits: "stat <name> <n> <mean> <std> <min> <max>".
+--init starts a real network (not WIRE: see torch_wire_check.py) from the studio's initial weights
+(go run ./scripts/peers/initstats -model gauss -channels 3 -seed 0 -save F), so that the two
+trainings can be compared step by step from one draw.
 One thread (torch.set_num_threads(1)), as the studio's table runs; subnormals flushed to zero (set_flush_denormal).
 """
 import argparse
+import json
 import math
 import struct
 import time
@@ -67,6 +71,34 @@ def read_png(path):
         out[y] = cur
     img = out.reshape(h, w, c)[:, :, :3] / 255.0
     return img
+
+
+def read_safetensors(path):
+    """{name: float64 array} of a studio model file (safetensors layout, F64 tensors)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    body = raw[8 + n:]
+    out = {}
+    for name, info in header.items():
+        if name != "__metadata__":
+            a, b = info["data_offsets"]
+            out[name] = np.frombuffer(body[a:b], dtype="<f8").reshape(info["shape"])
+    return out
+
+
+def load_studio(model, path):
+    """Copy a studio model's weights into a real network (SIREN, SPDER, FINER, Gauss): the studio
+    stores layer k as "k.weight" (in×out) and "k.bias", in the order of torch's parameters."""
+    w = read_safetensors(path)
+    keys = sorted({int(k.split(".")[0]) for k in w})
+    params = list(model.parameters())
+    assert len(params) == 2 * len(keys), (len(params), keys)
+    with torch.no_grad():
+        for i, k in enumerate(keys):
+            params[2 * i].copy_(torch.from_numpy(w[f"{k}.weight"].T.copy()))
+            params[2 * i + 1].copy_(torch.from_numpy(w[f"{k}.bias"].copy()))
 
 
 class Sine(nn.Module):
@@ -155,6 +187,7 @@ def main():
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--log", action="store_true")
     ap.add_argument("--stats", action="store_true")
+    ap.add_argument("--init", help="start from a studio model file (initstats -save) instead of torch's draw")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)  # reference-psnr.md "Subnormal floats": same PSNR, many times faster
@@ -163,6 +196,8 @@ def main():
     gt01 = torch.from_numpy(img.reshape(h * w, c).copy())
     torch.manual_seed(a.seed)
     model, lr, rng = build(a.model, c)
+    if a.init:
+        load_studio(model, a.init)
     if a.stats:
         for name, p in model.named_parameters():
             parts = [("re", p.real), ("im", p.imag)] if p.is_complex() else [("", p)]
