@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Seed spread of ours against PyTorch's on the 128² quality rows: per model and image, the PSNR
-after k steps (k = 100, 120, 200, and the final at 300) and the best of the run, for every seed,
+after k steps (k = 50, 100, 120, 200, and the final at 300) and the best of the run, for every seed,
 with median, min and max, from
 
   runs/torch-quality/<model>-<image>-s<seed>[-n<steps>].log   (scripts/peers/torch_quality.py --log)
   runs/bench-quality/<model>-<image>-s<seed>/metrics.json     (scripts/bench-quality.sh, ours)
-  runs/wire-early/<model>-<image>-s<seed>/metrics.json        (ours, shorter runs)
+  runs/{wire,gauss}-early/<model>-<image>-s<seed>/metrics.json (ours, shorter runs)
 
   python3 scripts/peers/seed_spread.py [wire:camera spder:camera …]
 
@@ -18,7 +18,7 @@ import re
 import statistics
 import sys
 
-STEPS = (100, 120, 200)
+STEPS = (50, 100, 120, 200)
 
 
 def torch_runs(model, image):
@@ -42,7 +42,7 @@ def torch_runs(model, image):
 
 def our_runs(model, image):
     runs = {}
-    for root in ("runs/bench-quality", "runs/wire-early"):
+    for root in ("runs/bench-quality", "runs/wire-early", "runs/gauss-early"):
         for f in glob.glob(f"{root}/{model}-{image}-s*/metrics.json"):
             seed = int(re.match(r".*-s(\d+)/metrics.json$", f).group(1))
             m = json.load(open(f))
