@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/inrstudio/studio/nn"
-	"github.com/inrstudio/studio/nn/act"
 )
 
 func init() {
@@ -39,24 +38,28 @@ func (c *WireConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
 	if err := checkStack("wire", c.Width, c.Hidden); err != nil {
 		return nil, err
 	}
-	gabor, err := act.NewPair("gabor_complex", act.Config{"omega": c.Omega, "s": c.S})
-	if err != nil {
-		return nil, fmt.Errorf("wire: %w", err)
-	}
 	g := nn.NewGraph(in)
 	first := nn.NewDense(in, c.Width, true)
 	if err := nn.InitDense(first, nn.Init{Weight: "torch"}, rng); err != nil {
 		return nil, fmt.Errorf("wire: %w", err)
 	}
 	h := g.Apply(first, g.Input())
-	h = g.Apply(nn.NewComplexActivation(gabor, c.Width, true), h)
+	psi, err := newGaborLayer(c.Omega, c.S, c.Width, true)
+	if err != nil {
+		return nil, err
+	}
+	h = g.Apply(psi, h)
 	for range c.Hidden {
 		l, err := nn.NewComplexDense(c.Width, c.Width, nn.ComplexToComplex, rng)
 		if err != nil {
 			return nil, fmt.Errorf("wire: %w", err)
 		}
 		h = g.Apply(l, h)
-		h = g.Apply(nn.NewComplexActivation(gabor, c.Width, false), h)
+		psi, err := newGaborLayer(c.Omega, c.S, c.Width, false)
+		if err != nil {
+			return nil, err
+		}
+		h = g.Apply(psi, h)
 	}
 	last, err := nn.NewComplexDense(c.Width, out, nn.ComplexToReal, rng)
 	if err != nil {

@@ -56,8 +56,16 @@ type Model struct {
 	Extra map[string]string
 }
 
-// NewModel builds the architecture with cfg for in inputs and out outputs, initialised with seed.
+// NewModel builds the architecture with cfg (nil: the architecture's defaults) for in inputs and
+// out outputs, initialised with seed.
 func NewModel(arch string, cfg Config, in, out int, seed uint64) (*Model, error) {
+	if cfg == nil {
+		a, err := LookupArch(arch)
+		if err != nil {
+			return nil, err
+		}
+		cfg = a.NewConfig()
+	}
 	net, err := cfg.Build(in, out, nn.NewRNG(seed))
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", arch, err)

@@ -7,8 +7,8 @@
 # best ≥ the reference's best − 1.5 dB (− 3 dB where the reference oscillated: final ≠ best).
 #
 # Usage: scripts/bench-quality.sh [path/to/inr] [--long]
-# Environment: MODELS="siren wire …" (default: all ten), IMAGES="camera coffee", SEEDS="0" (more
-# seeds add rows: single runs vary by up to ±3 dB in this memorising regime), STEPS (a quick check
+# Environment: MODELS="siren wire …" (default: all ten), IMAGES="camera coffee", SEEDS="0" (see
+# "Several seeds" below), STEPS (a quick check
 # of the script with fewer steps; the bars hold for 300), JOBS=2 (fits run
 # side by side, one thread each; results do not depend on the thread count), OUT=runs/bench-quality.
 # QUALITY_REUSE=1 prints the table from the run folders already in $OUT without fitting.
@@ -16,6 +16,24 @@
 # hours on two cores; no bars, the reference's figures beside ours (STEPS shortens it for a smoke
 # test; evaluations a short run did not reach print as —).
 # The table is printed and saved as $OUT/table.md.
+#
+# Several seeds (SEEDS="0 1 2"): every run gets its row, marked (above)/(below) its bar, and each
+# model and image a median row (median final, median best over the seeds that ran), which alone
+# is judged; with one seed the single run is judged, as before. A model run at fewer seeds than
+# listed is judged on the median of those it has. Why: the reference is one PyTorch run at
+# seed 0, and in this memorising regime one run of the same code moves by several dB with the
+# draw of its initial weights. Measured (scripts/peers/torch_quality.py, seed_spread.py): WIRE
+# camera in PyTorch at seed 0 reaches 46.57 dB here (the reference machine's seed 0: 43.97);
+# PyTorch started from OUR seed-0 weights follows our run step for step (24.59 vs 24.40 dB at
+# step 100) and our seed 3 runs ahead of PyTorch's seed 0 (30.39 vs 29.20 at step 100): the
+# training is the same and the initial-weight laws are the same (inr's
+# TestReferenceInitialisation), the draws differ (another generator). Gauss coffee likewise:
+# PyTorch's seed 0 gives the reference's 31.47 dB, PyTorch from our seed-0 weights gives our
+# 19.32 dB at step 100 to the digit, and at step 50 PyTorch's seeds 0–2 span 15.58–17.55 dB,
+# ours 0–4 15.84–17.78 (our seeds 0 and 1 are the low ones). SPDER camera collapses
+# and recovers under constant-lr Adam at some seeds and not others (ours: best 114.97 at seed 0,
+# 141.72 at seed 1), as the reference's own 2000-step PyTorch runs do (final 67.89, best 129.35).
+# One of our runs against one of theirs compares two draws; the median of several is the figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 inr=${1:-bin/inr}
@@ -108,6 +126,17 @@ eval_at() {
   if [ -n "$v" ]; then printf "%.2f" "$v"; else echo "—"; fi
 }
 
+# judge MODEL FINAL BEST REF_FINAL REF_BEST: prints the figure judged and its bar.
+judge() {
+  awk -v m="$1" -v f="$2" -v b="$3" -v rf="$4" -v rb="$5" 'BEGIN {
+    if (m == "siren") print f, rf - 0.3; else if (rf != rb) print b, rb - 3; else print b, rb - 1.5 }'
+}
+# median X…: the median of the numbers (the mean of the middle two for an even count).
+median() {
+  printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+}
+nseeds=$(wc -w <<<"$seeds")
+
 if [ "${QUALITY_REUSE:-}" != 1 ]; then
   echo "fitting: models [$models], images [$images], seeds [$seeds], ${side}², $steps steps, $jobs at a time; folders in $out/"
   start=$(date +%s)
@@ -135,6 +164,7 @@ table="$out/table.md"
   while read -r m img rfinal rbest r500 r1000; do
     case " $models " in *" $m "*) ;; *) continue ;; esac
     case " $images " in *" $img "*) ;; *) continue ;; esac
+    finals="" bests="" n=0
     for s in $seeds; do
       mj="$out/$m-$img-s$s/metrics.json"
       if [ ! -f "$mj" ]; then
@@ -154,14 +184,33 @@ table="$out/table.md"
       fi
       # SIREN: our final against the reference's final − 0.3; the others: our best against the
       # reference's best − 1.5, or − 3 where the reference oscillated (final ≠ best).
-      read -r ours bar <<<"$(awk -v m="$m" -v f="$final" -v b="$best" -v rf="$rfinal" -v rb="$rbest" 'BEGIN {
-        if (m == "siren") print f, rf - 0.3; else if (rf != rb) print b, rb - 3; else print b, rb - 1.5 }')"
-      verdict=$(awk -v o="$ours" -v b="$bar" 'BEGIN { print (o >= b ? "pass" : "FAIL") }')
-      [ "$verdict" = FAIL ] && fails=$((fails + 1))
+      read -r ours bar <<<"$(judge "$m" "$final" "$best" "$rfinal" "$rbest")"
+      if [ "$nseeds" -gt 1 ]; then
+        # Several seeds: each run is shown against the bar, the median row below is judged.
+        verdict=$(awk -v o="$ours" -v b="$bar" 'BEGIN { print (o >= b ? "(above)" : "(below)") }')
+        finals="$finals $final" bests="$bests $best" n=$((n + 1))
+      else
+        verdict=$(awk -v o="$ours" -v b="$bar" 'BEGIN { print (o >= b ? "pass" : "FAIL") }')
+        [ "$verdict" = FAIL ] && fails=$((fails + 1))
+      fi
       printf "| %s | %s | %s | %.2f | %.2f | %s | %s | %s %.2f | %s |\n" "$m" "$img" "$s" "$final" "$best" "$rfinal" "$rbest" \
         "$( [ "$m" = siren ] && echo "final ≥" || echo "best ≥")" "$bar" "$verdict"
     done
+    if [ -z "$long" ] && [ "$nseeds" -gt 1 ] && [ "$n" -gt 0 ]; then
+      mfinal=$(median $finals) mbest=$(median $bests)
+      read -r ours bar <<<"$(judge "$m" "$mfinal" "$mbest" "$rfinal" "$rbest")"
+      verdict=$(awk -v o="$ours" -v b="$bar" 'BEGIN { print (o >= b ? "pass" : "FAIL") }')
+      [ "$verdict" = FAIL ] && fails=$((fails + 1))
+      printf "| **%s** | **%s** | **median of %d** | **%.2f** | **%.2f** | %s | %s | %s %.2f | **%s** |\n" "$m" "$img" "$n" \
+        "$mfinal" "$mbest" "$rfinal" "$rbest" "$( [ "$m" = siren ] && echo "final ≥" || echo "best ≥")" "$bar" "$verdict"
+    fi
   done < <(ref)
-  [ -z "$long" ] && echo && echo "rows below their bar: $fails; rows not run: $missing"
+  if [ -z "$long" ]; then
+    echo
+    if [ "$nseeds" -gt 1 ]; then
+      echo "judged on the median over seeds [$seeds] of each model and image (per-seed rows are shown, not judged)"
+    fi
+    echo "rows below their bar: $fails; rows not run: $missing"
+  fi
 } | tee "$table"
 echo "(table saved as $table)"

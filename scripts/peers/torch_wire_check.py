@@ -87,6 +87,7 @@ def main():
     ap.add_argument("--stats", action="store_true", help="print init statistics of each tensor")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    torch.set_flush_denormal(True)  # subnormals make a step many times slower (reference-psnr.md)
     torch.manual_seed(a.seed)
     n = a.size
     gt = torch.from_numpy(np.fromfile(a.target, dtype="<f8")).reshape(n * n, 1)

@@ -1,0 +1,202 @@
+package inr
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/nn"
+	"github.com/inrstudio/studio/nn/act"
+)
+
+// gaborLayer is WIRE's complex Gabor wavelet ψ(z) = exp(iω0·z − |s0·z|²) over the units of a
+// complex jet ([Re | Im] column halves), vectorised for the training step. For z = a + ib
+//
+//	ψ = exp(−ω0·b − s0²(a² + b²)) · (cos ω0a + i sin ω0a),
+//
+// so a value-only forward pass is one batch exponential and one batch sincos per chunk of rows
+// (kernel.Exp, kernel.SinCos), and the backward pass needs no transcendental function at all:
+// with Φ_a = −2s0²a + iω0 and Φ_b = −ω0 − 2s0²b (real), ψ_a = Φ_a·ψ and ψ_b = Φ_b·ψ, so for the
+// incoming gradients gR, gI of Re ψ and Im ψ
+//
+//	∂L/∂a = −2s0²a·(gR·ψr + gI·ψi) + ω0·(gI·ψr − gR·ψi),   ∂L/∂b = Φ_b·(gR·ψr + gI·ψi),
+//
+// computed from the ψ this layer returned in its forward pass. The per-element nn.ComplexActivation
+// evaluated exp and sincos again in the backward pass, through closures and complex128, and took
+// about 70 % of a 128² WIRE step.
+//
+// Jets that carry derivative blocks (gradients or Laplacians of the network with respect to its
+// input) are handed to an nn.ComplexActivation of the same act.PairFunc, which implements the
+// general chain rule.
+//
+// Subnormals: kernel.Exp returns +0 below the smallest normal float64; the products ψr = m·cos,
+// ψi = m·sin and the input gradients are flushed to zero below it as well (subnormal operands
+// make the following GEMMs many times slower; see reference-psnr.md, "Subnormal floats"). Where
+// ψ is zero both partials are zero, also for infinite inputs (patched after the loop, only when
+// the forward pass saw one, so that the loops have no data-dependent branch). No overflow guard is
+// needed: act.NewPair("gabor_complex") rejects ω0²/(4s0²) > 700, the largest value the exponent
+// −ω0b − s0²(a² + b²) can reach.
+type gaborLayer struct {
+	omega, s2 float64
+	w         int
+	realInput bool
+	general   *nn.ComplexActivation // for jets with derivative blocks
+
+	usedGeneral bool
+	sawInf      bool // an infinite pre-activation: the backward pass must avoid 0·∞
+	x           nn.Jet
+	y, dx       nn.JetBuffer
+	res         nn.Jet
+	e, sn, cs   []float64 // one chunk of rows: exponent → modulus, sin and ω0·a → cos
+}
+
+// gaborChunkElems is the number of units one batch call of exp and sincos covers: two of the
+// kernel's elementwise grains, so that two threads share a chunk, and its three buffers
+// (0.75 MB) stay in the L2 cache.
+const gaborChunkElems = 1 << 15
+
+// newGaborLayer returns the wavelet layer for w complex units (realInput: the input is the real
+// output of WIRE's first layer, b ≡ 0).
+func newGaborLayer(omega, s float64, w int, realInput bool) (*gaborLayer, error) {
+	f, err := act.NewPair("gabor_complex", act.Config{"omega": omega, "s": s})
+	if err != nil {
+		return nil, fmt.Errorf("wire: %w", err)
+	}
+	return &gaborLayer{omega: omega, s2: s * s, w: w, realInput: realInput,
+		general: nn.NewComplexActivation(f, w, realInput)}, nil
+}
+
+func (l *gaborLayer) InWidth() int {
+	if l.realInput {
+		return l.w
+	}
+	return 2 * l.w
+}
+func (l *gaborLayer) OutWidth() int       { return 2 * l.w }
+func (l *gaborLayer) Params() []*nn.Param { return nil }
+
+// ftzNormal flushes |v| below the smallest normal float64 (a zero exponent field) to +0 or −0,
+// without a branch: in a WIRE layer a large, irregular share of the values is flushed, and a
+// compare-and-branch per element mispredicted often enough to cost more than exp and sincos.
+func ftzNormal(v float64) float64 {
+	u := math.Float64bits(v)
+	sub := (u&0x7ff0000000000000 - 1) >> 63 // 1 when the exponent field is zero, else 0
+	return math.Float64frombits(u & (sub - 1 | 1<<63))
+}
+
+func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
+	if in.Width() != l.InWidth() || !in.M.Contiguous() {
+		panic(fmt.Sprintf("inr: wire gabor layer expects a contiguous input of width %d, got %d", l.InWidth(), in.Width()))
+	}
+	l.usedGeneral = in.Blocks() > 1
+	if l.usedGeneral {
+		return l.general.Forward(in)
+	}
+	l.x, l.sawInf = in, false
+	w, n := l.w, in.N
+	y := l.y.Like(in, 2*w)
+	rows := max(1, gaborChunkElems/w)
+	if len(l.e) < min(rows, n)*w {
+		m := min(rows, n) * w
+		l.e, l.sn, l.cs = make([]float64, m), make([]float64, m), make([]float64, m)
+	}
+	xs, ys := in.M.Data, y.M.Data
+	wi := l.InWidth()
+	for r0 := 0; r0 < n; r0 += rows {
+		r1 := min(n, r0+rows)
+		m := (r1 - r0) * w
+		e, sn, cs := l.e[:m], l.sn[:m], l.cs[:m]
+		for p := r0; p < r1; p++ {
+			row := xs[p*wi : p*wi+wi]
+			eo, co := e[(p-r0)*w:(p-r0+1)*w], cs[(p-r0)*w:(p-r0+1)*w]
+			if l.realInput {
+				for k, a := range row {
+					eo[k] = -l.s2 * a * a
+					co[k] = l.omega * a
+					if math.IsInf(a, 0) {
+						co[k], l.sawInf = 0, true // ψ = 0·(1 + 0i), not 0·NaN
+					}
+				}
+				continue
+			}
+			im := row[w:]
+			for k, a := range row[:w] {
+				b := im[k]
+				// −b(ω0 + s0²b) − s0²a²: a huge |z| gives −Inf, never Inf − Inf.
+				eo[k] = -b*(l.omega+l.s2*b) - l.s2*a*a
+				co[k] = l.omega * a
+				if math.IsInf(a, 0) || math.IsInf(b, 0) {
+					co[k], l.sawInf = 0, true
+				}
+			}
+		}
+		kernel.Exp(e, e)
+		kernel.SinCos(sn, cs, cs)
+		for p := r0; p < r1; p++ {
+			q := (p - r0) * w
+			out := ys[p*2*w : (p+1)*2*w]
+			re, im := out[:w], out[w:]
+			c, s := cs[q:q+w], sn[q:q+w]
+			for k, mod := range e[q : q+w] {
+				re[k] = ftzNormal(mod * c[k])
+				im[k] = ftzNormal(mod * s[k])
+			}
+		}
+	}
+	l.res = y
+	return y
+}
+
+func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
+	if l.usedGeneral {
+		return l.general.Backward(g, needIn)
+	}
+	if g.N != l.res.N || g.Width() != 2*l.w || g.Blocks() != 1 || !g.M.Contiguous() {
+		panic(fmt.Sprintf("inr: wire gabor layer: gradient jet (%d points × %d) does not match the output (%d points × %d)",
+			g.N, g.Width(), l.res.N, 2*l.w))
+	}
+	if !needIn {
+		return nn.Jet{}
+	}
+	w, wi := l.w, l.InWidth()
+	dx := l.dx.Like(g, wi)
+	xs, ys, gs, ds := l.x.M.Data, l.res.M.Data, g.M.Data, dx.M.Data
+	s2x2 := 2 * l.s2
+	for p := range g.N {
+		psi := ys[p*2*w : (p+1)*2*w]
+		pr, pi := psi[:w], psi[w:]
+		gg := gs[p*2*w : (p+1)*2*w]
+		gr, gi := gg[:w], gg[w:]
+		x := xs[p*wi : (p+1)*wi]
+		d := ds[p*wi : (p+1)*wi]
+		if l.realInput {
+			for k, a := range x {
+				r, i := pr[k], pi[k]
+				d[k] = ftzNormal(-s2x2*a*(gr[k]*r+gi[k]*i) + l.omega*(gi[k]*r-gr[k]*i))
+			}
+		} else {
+			xb, db := x[w:], d[w:]
+			for k, a := range x[:w] {
+				r, i := pr[k], pi[k]
+				dot := gr[k]*r + gi[k]*i
+				d[k] = ftzNormal(-s2x2*a*dot + l.omega*(gi[k]*r-gr[k]*i))
+				db[k] = ftzNormal((-l.omega - s2x2*xb[k]) * dot)
+			}
+		}
+		if l.sawInf {
+			// ψ = 0 where |z| = ∞, and so are both partials (the loop above made 0·∞ = NaN).
+			for k := range w {
+				if math.IsInf(x[k], 0) || (!l.realInput && math.IsInf(x[w+k], 0)) {
+					d[k] = 0
+					if !l.realInput {
+						d[w+k] = 0
+					}
+				}
+			}
+		}
+	}
+	return dx
+}
+
+// compile-time check: the wavelet is a layer of the graph.
+var _ nn.Layer = (*gaborLayer)(nil)
