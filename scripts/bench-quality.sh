@@ -32,7 +32,9 @@
 # 19.32 dB at step 100 to the digit, and at step 50 PyTorch's seeds 0–2 span 15.58–17.55 dB,
 # ours 0–4 15.84–17.78 (our seeds 0 and 1 are the low ones). SPDER camera collapses
 # and recovers under constant-lr Adam at some seeds and not others (ours: best 114.97 at seed 0,
-# 141.72 at seed 1), as the reference's own 2000-step PyTorch runs do (final 67.89, best 129.35).
+# 141.72 at seed 1), and so does PyTorch here: its seed 0 fell from 63.6 dB at step 100 to 33.1
+# at step 115 and was climbing back (88 dB at step 220), while the reference's seed-0 run climbed
+# to 122.77 unbroken; its 2000-step runs collapse too (final 67.89, best 129.35).
 # One of our runs against one of theirs compares two draws; the median of several is the figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
