@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from torch_quality import Gabor  # WIRE's complex Gabor layer, shared with the seed-spread runs
+
 
 def read_safetensors(path):
     """Return {name: float64 array} from a safetensors file with F64 tensors."""
@@ -35,19 +37,6 @@ def read_safetensors(path):
         a, b = info["data_offsets"]
         out[name] = np.frombuffer(body[a:b], dtype="<f8").reshape(info["shape"])
     return out
-
-
-class Gabor(nn.Module):
-    """exp(i·ω0·z − |s0·z|²) of z = linear(x); the first layer is real, the others complex."""
-
-    def __init__(self, n_in, n_out, omega, s, first):
-        super().__init__()
-        self.omega, self.s = omega, s
-        self.linear = nn.Linear(n_in, n_out, dtype=torch.float64 if first else torch.complex128)
-
-    def forward(self, x):
-        z = self.linear(x)
-        return torch.exp(1j * self.omega * z - (self.s * z).abs().square())
 
 
 class Wire(nn.Module):
