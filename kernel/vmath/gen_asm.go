@@ -317,6 +317,41 @@ func (g *gen) expScaled(y int) {
 	}
 }
 
+// expm1Twice leaves |x| in register 2 and e = expm1(2·min(|x|, cap)) in register 8, for x in
+// register 0 (tanh and its derivative are formed from e).
+func (g *gen) expm1Twice(cap string) {
+	g.and(2, 0, g.c("absmask"))
+	g.minc(3, cap, 2)
+	g.add(3, 3, g.v(3)) // y = 2|x|
+	g.expParts(3, false)
+	// u = e^r − 1 = r + r·(r·Q'): no rounding of Q(r) near 1, which would cost a whole ulp
+	// of tanh for small |x|.
+	g.mul(6, 6, g.v(3))
+	g.horner(6, 3, g.v(3))
+	g.sll(7, 4, 52)
+	g.addq(7, 7, g.c("onebits")) // 2ⁿ
+	g.sub(8, 7, g.c("one"))
+	g.fma(8, 7, g.v(6)) // e = 2ⁿ·u + (2ⁿ−1) = expm1(y)
+}
+
+// tanhQuotient leaves tanh x = sign(x)·e/(e+2) in register 11, from e (register 8), e+2
+// (register 9) and x (register 0), with the rounding error of e+2 carried (see ratioPlus).
+func (g *gen) tanhQuotient() {
+	g.maxc(10, "two", 8)
+	g.minc(11, "two", 8)
+	g.sub(10, 10, g.v(9))
+	g.add(10, 10, g.v(11)) // err
+	g.div(11, 8, g.v(9))   // q
+	g.mov(9, g.c("one"))
+	g.sub(9, 9, g.v(11)) // 1−q
+	g.mul(10, 10, g.v(11))
+	g.mul(10, 10, g.v(9))
+	g.mul(10, 10, g.c("half"))
+	g.sub(11, 11, g.v(10))
+	g.and(0, 0, g.c("signmask"))
+	g.or(11, 11, g.v(0))
+}
+
 type kernel struct {
 	name  string
 	outs  []string
@@ -382,49 +417,16 @@ var kernels = []kernel{
 		return []int{6}
 	}},
 	{"tanh", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
-		g.and(2, 0, g.c("absmask"))
-		g.minc(3, "tanhcap", 2)
-		g.add(3, 3, g.v(3)) // y = 2|x|
-		g.expParts(3, false)
-		// u = e^r − 1 = r + r·(r·Q'): no rounding of Q(r) near 1, which would cost a whole ulp
-		// of tanh for small |x|.
-		g.mul(6, 6, g.v(3))
-		g.horner(6, 3, g.v(3))
-		g.sll(7, 4, 52)
-		g.addq(7, 7, g.c("onebits")) // 2ⁿ
-		g.sub(8, 7, g.c("one"))
-		g.fma(8, 7, g.v(6)) // e = 2ⁿ·u + (2ⁿ−1) = expm1(y)
-		// tanh = e/(e+2), with the rounding error of e+2 carried (see ratioPlus).
+		g.expm1Twice("tanhcap")
 		g.add(9, 8, g.c("two"))
-		g.maxc(10, "two", 8)
-		g.minc(11, "two", 8)
-		g.sub(10, 10, g.v(9))
-		g.add(10, 10, g.v(11)) // err
-		g.div(11, 8, g.v(9))   // q
-		g.mov(9, g.c("one"))
-		g.sub(9, 9, g.v(11)) // 1−q
-		g.mul(10, 10, g.v(11))
-		g.mul(10, 10, g.v(9))
-		g.mul(10, 10, g.c("half"))
-		g.sub(11, 11, g.v(10))
-		g.and(0, 0, g.c("signmask"))
-		g.or(11, 11, g.v(0))
+		g.tanhQuotient()
 		return []int{11}
 	}},
 	{"tanhSech2", []string{"t", "q"}, []string{"x"}, false, func(g *gen) []int {
 		// tanh as in the tanh kernel, with |x| capped at 354 instead of 20 (tanh is exactly
 		// ±1 either way) so that e = expm1(2|x|) also gives sech² = 4(1+e)/(e+2)² to full
 		// relative accuracy down to 2⁻¹⁰²⁰; beyond the cap sech² is flushed to +0.
-		g.and(2, 0, g.c("absmask"))
-		g.minc(3, "sech2cap", 2)
-		g.add(3, 3, g.v(3))
-		g.expParts(3, false)
-		g.mul(6, 6, g.v(3))
-		g.horner(6, 3, g.v(3))
-		g.sll(7, 4, 52)
-		g.addq(7, 7, g.c("onebits"))
-		g.sub(8, 7, g.c("one"))
-		g.fma(8, 7, g.v(6)) // e
+		g.expm1Twice("sech2cap")
 		g.add(9, 8, g.c("two"))
 		// sech² = 4·(1+e)·b·b with b = 1/(e+2): no overflow of (e+2)² at the cap.
 		g.mov(1, g.c("one"))
@@ -435,19 +437,7 @@ var kernels = []kernel{
 		g.mul(5, 5, g.c("four"))
 		g.cmp(0, 2, g.c("sech2cap"), gtOQ)
 		g.blend(5, 0, g.c("zero"), 5)
-		g.maxc(10, "two", 8)
-		g.minc(11, "two", 8)
-		g.sub(10, 10, g.v(9))
-		g.add(10, 10, g.v(11))
-		g.div(11, 8, g.v(9))
-		g.mov(9, g.c("one"))
-		g.sub(9, 9, g.v(11))
-		g.mul(10, 10, g.v(11))
-		g.mul(10, 10, g.v(9))
-		g.mul(10, 10, g.c("half"))
-		g.sub(11, 11, g.v(10))
-		g.and(0, 0, g.c("signmask"))
-		g.or(11, 11, g.v(0))
+		g.tanhQuotient()
 		return []int{11, 5}
 	}},
 	{"sigmoid", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
