@@ -83,6 +83,7 @@ def read_safetensors(path):
     out = {}
     for name, info in header.items():
         if name != "__metadata__":
+            assert info["dtype"] == "F64", info
             a, b = info["data_offsets"]
             out[name] = np.frombuffer(body[a:b], dtype="<f8").reshape(info["shape"])
     return out

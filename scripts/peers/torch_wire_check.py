@@ -11,32 +11,13 @@ own default initialisation is used with --seed. Prints "step loss psnr" per step
 weights before the update (as the studio's loss.csv) and the PSNR of that reconstruction (clipped).
 """
 import argparse
-import json
 import math
-import struct
 
 import numpy as np
 import torch
 from torch import nn
 
-from torch_quality import Gabor  # WIRE's complex Gabor layer, shared with the seed-spread runs
-
-
-def read_safetensors(path):
-    """Return {name: float64 array} from a safetensors file with F64 tensors."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    body = raw[8 + n:]
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F64", info
-        a, b = info["data_offsets"]
-        out[name] = np.frombuffer(body[a:b], dtype="<f8").reshape(info["shape"])
-    return out
+from torch_quality import Gabor, read_safetensors  # shared with the seed-spread runs
 
 
 class Wire(nn.Module):
