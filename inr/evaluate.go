@@ -135,7 +135,8 @@ func (m *Model) names(n int, metaKey, cfgKey string, fromNamer func(FieldNamer) 
 
 // ReadPoints reads points of dim coordinates from CSV: one point per line, comma-separated
 // numbers, optionally preceded by a header line of names (any line whose first field is not a
-// number). Blank lines are skipped. name labels errors (the file's path).
+// number). Blank lines are skipped. name labels errors (the file's path). dim 0 takes the
+// number of columns from the header or the first line and holds every line to it.
 func ReadPoints(r io.Reader, name string, dim int) (header []string, x kernel.Matrix, err error) {
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.FieldsPerRecord = -1
@@ -143,6 +144,7 @@ func ReadPoints(r io.Reader, name string, dim int) (header []string, x kernel.Ma
 	cr.Comment = '#'
 	var vals []float64
 	line := 0
+	inferred := dim == 0
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -158,13 +160,22 @@ func ReadPoints(r io.Reader, name string, dim int) (header []string, x kernel.Ma
 		if len(vals) == 0 && header == nil {
 			if _, err := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64); err != nil {
 				header = rec
+				if dim == 0 {
+					dim = len(header)
+				}
 				if len(header) != dim {
 					return nil, kernel.Matrix{}, fmt.Errorf("%s: header has %d columns, the model takes %d inputs", name, len(header), dim)
 				}
 				continue
 			}
 		}
+		if dim == 0 {
+			dim = len(rec)
+		}
 		if len(rec) != dim {
+			if inferred {
+				return nil, kernel.Matrix{}, fmt.Errorf("%s: line %d has %d values where the first line has %d", name, line, len(rec), dim)
+			}
 			return nil, kernel.Matrix{}, fmt.Errorf("%s: line %d has %d values, the model takes %d inputs", name, line, len(rec), dim)
 		}
 		for k, f := range rec {

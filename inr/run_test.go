@@ -101,6 +101,14 @@ func TestPointsCSV(t *testing.T) {
 		require.ErrorContains(t, err, c.want, c.in)
 		require.ErrorContains(t, err, "p.csv")
 	}
+	// dim 0: the columns come from the header or the first line.
+	header, x, err = ReadPoints(strings.NewReader("a,b,u\n1,2,3\n4,5,6\n"), "p.csv", 0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b", "u"}, header)
+	require.Equal(t, 2, x.Rows)
+	require.Equal(t, 3, x.Cols)
+	_, _, err = ReadPoints(strings.NewReader("1,2,3\n4,5\n"), "p.csv", 0)
+	require.ErrorContains(t, err, "line 2 has 2 values where the first line has 3")
 	var sb strings.Builder
 	y := kernel.MatrixFrom(2, 1, []float64{0.1, math.Pi})
 	require.NoError(t, WritePoints(&sb, []string{"t", "x"}, []string{"u"}, x2(), y))

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,13 +119,12 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 	setThreads(f.threads)
 
 	var (
-		data   multistage.Samples
-		eval   *multistage.Samples
-		names  []string
-		source string
-		err    error
+		data        multistage.Samples
+		dense, eval *multistage.Samples // an expression's: stages 3+ samples, held-out samples
+		names       []string
+		source      string
+		err         error
 	)
-	var dense *multistage.Samples
 	if f.expr != "" {
 		source = f.expr
 		var tr, de, ev multistage.Samples
@@ -145,6 +142,9 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 		stages = append(stages, stages[len(stages)-1])
 	}
 	stages = stages[:f.stages]
+	if len(stages) <= 2 {
+		dense = nil // only stages 3 and later train on the denser grid
+	}
 	for k := range stages {
 		if k >= 2 && dense != nil {
 			stages[k].Data = dense
@@ -165,7 +165,7 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 	w := cmd.OutOrStdout()
 	if !f.quiet {
 		more := ""
-		if dense != nil && len(stages) > 2 {
+		if dense != nil {
 			more = fmt.Sprintf(" (%d from stage 3 on)", dense.N())
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "fitting %s: %d samples%s of %d input(s), up to %d stages\n", source, data.N(), more, data.Dim(), len(stages))
@@ -202,7 +202,7 @@ func runFitFn(cmd *cobra.Command, f fitFnFlags) error {
 	case ctx.Err() != nil:
 		m.Stop = "interrupted"
 	}
-	if dense != nil && len(stages) > 2 {
+	if dense != nil {
 		m.DensePoints = dense.N()
 	}
 	if m.Train, err = model.Evaluate(data, len(model.Stages)); err != nil {
@@ -398,22 +398,19 @@ func parseDomain(s string) (names []string, lo, hi []float64, err error) {
 
 // csvSamples reads samples from CSV: on each line the coordinates, then the value.
 func csvSamples(path string) (multistage.Samples, []string, error) {
-	raw, err := os.ReadFile(path)
+	in, err := os.Open(path)
 	if err != nil {
 		return multistage.Samples{}, nil, fmt.Errorf("--csv: %w", err)
 	}
-	cols, err := csvColumns(raw)
-	if err != nil {
-		return multistage.Samples{}, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if cols < 2 {
-		return multistage.Samples{}, nil, fmt.Errorf("%s: each line needs the coordinates and then the value (at least 2 columns, found %d)", path, cols)
-	}
-	header, all, err := inr.ReadPoints(bytes.NewReader(raw), path, cols)
+	defer in.Close()
+	header, all, err := inr.ReadPoints(in, path, 0)
 	if err != nil {
 		return multistage.Samples{}, nil, err
 	}
-	d := cols - 1
+	d := all.Cols - 1
+	if d < 1 {
+		return multistage.Samples{}, nil, fmt.Errorf("%s: each line needs the coordinates and then the value (at least 2 columns, found %d)", path, all.Cols)
+	}
 	x := kernel.NewMatrix(all.Rows, d)
 	y := make([]float64, all.Rows)
 	for i := 0; i < all.Rows; i++ {
@@ -429,27 +426,4 @@ func csvSamples(path string) (multistage.Samples, []string, error) {
 		}
 	}
 	return multistage.Samples{X: x, Y: y}, names, nil
-}
-
-// csvColumns is the number of fields on the first sample line (after an optional header).
-func csvColumns(raw []byte) (int, error) {
-	cr := csv.NewReader(bytes.NewReader(raw))
-	cr.FieldsPerRecord = -1
-	cr.Comment = '#'
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return 0, errors.New("no samples")
-		}
-		if err != nil {
-			return 0, err
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if _, err := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64); err != nil {
-			continue // the header
-		}
-		return len(rec), nil
-	}
 }
