@@ -71,7 +71,7 @@ for r in $(seq 1 "$rounds"); do
     OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SkylakeX "$blas" "$secs" "${products[@]}" |
       awk '{ print "openblas", $1, $2, $3 }' >>"$res"
   fi
-  go_bench ours '^BenchmarkSin$'
+  go_bench ours '^BenchmarkSin$/^n=1048576$'
   "$work/kernel.test" -test.run '^$' -test.bench '^BenchmarkLinearSin/4096x2x256/threads=1$' -test.benchtime "${secs}s" 2>/dev/null |
     awk '/ms/ { for (i = 1; i <= NF; i++) if ($(i) == "ms") print "ours", "linearsin", "-", $(i-1) }' >>"$res"
   if [ -n "$numpy" ]; then
