@@ -34,6 +34,11 @@ type FitOptions struct {
 	// image (a fresh permutation per pass), from a generator seeded with Seed.
 	Batch int
 	Seed  uint64
+	// Init, when not nil, supplies the starting weights instead of a fresh draw from Seed (a model
+	// file written by an earlier fit: same architecture, settings, 2 inputs and the image's
+	// channels). InitFrom names its file for the report.
+	Init     *Model
+	InitFrom string
 	// EvalEvery is the number of steps between evaluations (full-grid reconstruction and PSNR);
 	// the initial and the final state are always evaluated.
 	EvalEvery int
@@ -197,6 +202,11 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot fit a %d×%d image with %d channel(s): %w", im.W, im.H, im.C, err)
 	}
+	if opt.Init != nil {
+		if err := startFrom(m, opt.Init, opt.InitFrom); err != nil {
+			return nil, err
+		}
+	}
 	m.Norm = sig.norm
 	ps, err := m.Net.ParamSet()
 	if err != nil {
@@ -234,6 +244,23 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 		t.fullIn = nn.NewInputJet(t.plan, sig.x)
 	}
 	return t, nil
+}
+
+// startFrom copies the weights of init (read from the file from) into the freshly built m.
+func startFrom(m, init *Model, from string) error {
+	if init.Arch != m.Arch || init.In != m.In || init.Out != m.Out {
+		return fmt.Errorf("--init %s: a %s model with %d→%d values; this fit needs %s with %d→%d (an image with %d channel(s))",
+			from, init.Arch, init.In, init.Out, m.Arch, m.In, m.Out, m.Out)
+	}
+	src := init.Net.State()
+	tensors := make([]nn.Tensor, len(src))
+	for i, p := range src {
+		tensors[i] = nn.Tensor{Name: p.Name, Shape: p.Shape, Data: p.Value}
+	}
+	if err := nn.AssignTensors(m.Net.State(), tensors); err != nil {
+		return fmt.Errorf("--init %s: %w", from, err)
+	}
+	return nil
 }
 
 // nextBatch gathers the next mini-batch into xb and tb.

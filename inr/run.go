@@ -54,6 +54,7 @@ type Metrics struct {
 	Params      int             `json:"params"`
 	ParamsTorch int             `json:"params_torch"` // PyTorch's numel (a complex entry once)
 	Seed        uint64          `json:"seed"`
+	Init        string          `json:"init,omitempty"` // the model file the weights started from (--init)
 	LR          float64         `json:"lr"`
 	Schedule    string          `json:"schedule"`
 	Batch       int             `json:"batch"`
@@ -106,7 +107,7 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		BestPSNR: jsonFloat(res.BestPSNR), BestStep: res.BestStep, SSIM: jsonFloat(res.SSIM),
 		Steps: res.Steps, StepsAsked: info.StepsAsked, Seconds: res.Seconds,
 		Params: res.Model.NumParams(), ParamsTorch: TorchParamCount(res.Model.Net),
-		Seed: opt.Seed, LR: res.LR, Schedule: res.Schedule, Batch: res.Batch,
+		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Batch: res.Batch,
 		FullBatch: res.Batch == res.Target.W*res.Target.H, EvalEvery: info.EvalEvery,
 		KeepBest: opt.KeepBest, SavedModel: saved, Stop: res.Stop, Range: res.Range,
 		Image: info.Image, Size: info.Size, Width: res.Target.W, Height: res.Target.H, Channels: res.Target.C,

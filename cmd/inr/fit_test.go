@@ -176,6 +176,9 @@ func TestFitBadInput(t *testing.T) {
 		{"unknown config key", []string{camera, "--config", cfgBad}, "widht"},
 		{"missing config", []string{camera, "--config", filepath.Join(in, "none.toml")}, "--config"},
 		{"unknown flag", []string{camera, "--stpes", "3"}, "unknown flag"},
+		{"missing --init file", []string{camera, "--init", filepath.Join(in, "none.safetensors")}, "--init"},
+		{"--init not a model", []string{camera, "--init", text}, "--init"},
+		{"--init with --model", []string{camera, "--init", text, "--model", "wire"}, "drop --model"},
 		{"no image", []string{}, "needs IMAGE"},
 	}
 	for _, c := range cases {
@@ -192,6 +195,39 @@ func TestFitBadInput(t *testing.T) {
 			require.True(t, os.IsNotExist(statErr), "no run folder is created for bad input")
 		})
 	}
+}
+
+// --init starts from a saved model's weights: the new run's first evaluation is the old run's
+// final state, its settings come from the file, and a model of another shape is refused.
+func TestFitInitFromModelFile(t *testing.T) {
+	first := filepath.Join(t.TempDir(), "first")
+	_, errOut, err := run(context.Background(), "fit", camera, "--size", "24", "--steps", "20", "--model", "gauss",
+		"--set", "width=32", "--set", "hidden_layers=1", "--out", first, "-q")
+	require.NoError(t, err, errOut)
+	m1 := readMetrics(t, first)
+	model := filepath.Join(first, inr.ModelFile)
+
+	second := filepath.Join(t.TempDir(), "second")
+	_, errOut, err = run(context.Background(), "fit", camera, "--size", "24", "--steps", "20", "--init", model,
+		"--eval-every", "1", "--seed", "9", "--out", second, "-q")
+	require.NoError(t, err, errOut)
+	m2 := readMetrics(t, second)
+	require.Equal(t, "gauss", m2["model"])
+	require.Equal(t, model, m2["init"])
+	require.Equal(t, m1["params"], m2["params"], "the file's settings (width 32, one hidden layer)")
+	evals := m2["evals"].([]any)
+	start := evals[0].(map[string]any)
+	require.EqualValues(t, 0, start["step"])
+	require.InDelta(t, m1["psnr"].(float64), start["psnr"].(float64), 1e-9, "step 0 of the second run is the first run's end")
+	require.Greater(t, m2["best_psnr"].(float64), m1["psnr"].(float64), "20 more steps improve on it")
+
+	// A grey model cannot start a colour fit; nothing is written.
+	third := filepath.Join(t.TempDir(), "third")
+	_, _, err = run(context.Background(), "fit", "../../assets/coffee-128.png", "--init", model, "--out", third)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "--init")
+	require.Contains(t, err.Error(), "channel")
+	require.NoDirExists(t, third)
 }
 
 func TestFitConfigFiles(t *testing.T) {

@@ -20,6 +20,7 @@ type Flags struct {
 	Crop      bool
 	Batch     int
 	Seed      uint64
+	Init      string
 	Out       string
 	Config    string
 	Set       []string
@@ -38,6 +39,7 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.BoolVar(&f.Crop, "crop", false, "centre-crop to a square first (how the reference targets were prepared)")
 	fl.IntVar(&f.Batch, "batch", 0, "random pixels per step (0: full batch, every pixel every step)")
 	fl.Uint64Var(&f.Seed, "seed", 0, "seed of the initialisation and the mini-batches")
+	fl.StringVar(&f.Init, "init", "", "start from the weights of a model file written by an earlier fit (its architecture and settings) instead of a new draw")
 	fl.StringVarP(&f.Out, "out", "o", "", "run folder (default runs/<image>-<model>)")
 	fl.StringVar(&f.Config, "config", "", "architecture settings from a JSON or TOML file (`inr models` shows the keys)")
 	fl.StringArrayVar(&f.Set, "set", nil, "one architecture setting, key=value (repeatable; applied after --config)")
@@ -65,12 +67,21 @@ func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
 	if f.Size < 0 || f.Size == 1 {
 		return nil, fmt.Errorf("--size %d: need 0 (keep) or at least 2", f.Size)
 	}
-	model, cfg, err := ArchConfig(f.Model, f.Config, f.Set, explicitModel)
-	if err != nil {
+	var start *inr.Model
+	model, cfg, err := "", inr.Config(nil), error(nil)
+	if f.Init != "" {
+		if explicitModel || f.Config != "" || len(f.Set) > 0 {
+			return nil, fmt.Errorf("--init %s takes the architecture and its settings from the file: drop --model, --config and --set", f.Init)
+		}
+		if start, err = inr.LoadModel(f.Init); err != nil {
+			return nil, fmt.Errorf("--init: %w", err)
+		}
+		model, cfg = start.Arch, start.Config
+	} else if model, cfg, err = ArchConfig(f.Model, f.Config, f.Set, explicitModel); err != nil {
 		return nil, err
 	}
 	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Batch: f.Batch,
-		Seed: f.Seed, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest}
+		Seed: f.Seed, Init: start, InitFrom: f.Init, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest}
 	if err := inr.ValidateFit(opt); err != nil {
 		return nil, flagError(err)
 	}
