@@ -13,12 +13,15 @@ Prints "# <model> <image> seed <s> final <psnr> best <psnr> at <step> ms/step <t
 as their real and imaginary parts) and exits: "stat <name> <n> <mean> <std> <min> <max>".
 --init starts a real network (not WIRE: see torch_wire_check.py) from the studio's initial weights
 (go run ./scripts/peers/initstats -model gauss -channels 3 -seed 0 -save F), so that the two
-trainings can be compared step by step from one draw.
+trainings can be compared step by step from one draw. --export-init TEMPLATE OUT goes the other
+way: it writes torch's own draw at --seed as a studio model file (TEMPLATE: initstats -save of the
+same model and channels) for `inr fit --init OUT`, so the studio trains PyTorch's draw.
 One thread (torch.set_num_threads(1)), as the studio's table runs; subnormals flushed to zero (set_flush_denormal).
 """
 import argparse
 import json
 import math
+import os
 import struct
 import time
 import zlib
@@ -100,6 +103,43 @@ def load_studio(model, path):
         for i, k in enumerate(keys):
             params[2 * i].copy_(torch.from_numpy(w[f"{k}.weight"].T.copy()))
             params[2 * i + 1].copy_(torch.from_numpy(w[f"{k}.bias"].copy()))
+
+
+def save_studio(model, template, out):
+    """Write the network's current weights (PyTorch's initial draw) as a studio model file, with the
+    header and metadata of template (a studio file of the same architecture, e.g. initstats -save),
+    for `inr fit --init OUT`: the studio then trains PyTorch's own draw. Layer k of the studio file
+    is the k/2-th linear layer; WIRE's complex tensors are stored as _re/_im pairs (the output's
+    imaginary bias, which Re() discards, only if the template has one)."""
+    with open(template, "rb") as f:
+        raw = f.read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__", None)
+    lins = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    vals = {}
+    for i, lin in enumerate(lins):
+        k, w, b = str(2 * i), lin.weight.detach().numpy().T, lin.bias.detach().numpy()
+        if lin.weight.is_complex():
+            vals.update({k + ".weight_re": w.real, k + ".weight_im": w.imag, k + ".bias_re": b.real, k + ".bias_im": b.imag})
+        else:
+            vals.update({k + ".weight": w, k + ".bias": b})
+    new, blobs, off = {}, [], 0
+    for name, info in header.items():
+        a = np.ascontiguousarray(vals.pop(name), dtype="<f8")
+        assert list(a.shape) == info["shape"], (name, a.shape, info["shape"])
+        new[name] = {"dtype": "F64", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
+        blobs.append(a.tobytes())
+        off += a.nbytes
+    assert set(vals) <= {f"{2 * (len(lins) - 1)}.bias_im"}, sorted(vals)  # nothing else left over
+    if meta is not None:
+        new["__metadata__"] = meta
+    h = json.dumps(new).encode()
+    h += b" " * (-len(h) % 8)
+    tmp = out + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+    os.replace(tmp, out)
 
 
 class Sine(nn.Module):
@@ -189,6 +229,8 @@ def main():
     ap.add_argument("--log", action="store_true")
     ap.add_argument("--stats", action="store_true")
     ap.add_argument("--init", help="start from a studio model file (initstats -save) instead of torch's draw")
+    ap.add_argument("--export-init", nargs=2, metavar=("TEMPLATE", "OUT"),
+                    help="write torch's initial draw at --seed as a studio model file shaped like TEMPLATE, and exit")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)  # reference-psnr.md "Subnormal floats": same PSNR, many times faster
@@ -197,6 +239,9 @@ def main():
     gt01 = torch.from_numpy(img.reshape(h * w, c).copy())
     torch.manual_seed(a.seed)
     model, lr, rng = build(a.model, c)
+    if a.export_init:
+        save_studio(model, *a.export_init)
+        return
     if a.init:
         load_studio(model, a.init)
     if a.stats:
