@@ -2,7 +2,7 @@
 # bench-quality.sh: our side of the reference PSNR table (shared/ref/reference-psnr.md), printed
 # beside the reference. Every architecture fits the prepared targets assets/camera-128.png and
 # assets/coffee-128.png at 128², float64, 300 full-batch steps, its default learning rate, no
-# schedule (but see SCHEDULES), seed 0, evaluating every step (best = max over the evaluations, as the reference's).
+# schedule (SCHEDULES can set one per model), seed 0, evaluating every step (best = max over the evaluations, as the reference's).
 # The bars of the issue: SIREN's final PSNR ≥ the reference's final − 0.3 dB; every other model's
 # best ≥ the reference's best − 1.5 dB (− 3 dB where the reference oscillated: final ≠ best).
 #
@@ -29,14 +29,14 @@
 # that one number moves our seed 0 from 37.56 to 46.49 dB and PyTorch's seed 3 from 45.84 to
 # 35.84 (README, "Image fitting").
 #
-# Schedules (SCHEDULES="model:schedule …", default "spder:cosine"): the listed models train with
-# that learning-rate schedule (inr fit --schedule), their rows are labelled "+schedule" and their
-# folders end in -schedule; SCHEDULES="" runs every model at constant lr as the reference did.
-# SPDER under constant-lr Adam collapses and recovers at most seeds (ours: best 114.97, 141.72,
-# 93.64, 98.70, 98.90 dB at seeds 0–4; PyTorch's seed 0 here fell from 63.6 to 33.1 dB at step
-# 115; the reference's own 2000-step runs end at 67.89 after a best of 129.35), and the bar is one
-# run that did not; reference-psnr.md names a schedule as a fair remedy when the report says which.
-# Cosine annealing removes the collapse (seeds 0 and 2: 146.49 and 149.23 dB, best = final).
+# Schedules (SCHEDULES="model:schedule …", default none): the listed models train with that
+# learning-rate schedule (inr fit --schedule), their rows are labelled "+schedule" and their
+# folders end in -schedule. The table as published runs every model at constant lr, as the
+# reference did. Tried for SPDER, which collapses and recovers under constant-lr Adam at most
+# seeds (ours: best 114.97, 141.72, 93.64, 98.70, 98.90 dB on camera at seeds 0–4): cosine
+# annealing removes the collapse on camera (seeds 0 and 2: 146.49 and 149.23 dB, best = final)
+# but stops coffee at 52.98 dB (constant: 65.77, bar 64.30), so no one recipe clears both and
+# the table keeps the reference's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 inr=${1:-bin/inr}
@@ -47,7 +47,7 @@ models=${MODELS:-"siren wire gauss finer relu_pe relu_ff spder sl2a fkan cauchy"
 images=${IMAGES:-"camera coffee"}
 seeds=${SEEDS:-0}
 jobs=${JOBS:-2}
-schedules=${SCHEDULES-"spder:cosine"}
+schedules=${SCHEDULES:-}
 if [ -n "$long" ]; then
   side=256 steps=${STEPS:-2000} out=${OUT:-runs/bench-quality-long}
   every=$((steps < 250 ? steps : 250))
