@@ -108,8 +108,8 @@ def load_studio(model, path):
 def save_studio(model, template, out):
     """Write the network's current weights (PyTorch's initial draw) as a studio model file, with the
     header and metadata of template (a studio file of the same architecture, e.g. initstats -save),
-    for `inr fit --init OUT`: the studio then trains PyTorch's own draw. Layer k of the studio file
-    is the k/2-th linear layer; WIRE's complex tensors are stored as _re/_im pairs (the output's
+    for `inr fit --init OUT`: the studio then trains PyTorch's own draw. The studio file's layer
+    indices, in order, are torch's linear layers in order; WIRE's complex tensors are stored as _re/_im pairs (the output's
     imaginary bias, which Re() discards, only if the template has one)."""
     with open(template, "rb") as f:
         raw = f.read()
@@ -117,9 +117,11 @@ def save_studio(model, template, out):
     header = json.loads(raw[8:8 + n])
     meta = header.pop("__metadata__", None)
     lins = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    layers = sorted({int(k.split(".")[0]) for k in header})  # the studio's indices of its linear layers
+    assert len(layers) == len(lins), (layers, len(lins))
     vals = {}
     for i, lin in enumerate(lins):
-        k, w, b = str(2 * i), lin.weight.detach().numpy().T, lin.bias.detach().numpy()
+        k, w, b = str(layers[i]), lin.weight.detach().numpy().T, lin.bias.detach().numpy()
         if lin.weight.is_complex():
             vals.update({k + ".weight_re": w.real, k + ".weight_im": w.imag, k + ".bias_re": b.real, k + ".bias_im": b.imag})
         else:
@@ -131,7 +133,7 @@ def save_studio(model, template, out):
         new[name] = {"dtype": "F64", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
         blobs.append(a.tobytes())
         off += a.nbytes
-    assert set(vals) <= {f"{2 * (len(lins) - 1)}.bias_im"}, sorted(vals)  # nothing else left over
+    assert set(vals) <= {f"{layers[-1]}.bias_im"}, sorted(vals)  # nothing else left over
     if meta is not None:
         new["__metadata__"] = meta
     h = json.dumps(new).encode()
