@@ -39,6 +39,7 @@
 # the table keeps the reference's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh # json_field, median
 inr=${1:-bin/inr}
 long=""
 [ "${2:-}" = "--long" ] && long=1
@@ -138,11 +139,6 @@ fit() { # model image seed
     --schedule "$(schedule_of "$1")" --threads 1 --out "$dir" -q >"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
 }
 
-# json_field FILE KEY: a top-level scalar of metrics.json (null when absent).
-json_field() {
-  tr -d '\n' <"$1" | sed -E 's/"evals": *\[[^]]*\]//; s/"config": *\{[^}]*\}//' |
-    grep -oE "\"$2\": *(\"[^\"]*\"|[^,}]*)" | head -1 | sed -E 's/^[^:]*: *//; s/"//g'
-}
 # eval_at FILE STEP: the PSNR evaluated at STEP, with two decimals ("—" if there was none).
 eval_at() {
   local v
@@ -154,10 +150,6 @@ eval_at() {
 judge() {
   awk -v m="$1" -v f="$2" -v b="$3" -v rf="$4" -v rb="$5" 'BEGIN {
     if (m == "siren") print f, rf - 0.3; else if (rf != rb) print b, rb - 3; else print b, rb - 1.5 }'
-}
-# median X…: the median of the numbers (the mean of the middle two for an even count).
-median() {
-  printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
 nseeds=$(wc -w <<<"$seeds")
 

@@ -67,8 +67,12 @@ func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
 	if f.Size < 0 || f.Size == 1 {
 		return nil, fmt.Errorf("--size %d: need 0 (keep) or at least 2", f.Size)
 	}
-	var start *inr.Model
-	model, cfg, err := "", inr.Config(nil), error(nil)
+	var (
+		start *inr.Model
+		model string
+		cfg   inr.Config
+		err   error
+	)
 	if f.Init != "" {
 		if explicitModel || f.Config != "" || len(f.Set) > 0 {
 			return nil, fmt.Errorf("--init %s takes the architecture and its settings from the file: drop --model, --config and --set", f.Init)

@@ -15,6 +15,7 @@
 # side, one thread each). A finished run is kept and not redone, so an interrupted table resumes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib.sh # json_field, median
 [ $# -ge 2 ] || { echo "usage: $0 MODEL IMAGE [SEEDS…]" >&2; exit 2; }
 model=$1 image=$2
 shift 2
@@ -48,8 +49,6 @@ if [ ${#todo[@]} -gt 0 ]; then
   printf '%s\n' "${todo[@]}" | xargs -P "$jobs" -I{} -d '\n' bash -c {} || echo "note: a run failed; see the logs in $out/"
 fi
 
-field() { tr -d ' \n' <"$1" | grep -oE "\"$2\":[^,}]*" | head -1 | cut -d: -f2; }
-median() { printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 # outbias DIR: the output layer's initial bias (per channel), the number that decides WIRE's mode.
 outbias() {
   $py - "$1/init.safetensors" <<'PY'
@@ -71,8 +70,8 @@ for s in $seeds; do
   read -r f b < <(sed -nE 's/^# .* final ([^ ]+) best ([^ ]+) .*/\1 \2/p' "$dir/torch.log" 2>/dev/null) || true
   mf=$dir/ours/metrics.json
   if [ -z "${f:-}" ] || [ ! -f "$mf" ]; then echo "| seed $s | | (not finished) | | | |"; continue; fi
-  printf "| seed %s | %s | %.2f | %.2f | %.2f | %.2f |\n" "$s" "$(outbias "$dir")" "$f" "$b" "$(field "$mf" psnr)" "$(field "$mf" best_psnr)"
-  tf+=("$f") tb+=("$b") of+=("$(field "$mf" psnr)") ob+=("$(field "$mf" best_psnr)")
+  printf "| seed %s | %s | %.2f | %.2f | %.2f | %.2f |\n" "$s" "$(outbias "$dir")" "$f" "$b" "$(json_field "$mf" psnr)" "$(json_field "$mf" best_psnr)"
+  tf+=("$f") tb+=("$b") of+=("$(json_field "$mf" psnr)") ob+=("$(json_field "$mf" best_psnr)")
   f="" b=""
 done
 [ ${#tf[@]} -gt 0 ] && printf "| **median of %d** | | %.2f | %.2f | %.2f | %.2f |\n" "${#tf[@]}" \

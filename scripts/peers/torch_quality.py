@@ -76,13 +76,17 @@ def read_png(path):
     return img
 
 
-def read_safetensors(path):
-    """{name: float64 array} of a studio model file (safetensors layout, F64 tensors)."""
+def split_safetensors(path):
+    """(header dict, data bytes) of a safetensors file."""
     with open(path, "rb") as f:
         raw = f.read()
     n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    body = raw[8 + n:]
+    return json.loads(raw[8:8 + n]), raw[8 + n:]
+
+
+def read_safetensors(path):
+    """{name: float64 array} of a studio model file (safetensors layout, F64 tensors)."""
+    header, body = split_safetensors(path)
     out = {}
     for name, info in header.items():
         if name != "__metadata__":
@@ -111,10 +115,7 @@ def save_studio(model, template, out):
     for `inr fit --init OUT`: the studio then trains PyTorch's own draw. The studio file's layer
     indices, in order, are torch's linear layers in order; WIRE's complex tensors are stored as _re/_im pairs (the output's
     imaginary bias, which Re() discards, only if the template has one)."""
-    with open(template, "rb") as f:
-        raw = f.read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
+    header, _ = split_safetensors(template)
     meta = header.pop("__metadata__", None)
     lins = [m for m in model.modules() if isinstance(m, nn.Linear)]
     layers = sorted({int(k.split(".")[0]) for k in header})  # the studio's indices of its linear layers
