@@ -119,13 +119,26 @@ func (m *Model) Save(path, version string, extra map[string]string) error {
 
 // LoadModel rebuilds a model from its file alone.
 func LoadModel(path string) (*Model, error) {
-	meta, tensors, err := nn.LoadFile(path)
+	meta, tensors, err := ReadModelFile(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("model file %s: no such file", path)
-		}
 		return nil, err
 	}
+	return ModelFromFile(path, meta, tensors)
+}
+
+// ReadModelFile reads the metadata and tensors of the model file at path (a missing file is
+// named as such), for callers that look at the architecture before building.
+func ReadModelFile(path string) (nn.Meta, []nn.Tensor, error) {
+	meta, tensors, err := nn.LoadFile(path)
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
+		return meta, nil, fmt.Errorf("model file %s: no such file", path)
+	}
+	return meta, tensors, err
+}
+
+// ModelFromFile builds the model that the metadata and tensors read from the file at path
+// describe (path labels errors).
+func ModelFromFile(path string, meta nn.Meta, tensors []nn.Tensor) (*Model, error) {
 	if meta.Architecture == "" {
 		return nil, fmt.Errorf("model %s: no architecture recorded (not written by inr?)", path)
 	}

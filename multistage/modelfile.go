@@ -81,6 +81,12 @@ func Load(r io.Reader) (*Composite, error) {
 	if err != nil {
 		return nil, err
 	}
+	return FromFile(meta, tensors)
+}
+
+// FromFile builds the composite that a model file's metadata and tensors (as nn.Load returns
+// them) describe.
+func FromFile(meta nn.Meta, tensors []nn.Tensor) (*Composite, error) {
 	if meta.Architecture != Architecture {
 		return nil, fmt.Errorf("%w: model file of architecture %q, not %q", ErrBadInput, meta.Architecture, Architecture)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/inrstudio/studio/internal/fsutil"
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/multistage"
-	"github.com/inrstudio/studio/nn"
 )
 
 func init() { addCommand(newEvalCmd) }
@@ -63,10 +62,18 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 		return fmt.Errorf("--points evaluates at given points: it takes no --size, --width or --height")
 	}
 	setThreads(f.threads)
-	if meta, _, err := nn.LoadFile(path); err == nil && meta.Architecture == multistage.Architecture {
-		return evalMultistage(cmd, path, f)
+	meta, tensors, err := inr.ReadModelFile(path)
+	if err != nil {
+		return err
 	}
-	m, err := inr.LoadModel(path)
+	if meta.Architecture == multistage.Architecture {
+		c, err := multistage.FromFile(meta, tensors)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return evalMultistage(cmd, path, c, f)
+	}
+	m, err := inr.ModelFromFile(path, meta, tensors)
 	if err != nil {
 		return err
 	}
@@ -138,13 +145,9 @@ func evalPoints(cmd *cobra.Command, m *inr.Model, f evalFlags) error {
 }
 
 // evalMultistage evaluates a model written by inr fit-fn at the points of --points.
-func evalMultistage(cmd *cobra.Command, path string, f evalFlags) error {
+func evalMultistage(cmd *cobra.Command, path string, c *multistage.Composite, f evalFlags) error {
 	if f.points == "" {
 		return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
-	}
-	c, err := multistage.LoadFile(path)
-	if err != nil {
-		return err
 	}
 	in, err := os.Open(f.points)
 	if err != nil {
