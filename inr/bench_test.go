@@ -2,13 +2,15 @@ package inr
 
 import "testing"
 
-// BenchmarkWireStep is one full-batch WIRE training step (forward, MSE, backward, Adam) on the
-// 128² camera target at the default configuration (run with -cpu 1 for one thread, as the table): the unit of the quality table's
-// WIRE rows, and the step the Gabor activation's vectorisation is judged by.
-func BenchmarkWireStep(b *testing.B) { benchStep(b, "wire", "camera-128.png") }
-
-// BenchmarkGaussStep is the same for the Gauss network, the other exp-bound activation.
-func BenchmarkGaussStep(b *testing.B) { benchStep(b, "gauss", "camera-128.png") }
+// BenchmarkStep is one full-batch training step (forward, MSE, backward, Adam) of every
+// registered architecture at its default configuration on the 128² camera target (run with
+// -cpu 1 for one thread, as the quality table): the unit of the quality table's rows, and the
+// step an activation's vectorisation is judged by.
+func BenchmarkStep(b *testing.B) {
+	for _, a := range Archs() {
+		b.Run(a.Name, func(b *testing.B) { benchStep(b, a.Name, "camera-128.png") })
+	}
+}
 
 func benchStep(b *testing.B, arch, img string) {
 	im, err := LoadImage("../assets/" + img)

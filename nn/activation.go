@@ -24,7 +24,8 @@ import (
 // Their parameter is named "theta", of shape [len θ] or [width, len θ].
 type Activation struct {
 	f       act.Func
-	sf      act.SliceFunc // non-nil when f has a slice path and θ is shared
+	sf      act.SliceFunc     // non-nil when f has a slice path and θ is shared
+	uf      act.UnitSliceFunc // non-nil when f has a slice path for per-unit θ and θ is per unit
 	width   int
 	perUnit bool
 	nTheta  int
@@ -67,6 +68,9 @@ func NewActivation(f act.Func, width int, perUnit bool) *Activation {
 	}
 	if sf, ok := f.(act.SliceFunc); ok && !a.perUnit {
 		a.sf = sf
+	}
+	if uf, ok := f.(act.UnitSliceFunc); ok && a.perUnit {
+		a.uf = uf
 	}
 	a.tanh = f.Name() == "tanh" && a.nTheta == 0
 	return a
@@ -111,6 +115,10 @@ func (a *Activation) evalValue(z []float64, out []float64, order int) {
 			th = a.theta.Value
 		}
 		a.sf.EvalSlice(z, th, order, dst)
+		return
+	}
+	if a.uf != nil {
+		a.uf.EvalUnits(z, a.width, a.theta.Value, order, dst)
 		return
 	}
 	var d [4]float64
@@ -179,6 +187,10 @@ func (a *Activation) paramGrad(g Jet) {
 	w := a.width
 	nf, ns, s0 := plan.NumFirst(), plan.NumSecond(), plan.SecondStart()
 	gr := a.theta.Grad
+	if r == 0 && a.uf != nil {
+		a.uf.ParamGradUnits(zv, g.BlockData(0), w, a.theta.Value, gr)
+		return
+	}
 	blockLen := len(zv)
 	gf, zf := g.Data(), z.Data()
 	for p, v := range zv {

@@ -44,6 +44,22 @@ type SliceFunc interface {
 	EvalSlice(x []float64, theta []float64, order int, d [4][]float64)
 }
 
+// UnitSliceFunc is implemented by activations with a whole-slice path for per-unit parameters
+// (XNet's Cauchy activation, whose λ1, λ2, d belong to each unit). x holds rows of width units
+// (row-major), and unit j uses theta[j·P : (j+1)·P], P = len(Params()). Results are bit-identical
+// to Eval and EvalParamGrad element by element: these paths only remove the interface call and the
+// orders that are not needed.
+type UnitSliceFunc interface {
+	Func
+	// EvalUnits writes σ⁽ᵏ⁾(x[i]; θ of i's unit) into d[k][i] for k = 0..order (nil d[k]
+	// skipped).
+	EvalUnits(x []float64, width int, theta []float64, order int, d [4][]float64)
+	// ParamGradUnits adds Σ_i g[i]·∂σ(x[i]; θ_j)/∂θ_jm, over the elements i of unit j, to
+	// grad[j·P + m], element by element in order: the parameter gradient of a layer whose jets
+	// carry values only.
+	ParamGradUnits(x, g []float64, width int, theta, grad []float64)
+}
+
 // PairDerivs holds a complex activation's output and its partial derivatives, the complex
 // pre-activation being the real pair (a, b) = (Re z, Im z) and the output (Re ψ, Im ψ).
 // Index o selects the output part (0 real, 1 imaginary).

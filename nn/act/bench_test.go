@@ -16,7 +16,7 @@ func BenchmarkActivations(b *testing.B) {
 	for i := range x {
 		x[i] = 2*r.Float64() - 1
 	}
-	for _, name := range []string{"sine", "tanh", "gauss", "sigmoid", "silu", "swish", "relu"} {
+	for _, name := range []string{"sine", "tanh", "gauss", "sigmoid", "silu", "swish", "relu", "finer", "spder", "fkan"} {
 		f, err := New(name, nil)
 		if err != nil {
 			b.Fatal(err)

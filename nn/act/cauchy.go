@@ -96,3 +96,57 @@ func (f *cauchyFunc) EvalParamGrad(x float64, th []float64, order int, g [][4]fl
 		ck *= f.c
 	}
 }
+
+// EvalUnits is Eval over rows of per-unit parameters; orders 0 and 1 (value-only training) form
+// only the basis terms they use.
+func (f *cauchyFunc) EvalUnits(x []float64, width int, theta []float64, order int, d [4][]float64) {
+	w := wanted(order, d, len(x))
+	theta = theta[:3*width]
+	if order >= 2 {
+		var r [4]float64
+		for i, v := range x {
+			j := i % width
+			f.Eval(v, theta[3*j:3*j+3], order, &r)
+			scatter(w, i, &r)
+		}
+		return
+	}
+	for row := 0; row < len(x); row += width {
+		for j, xv := range x[row : row+width] {
+			l1, l2, dd := theta[3*j], theta[3*j+1], theta[3*j+2]
+			ww, v := f.wv(xv, dd)
+			if w[0] != nil {
+				w[0][row+j] = l1*v + l2*ww
+			}
+			if w[1] != nil {
+				w[1][row+j] = f.c * (l1*(ww-2*v*v) + l2*(-2*v*ww))
+			}
+		}
+	}
+}
+
+// wv returns basis's w and v: w = 1/(u² + d² + ε), v = u·w, both 0 where u² overflows.
+func (f *cauchyFunc) wv(x, d float64) (w, v float64) {
+	u := f.c * x
+	w = 1 / (u*u + (d*d + f.eps))
+	if w == 0 {
+		return 0, 0
+	}
+	return w, u * w
+}
+
+// ParamGradUnits: with order 0, ∂σ/∂λ1 = v, ∂σ/∂λ2 = w, ∂σ/∂d = −2d·(λ1·vw + λ2·w²).
+func (f *cauchyFunc) ParamGradUnits(x, g []float64, width int, theta, grad []float64) {
+	theta, grad, g = theta[:3*width], grad[:3*width], g[:len(x)]
+	for row := 0; row < len(x); row += width {
+		gs := g[row : row+width]
+		for j, xv := range x[row : row+width] {
+			l1, l2, dd := theta[3*j], theta[3*j+1], theta[3*j+2]
+			w, v := f.wv(xv, dd)
+			gp := gs[j]
+			grad[3*j] += gp * v
+			grad[3*j+1] += gp * w
+			grad[3*j+2] += gp * (-2 * dd * (l1*(v*w) + l2*(w*w)))
+		}
+	}
+}

@@ -3,6 +3,8 @@ package act
 import (
 	"fmt"
 	"math"
+
+	"github.com/inrstudio/studio/kernel"
 )
 
 func init() {
@@ -52,14 +54,22 @@ type finerFunc struct {
 }
 
 func (f *finerFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
-	a := math.Abs(x)
-	k := f.omega * (a + 1)
-	s, c := math.Sincos(k * x)
+	s, c := math.Sincos(f.arg(x))
+	f.derive(x, s, c, order, d)
+}
+
+// arg is g(x) = ω(|x| + 1)·x.
+func (f *finerFunc) arg(x float64) float64 { return f.omega * (math.Abs(x) + 1) * x }
+
+// derive fills d from x and s, c = sin, cos of g(x).
+func (f *finerFunc) derive(x, s, c float64, order int, d *[4]float64) {
 	d[0] = s
 	if order == 0 {
 		return
 	}
+	a := math.Abs(x)
 	if f.detach {
+		k := f.omega * (a + 1)
 		d[1] = k * c
 		if order >= 2 {
 			d[2] = -k * k * s
@@ -77,5 +87,24 @@ func (f *finerFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	}
 	if order >= 3 {
 		d[3] = -c*g1*g1*g1 - 3*s*g1*g2
+	}
+}
+
+// EvalSlice takes the sine and cosine of g from the kernel, a chunk at a time.
+func (f *finerFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
+	w := wanted(order, d, len(x))
+	var ub, sb, cb [sliceChunk]float64
+	var r [4]float64
+	for lo := 0; lo < len(x); lo += sliceChunk {
+		xs := x[lo:min(lo+sliceChunk, len(x))]
+		u, s, c := ub[:len(xs)], sb[:len(xs)], cb[:len(xs)]
+		for i, v := range xs {
+			u[i] = f.arg(v)
+		}
+		kernel.SinCos(s, c, u)
+		for i, v := range xs {
+			f.derive(v, s[i], c[i], order, &r)
+			scatter(w, lo+i, &r)
+		}
 	}
 }

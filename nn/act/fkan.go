@@ -1,6 +1,10 @@
 package act
 
-import "math"
+import (
+	"math"
+
+	"github.com/inrstudio/studio/kernel"
+)
 
 func init() {
 	Register(Entry{
@@ -31,25 +35,66 @@ type fkanFunc struct {
 }
 
 func (f *fkanFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
-	k := f.k
-	kx := k * x
-	t := math.Tanh(kx)
-	q := sech2(math.Exp(-2 * math.Abs(kx)))
-	l := logisticFrom(x, math.Exp(-math.Abs(x)))
+	kx := f.k * x
 	var th float64
 	if order >= 2 {
 		th = math.Tanh(x / 2)
 	}
-	g := [4]float64{x + t, 1 + k*q, -2 * k * k * t * q, k * k * k * q * (4 - 6*q)}
-	h := [4]float64{l.s, l.p, -l.p * th, l.p * (1 - 6*l.p)}
-	d[0] = g[0] * h[0]
-	if order >= 1 {
-		d[1] = g[1]*h[0] + g[0]*h[1]
+	f.derive(x, math.Tanh(kx), math.Exp(-2*math.Abs(kx)), math.Exp(-math.Abs(x)), th, order, d)
+}
+
+// derive fills d from x and its elementary values: t = tanh(kx), e2 = exp(−2|kx|) (for
+// sech²(kx)), e1 = exp(−|x|) (for σ(x)) and, for orders ≥ 2, th = tanh(x/2).
+func (f *fkanFunc) derive(x, t, e2, e1, th float64, order int, d *[4]float64) {
+	k := f.k
+	q := sech2(e2)
+	l := logisticFrom(x, e1)
+	g0, h0 := x+t, l.s
+	d[0] = g0 * h0
+	if order == 0 {
+		return
 	}
-	if order >= 2 {
-		d[2] = g[2]*h[0] + 2*g[1]*h[1] + g[0]*h[2]
+	g1, h1 := 1+k*q, l.p
+	d[1] = g1*h0 + g0*h1
+	if order == 1 {
+		return
 	}
+	g2, h2 := -2*k*k*t*q, -l.p*th
+	d[2] = g2*h0 + 2*g1*h1 + g0*h2
 	if order >= 3 {
-		d[3] = g[3]*h[0] + 3*g[2]*h[1] + 3*g[1]*h[2] + g[0]*h[3]
+		g3, h3 := k*k*k*q*(4-6*q), l.p*(1-6*l.p)
+		d[3] = g3*h0 + 3*g2*h1 + 3*g1*h2 + g0*h3
+	}
+}
+
+// EvalSlice takes tanh(kx), the two exponentials and (orders ≥ 2) tanh(x/2) from the kernel, a
+// chunk at a time.
+func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
+	w := wanted(order, d, len(x))
+	var tb, e2b, e1b, hb [sliceChunk]float64
+	var r [4]float64
+	for lo := 0; lo < len(x); lo += sliceChunk {
+		xs := x[lo:min(lo+sliceChunk, len(x))]
+		n := len(xs)
+		t, e2, e1, th := tb[:n], e2b[:n], e1b[:n], hb[:n]
+		for i, v := range xs {
+			kx := f.k * v
+			t[i] = kx
+			e2[i] = -2 * math.Abs(kx)
+			e1[i] = -math.Abs(v)
+		}
+		kernel.Tanh(t, t)
+		kernel.Exp(e2, e2)
+		kernel.Exp(e1, e1)
+		if order >= 2 {
+			for i, v := range xs {
+				th[i] = v / 2
+			}
+			kernel.Tanh(th, th)
+		}
+		for i, v := range xs {
+			f.derive(v, t[i], e2[i], e1[i], th[i], order, &r)
+			scatter(w, lo+i, &r)
+		}
 	}
 }

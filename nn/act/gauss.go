@@ -26,7 +26,7 @@ func init() {
 //	σ′ = −2s·t·e, σ″ = s²(4t² − 2)·e, σ‴ = s³·4t(3 − 2t²)·e.
 //
 // Values whose magnitude falls below the smallest normal are flushed to zero; beyond
-// |t| ≈ 26.6 everything is exactly zero.
+// |t| ≈ 26.6 everything is exactly zero (+0).
 type gaussFunc struct {
 	fixed
 	noParams
@@ -38,61 +38,68 @@ func (f *gaussFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	f.derive(t, math.Exp(-(t * t)), order, d)
 }
 
+// gaussClamp bounds t in the polynomial factors: beyond |t| ≈ 26.62 the exponential is below
+// the smallest normal and flushed to zero, so clamping there changes no result, while it keeps
+// t² finite (a huge t would give +Inf·0 = NaN) without a branch on e.
+const gaussClamp = 27
+
 func (f *gaussFunc) derive(t, e float64, order int, d *[4]float64) {
 	e = ftz(e)
-	if e == 0 {
-		// t² may be +Inf here; the polynomial factors must not meet it.
-		for k := 0; k <= order; k++ {
-			d[k] = 0
-		}
-		return
-	}
+	t = max(-gaussClamp, min(t, gaussClamp))
 	d[0] = e
 	if order >= 1 {
-		d[1] = ftz(-2 * f.s * t * e)
+		d[1] = f.d1(t, e)
 	}
 	if order >= 2 {
-		d[2] = ftz(f.s2 * (4*t*t - 2) * e)
+		d[2] = f.d2(t, e)
 	}
 	if order >= 3 {
-		d[3] = ftz(f.s3 * 4 * t * (3 - 2*t*t) * e)
+		d[3] = f.d3(t, e)
 	}
 }
 
-// EvalSlice runs the exponential through the kernel, using one of the output slices as
-// scratch.
+// d1, d2, d3 are σ′, σ″, σ‴ from the clamped t and the flushed e.
+func (f *gaussFunc) d1(t, e float64) float64 { return ftz(-2 * f.s * t * e) }
+func (f *gaussFunc) d2(t, e float64) float64 { return ftz(f.s2 * (4*t*t - 2) * e) }
+func (f *gaussFunc) d3(t, e float64) float64 { return ftz(f.s3 * 4 * t * (3 - 2*t*t) * e) }
+
+// EvalSlice takes the exponential from the kernel, a chunk at a time, and forms each requested
+// order in its own loop: the same expressions as derive, without the dispatch per element.
 func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
-	n := len(x)
-	if n == 0 {
-		return
-	}
-	w := wanted(order, d, n)
-	scratch := pickScratch(w)
-	if scratch == nil {
-		return
-	}
-	for i, v := range x {
-		t := f.s * v
-		scratch[i] = -(t * t)
-	}
-	kernel.Exp(scratch, scratch)
-	var r [4]float64
-	for i, v := range x {
-		f.derive(f.s*v, scratch[i], order, &r)
-		for k := 0; k <= order; k++ {
-			if w[k] != nil {
-				w[k][i] = r[k]
+	w := wanted(order, d, len(x))
+	var eb, tb [sliceChunk]float64
+	for lo := 0; lo < len(x); lo += sliceChunk {
+		xs := x[lo:min(lo+sliceChunk, len(x))]
+		e, t := eb[:len(xs)], tb[:len(xs)]
+		for i, v := range xs {
+			u := f.s * v
+			e[i] = -(u * u)
+			t[i] = max(-gaussClamp, min(u, gaussClamp))
+		}
+		kernel.Exp(e, e)
+		for i, v := range e {
+			e[i] = ftz(v)
+		}
+		if w[0] != nil {
+			copy(w[0][lo:], e)
+		}
+		if w[1] != nil {
+			d1 := w[1][lo : lo+len(xs)]
+			for i, ti := range t {
+				d1[i] = f.d1(ti, e[i])
+			}
+		}
+		if w[2] != nil {
+			d2 := w[2][lo : lo+len(xs)]
+			for i, ti := range t {
+				d2[i] = f.d2(ti, e[i])
+			}
+		}
+		if w[3] != nil {
+			d3 := w[3][lo : lo+len(xs)]
+			for i, ti := range t {
+				d3[i] = f.d3(ti, e[i])
 			}
 		}
 	}
-}
-
-// pickScratch returns the first requested slice (nil when none is).
-func pickScratch(w [4][]float64) []float64 {
-	for k := 0; k < 4; k++ {
-		if w[k] != nil {
-			return w[k]
-		}
-	}
-	return nil
 }

@@ -10,13 +10,20 @@ import (
 // flush-to-zero mode, so the exponential-tail activations (gauss, Gabor) clean up themselves.
 const minNormal = 0x1p-1022
 
-// ftz flushes a subnormal v to zero and returns every other value unchanged.
+// ftz flushes a subnormal v to zero (and −0 to +0) and returns every other value unchanged.
+// It tests the exponent field with integer arithmetic, so it compiles without a branch: whether
+// an exponential's tail underflows is unpredictable element to element.
 func ftz(v float64) float64 {
-	if v > -minNormal && v < minNormal {
-		return 0
-	}
-	return v
+	b := math.Float64bits(v)
+	// e + 0x7ff reaches bit 11 exactly when the exponent field e is non-zero.
+	keep := -((b>>52&0x7ff + 0x7ff) >> 11)
+	return math.Float64frombits(b & keep)
 }
+
+// sliceChunk is how many elements the chunked slice paths take at a time: the kernel writes the
+// elementary values (sine and cosine, exponentials, tanh) of a chunk into stack buffers, and the
+// closed forms read them while they are still in L1.
+const sliceChunk = 256
 
 // sgn is the sign of x with sgn(0) = 0: the convention for the derivative of |x| at its kink.
 func sgn(x float64) float64 {

@@ -97,6 +97,23 @@ func (f *sineFunc) scalePair(buf, lo, hi []float64, a, b float64) {
 	}
 }
 
+// scatter writes r[k] into w[k][i] for the requested orders k ≤ order (w from wanted, so w[k]
+// is nil above order), unrolled: a loop over k costs more than the stores themselves.
+func scatter(w [4][]float64, i int, r *[4]float64) {
+	if w[0] != nil {
+		w[0][i] = r[0]
+	}
+	if w[1] != nil {
+		w[1][i] = r[1]
+	}
+	if w[2] != nil {
+		w[2][i] = r[2]
+	}
+	if w[3] != nil {
+		w[3][i] = r[3]
+	}
+}
+
 // wanted returns d[k][:n] for the orders to compute and nil for the others.
 func wanted(order int, d [4][]float64, n int) [4][]float64 {
 	var w [4][]float64

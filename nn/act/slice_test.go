@@ -47,6 +47,27 @@ var sliceCores = map[string]func(f Func, x float64, th []float64, fe, fa float64
 		g.derive(t, math.Exp(-(t*t))*fe, order, &d)
 		return d
 	},
+	"finer": func(f Func, x float64, _ []float64, fe, fa float64, order int) (d [4]float64) {
+		g := f.(*finerFunc)
+		s, c := math.Sincos(g.arg(x))
+		g.derive(x, s*fe, c*fa, order, &d)
+		return d
+	},
+	"spder": func(f Func, x float64, _ []float64, fe, fa float64, order int) (d [4]float64) {
+		g := f.(*spderFunc)
+		u := g.omega * x
+		s, c := math.Sincos(u)
+		g.derive(u, s*fe, c*fa, order, &d)
+		return d
+	},
+	// fkan has two exponentials (fe) and two tanh values (fa)
+	"fkan": func(f Func, x float64, _ []float64, fe, fa float64, order int) (d [4]float64) {
+		g := f.(*fkanFunc)
+		kx := g.k * x
+		g.derive(x, math.Tanh(kx)*fa, math.Exp(-2*math.Abs(kx))*fe, math.Exp(-math.Abs(x))*fe,
+			math.Tanh(x/2)*fa, order, &d)
+		return d
+	},
 	"relu": nil, // no elementary function: must be exact
 }
 
@@ -79,8 +100,11 @@ func sliceFreq(f Func, th []float64) float64 {
 	switch f.Name() {
 	case "sine":
 		return math.Abs(f.Config()["omega"])
-	case "gauss":
-		return f.Config()["s"]
+	case "gauss", "fkan":
+		c := f.Config()
+		return c["s"] + c["scale"]
+	case "finer", "spder":
+		return math.Abs(f.Config()["omega"])
 	case "swish":
 		return math.Max(1, math.Abs(th[0]))
 	}
@@ -190,4 +214,90 @@ func TestSliceMatchesScalar(t *testing.T) {
 	for name, u := range worst {
 		t.Logf("kernel %s: %-8s slice vs scalar worst %.1f ulp of the local scale", kname, name, u)
 	}
+}
+
+// TestReluStepBits checks the branch-free relu and step against the branching definitions on
+// the values where bit tricks go wrong: both zeros, subnormals, infinities, NaN of both signs.
+func TestReluStepBits(t *testing.T) {
+	nan := math.NaN()
+	for _, x := range []float64{0, math.Copysign(0, -1), 5e-324, -5e-324, 0x1p-1022, 1, -1,
+		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), nan, -nan, math.Float64frombits(0xfff8000000000001)} {
+		r, s := reluStep(x)
+		want := relu(x)
+		assert.True(t, math.Float64bits(r) == math.Float64bits(want) || (math.IsNaN(r) && math.IsNaN(want)),
+			"relu(%v) = %v, want %v", x, r, want)
+		assert.Equal(t, step(x), s, "step(%v)", x)
+	}
+}
+
+// TestUnitSliceMatchesScalar checks every UnitSliceFunc against Eval and EvalParamGrad bit for
+// bit: each unit with its own parameters, rows of awkward and random inputs, every order and
+// subset of requested slices, and the value-only parameter gradient summed in element order.
+func TestUnitSliceMatchesScalar(t *testing.T) {
+	n := 0
+	for _, name := range Names() {
+		f, err := New(name, nil)
+		if err != nil {
+			continue
+		}
+		uf, ok := f.(UnitSliceFunc)
+		if !ok {
+			continue
+		}
+		n++
+		const width = 7
+		np := len(f.Params())
+		r := rand.New(rand.NewPCG(3, 4))
+		theta := make([]float64, width*np)
+		for i := range theta {
+			theta[i] = f.Params()[i%np].Init + r.NormFloat64()
+		}
+		x := sliceInputs(width*40, 3)
+		x = append(x, math.Inf(1), math.Inf(-1), math.NaN(), 1e200)[:width*41]
+		g := sliceInputs(len(x), 1)
+		for order := 0; order <= 3; order++ {
+			want := make([][4]float64, len(x))
+			for i, v := range x {
+				j := i % width
+				f.Eval(v, theta[j*np:(j+1)*np], order, &want[i])
+			}
+			for mask := 1; mask < 1<<(order+1); mask++ {
+				var d [4][]float64
+				for k := 0; k <= order; k++ {
+					if mask&(1<<k) != 0 {
+						d[k] = make([]float64, len(x))
+					}
+				}
+				uf.EvalUnits(x, width, theta, order, d)
+				for k := 0; k <= order; k++ {
+					for i := range x {
+						if d[k] != nil {
+							assert.True(t, sameFloat(d[k][i], want[i][k]), "%s order %d d%d x=%v: %v want %v",
+								name, order, k, x[i], d[k][i], want[i][k])
+						}
+					}
+				}
+			}
+		}
+		wantGrad := make([]float64, len(theta))
+		pg := make([][4]float64, np)
+		for i, v := range x {
+			j := i % width
+			f.EvalParamGrad(v, theta[j*np:(j+1)*np], 0, pg)
+			for m := range np {
+				wantGrad[j*np+m] += g[i] * pg[m][0]
+			}
+		}
+		grad := make([]float64, len(theta))
+		uf.ParamGradUnits(x, g, width, theta, grad)
+		for i := range grad {
+			assert.True(t, sameFloat(grad[i], wantGrad[i]), "%s grad %d: %v want %v", name, i, grad[i], wantGrad[i])
+		}
+	}
+	assert.GreaterOrEqual(t, n, 1, "expected the cauchy UnitSliceFunc")
+}
+
+// sameFloat is bit equality, with any two NaNs equal.
+func sameFloat(a, b float64) bool {
+	return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
 }

@@ -1,6 +1,10 @@
 package act
 
-import "math"
+import (
+	"math"
+
+	"github.com/inrstudio/studio/kernel"
+)
 
 func init() {
 	Register(Entry{
@@ -53,11 +57,16 @@ type spderFunc struct {
 }
 
 func (f *spderFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
+	u := f.omega * x
+	s, c := math.Sincos(u)
+	f.derive(u, s, c, order, d)
+}
+
+// derive fills d from u = ωx and s, c = sin u, cos u.
+func (f *spderFunc) derive(u, s, c float64, order int, d *[4]float64) {
 	w := f.omega
-	u := w * x
 	au := math.Abs(u)
 	r := math.Sqrt(au)
-	s, c := math.Sincos(u)
 	d[0] = s * r
 	if order == 0 {
 		return
@@ -76,6 +85,25 @@ func (f *spderFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	d[2] = w * w * sgn(u) / rf * (c - S/4 - u2S)
 	if order >= 3 {
 		d[3] = w * w * w / (af * rf) * (3*S/8 - 3*c/4 - u*u*c - 1.5*u2S)
+	}
+}
+
+// EvalSlice takes sin u and cos u from the kernel, a chunk at a time.
+func (f *spderFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
+	w := wanted(order, d, len(x))
+	var ub, sb, cb [sliceChunk]float64
+	var r [4]float64
+	for lo := 0; lo < len(x); lo += sliceChunk {
+		xs := x[lo:min(lo+sliceChunk, len(x))]
+		u, s, c := ub[:len(xs)], sb[:len(xs)], cb[:len(xs)]
+		for i, v := range xs {
+			u[i] = f.omega * v
+		}
+		kernel.SinCos(s, c, u)
+		for i := range xs {
+			f.derive(u[i], s[i], c[i], order, &r)
+			scatter(w, lo+i, &r)
+		}
 	}
 }
 
