@@ -48,6 +48,14 @@ type FitOptions struct {
 	// Observers receive a snapshot after every step (loss only) and at every evaluation (metrics
 	// and the target, reconstruction and error fields).
 	Observers []Observer
+	// Checkpoint, when not empty, is the path of the checkpoint file Run keeps while the fit is
+	// unfinished: written every CheckpointEvery of wall time (0: never periodically) and when the
+	// fit is interrupted, removed when it completes or diverges. ReadCheckpoint and
+	// Fitter.Resume continue from it. CheckpointCaller is recorded in it as given (the command
+	// line keeps the image path and its flags there).
+	Checkpoint       string
+	CheckpointEvery  time.Duration
+	CheckpointCaller map[string]string
 }
 
 // StopReason says why a fit ended.
@@ -171,7 +179,8 @@ type Fitter struct {
 	perm   []int
 	pos    int
 	rng    *rand.Rand
-	fullIn nn.Jet // the input jet of the whole grid (full batch)
+	src    *rand.PCG // rng's source (saved in checkpoints)
+	fullIn nn.Jet    // the input jet of the whole grid (full batch)
 
 	recon    []float64 // signal-space rendering of the grid at the last evaluation (unclipped)
 	best     []float64 // parameter values of the best evaluation
@@ -183,6 +192,11 @@ type Fitter struct {
 	evals []Evaluation
 	start time.Time
 	ran   bool
+
+	digest   string    // of the target (checkpoints)
+	done     int       // updates applied before Run (a resumed fit)
+	prior    float64   // seconds spent before Run (a resumed fit)
+	lastCkpt time.Time // when Run last wrote a checkpoint (or started)
 }
 
 // NewFitter validates the options against the image and builds the model.
@@ -230,6 +244,7 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	if t.every == 0 {
 		t.every = DefaultEvalEvery
 	}
+	t.digest = targetDigest(im)
 	if opt.Batch > 0 && opt.Batch < p {
 		t.batch, t.full = opt.Batch, false
 		t.xb = make([]float64, 2*opt.Batch)
@@ -238,8 +253,9 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 		for i := range t.perm {
 			t.perm[i] = i
 		}
-		t.pos = p                                             // shuffle before the first batch
-		t.rng = rand.New(rand.NewPCG(opt.Seed, 0x6261746368)) // a stream of its own ("batch")
+		t.pos = p                                   // shuffle before the first batch
+		t.src = rand.NewPCG(opt.Seed, 0x6261746368) // a stream of its own ("batch")
+		t.rng = rand.New(t.src)
 	} else {
 		t.fullIn = nn.NewInputJet(t.plan, sig.x)
 	}
@@ -324,19 +340,21 @@ func (t *Fitter) SetObservers(obs []Observer) { t.opt.Observers = obs }
 // Model is the model being fitted.
 func (t *Fitter) Model() *Model { return t.model }
 
-// Run is the training loop; call it once.
+// Run is the training loop; call it once. A resumed fitter continues after the checkpoint's
+// steps.
 func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 	if t.ran {
 		return nil, errors.New("fit: Run called twice")
 	}
 	t.ran = true
 	t.start = time.Now()
+	t.lastCkpt = t.start
 	stop := StopCompleted
-	var failure error
-	if !t.full {
+	var failure, ckptErr error
+	if !t.full && t.done == 0 {
 		t.evaluate(0)
 	}
-	for s := 1; s <= t.opt.Steps; s++ {
+	for s := t.done + 1; s <= t.opt.Steps; s++ {
 		if ctx.Err() != nil {
 			stop = StopInterrupted
 			break
@@ -357,8 +375,24 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 		if !t.full && t.evalDue(s) {
 			t.evaluate(s)
 		}
+		if now := time.Now(); s < t.opt.Steps && t.checkpointDue(now) {
+			if err := t.writeCheckpoint(s); err != nil && ckptErr == nil {
+				ckptErr = err
+			}
+			t.lastCkpt = now
+		}
 	}
 	steps := len(t.loss)
+	switch {
+	case t.opt.Checkpoint == "":
+	case stop == StopInterrupted:
+		// before the final evaluation below, which a run never stopped would not have made
+		if err := t.writeCheckpoint(steps); err != nil {
+			ckptErr = err
+		}
+	default:
+		ckptErr = t.dropCheckpoint()
+	}
 	if stop != StopDiverged && t.lastEval != steps {
 		t.evaluate(steps)
 	}
@@ -373,8 +407,14 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 	}
 	res := t.result(steps, stop, lastPSNR, kept)
 	t.publishDone(res)
+	if failure == nil && ckptErr != nil {
+		failure = ckptErr
+	}
 	return res, failure
 }
+
+// elapsed is the fit's time so far, a resumed fit's earlier time included.
+func (t *Fitter) elapsed() float64 { return t.prior + time.Since(t.start).Seconds() }
 
 func (t *Fitter) lastLoss() float64 {
 	if len(t.loss) == 0 {
@@ -437,7 +477,7 @@ func (t *Fitter) record(k int, loss float64) {
 	if len(t.opt.Observers) == 0 {
 		return
 	}
-	s := &Snapshot{Step: k, Seconds: time.Since(t.start).Seconds(), Loss: loss, Phase: "adam",
+	s := &Snapshot{Step: k, Seconds: t.elapsed(), Loss: loss, Phase: "adam",
 		Metrics: map[string]float64{"psnr": psnr, "best_psnr": t.bestPSNR},
 		Fields:  t.fields()}
 	for _, o := range t.opt.Observers {
@@ -474,7 +514,7 @@ func (t *Fitter) publishStep(s int, loss float64) {
 	if len(t.opt.Observers) == 0 {
 		return
 	}
-	snap := &Snapshot{Step: s, Seconds: time.Since(t.start).Seconds(), Loss: loss, Phase: "adam"}
+	snap := &Snapshot{Step: s, Seconds: t.elapsed(), Loss: loss, Phase: "adam"}
 	for _, o := range t.opt.Observers {
 		o.Observe(snap)
 	}
@@ -497,7 +537,7 @@ func (t *Fitter) result(steps int, stop StopReason, lastPSNR float64, kept bool)
 	res := &FitResult{
 		Model: t.model, Target: im, Reconstruction: rec, Steps: steps, Loss: t.loss, Evals: t.evals,
 		PSNR: psnr, LastPSNR: lastPSNR, BestPSNR: t.bestPSNR, BestStep: t.bestStep, SSIM: SSIM(rec, im),
-		Seconds: time.Since(t.start).Seconds(), LR: t.lr, Schedule: t.sched, Range: t.sig.norm.Range,
+		Seconds: t.elapsed(), LR: t.lr, Schedule: t.sched, Range: t.sig.norm.Range,
 		Stop: stop, KeptBest: kept, Batch: t.batch,
 	}
 	return res

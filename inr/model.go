@@ -97,6 +97,12 @@ const (
 
 // Save writes the model file (safetensors layout, readable from Python) atomically.
 func (m *Model) Save(path, version string, extra map[string]string) error {
+	return m.save(path, version, extra, m.Net.State())
+}
+
+// save writes the model's metadata with the tensors params (the model's state, possibly followed
+// by others: a checkpoint's trainer state).
+func (m *Model) save(path, version string, extra map[string]string, params []*nn.Param) error {
 	cfg, err := json.Marshal(m.Config)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -114,7 +120,7 @@ func (m *Model) Save(path, version string, extra map[string]string) error {
 		ex[k] = v
 	}
 	meta := nn.Meta{Architecture: m.Arch, Config: cfg, Normalization: norm, Version: version, Extra: ex}
-	return nn.SaveFile(path, meta, m.Net.State())
+	return nn.SaveFile(path, meta, params)
 }
 
 // LoadModel rebuilds a model from its file alone.

@@ -43,6 +43,21 @@ func (a *Adam) Steps() int { return a.t }
 // Rate is the learning rate the next step will use.
 func (a *Adam) Rate() float64 { return a.LR * a.Schedule.Factor(a.t) }
 
+// Moments returns Adam's first and second moment estimates (its own slices, for saving).
+func (a *Adam) Moments() (m, v []float64) { return a.m, a.v }
+
+// Restore sets the moment estimates and the step count, as saved from an Adam over the same
+// parameters (Moments, Steps).
+func (a *Adam) Restore(m, v []float64, t int) error {
+	if len(m) != len(a.m) || len(v) != len(a.v) || t < 0 {
+		return fmt.Errorf("adam: restoring %d and %d moments at step %d into %d parameters", len(m), len(v), t, len(a.m))
+	}
+	copy(a.m, m)
+	copy(a.v, v)
+	a.t = t
+	return nil
+}
+
 // Reset forgets the moment estimates and the step count (a new training phase).
 func (a *Adam) Reset() {
 	clear(a.m)

@@ -13,7 +13,7 @@
 # side by side, one thread each; results do not depend on the thread count), OUT=runs/bench-quality.
 # QUALITY_REUSE=1 prints the table from the run folders already in $OUT without fitting.
 # --long runs the 256², 2000-step table instead (evaluations every 250 steps as the reference):
-# hours on two cores; no bars, the reference's figures beside ours (STEPS shortens it for a smoke
+# hours on two cores (a fit killed half-way resumes from its checkpoint at the next run); no bars, the reference's figures beside ours (STEPS shortens it for a smoke
 # test; evaluations a short run did not reach print as —).
 # The table is printed and saved as $OUT/table.md.
 #
@@ -134,6 +134,12 @@ fit() { # model image seed
   if [ -f "$dir/metrics.json" ] && [ "$(json_field "$dir/metrics.json" stop)" = completed ] &&
     [ "$(json_field "$dir/metrics.json" steps)" = "$steps" ]; then
     return 0 # done by an earlier (interrupted) run of this script: delete the folder to redo it
+  fi
+  if [ -f "$dir/checkpoint.safetensors" ]; then
+    # an unfinished fit of an earlier run of this script (killed or interrupted): continue it,
+    # to the same result as a fit never stopped
+    "$inr" fit --resume "$dir" -q >>"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
+    return 0
   fi
   "$inr" fit "assets/$2-$side.png" --model "$1" --steps "$steps" --seed "$3" --eval-every "$every" \
     --schedule "$(schedule_of "$1")" --threads 1 --out "$dir" -q >"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"

@@ -61,7 +61,7 @@ func benchFitArgs(out string) []string {
 func benchFitter(b *testing.B) *inr.Fitter {
 	b.Helper()
 	p, err := fitcli.Prepare(benchFitArgs("")[1], fitcli.Flags{Model: "siren", Steps: benchSteps, LR: 1e-3, Set: []string{"width=" + benchWidth()},
-		Schedule: "constant", EvalEvery: inr.DefaultEvalEvery}, false)
+		Schedule: "constant", EvalEvery: inr.DefaultEvalEvery}, func(string) bool { return false })
 	require.NoError(b, err)
 	return p.Fitter
 }

@@ -29,24 +29,34 @@ attach with inr view DIR. Q stops the fit early; the outputs are written before 
 closes.`,
 		Example: `  inr-view fit assets/camera-128.png
   inr-view fit photo.png --model wire --size 256 --steps 2000`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runFit(args[0], f, cmd.Flags().Changed("model"), script)
+			path := ""
+			if len(args) == 1 {
+				path = args[0]
+			} else if f.Resume == "" {
+				return fmt.Errorf("%s needs IMAGE (or --resume DIR); see `%s --help`", cmd.CommandPath(), cmd.CommandPath())
+			}
+			return runFit(path, f, cmd.Flags().Changed, script)
 		},
 	}
 	f.Register(cmd.Flags())
 	return cmd
 }
 
-func runFit(path string, f fitcli.Flags, explicitModel bool, script func(*viewer.Handle) error) error {
+func runFit(path string, f fitcli.Flags, changed func(string) bool, script func(*viewer.Handle) error) error {
 	if f.Threads > 0 {
 		runtime.GOMAXPROCS(f.Threads)
 	}
-	prep, err := fitcli.Prepare(path, f, explicitModel)
+	prep, err := fitcli.Prepare(path, f, changed)
 	if err != nil {
 		return err
 	}
+	if prep.Threads > 0 && !changed("threads") {
+		runtime.GOMAXPROCS(prep.Threads)
+	}
 	fitter, opt, im, dir := prep.Fitter, prep.Options, prep.Image, prep.Dir
+	path = prep.ImagePath
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
@@ -57,7 +67,7 @@ func runFit(path string, f fitcli.Flags, explicitModel bool, script func(*viewer
 	if evalEvery == 0 {
 		evalEvery = inr.DefaultEvalEvery
 	}
-	info := inr.RunInfo{Image: path, Size: f.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
+	info := inr.RunInfo{Image: path, Size: prep.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
 		Threads: runtime.GOMAXPROCS(0), Kernel: kernelName(), Version: version}
 	job := func(run *liveRun) (string, error) {
 		fitter.SetObservers(run.observers())

@@ -28,21 +28,36 @@ type fitFlags struct {
 func newFitCmd() *cobra.Command {
 	var f fitFlags
 	cmd := &cobra.Command{
-		Use:   "fit IMAGE",
+		Use:   "fit IMAGE | fit --resume DIR",
 		Short: "Fit a coordinate network to an image (PNG or JPEG) and write the run folder",
 		Long: `Fit a coordinate network to an image: coordinates on [-1,1]², targets scaled to the
 architecture's range, Adam at the architecture's learning rate unless --lr is given. The run
 folder (--out, default runs/<image>-<model>) receives model.safetensors, reconstruction.png,
 error.png, loss.png, loss.csv and metrics.json. Ctrl-C stops after the current step and still
-writes everything; a second Ctrl-C quits at once. --view opens the desktop viewer on the run
+writes everything; a second Ctrl-C quits at once. An unfinished fit keeps checkpoint.safetensors
+in its run folder (every --checkpoint-every, and on Ctrl-C; removed when it ends): --resume DIR
+continues it from there with its own image and settings, to the same results as a run never
+stopped (same --threads). --view opens the desktop viewer on the run
 (space pauses, Q stops; the run folder is complete either way). ` + "`inr models`" + ` lists the
 architectures.`,
 		Example: `  inr fit assets/camera-128.png
   inr fit photo.jpg --model wire --size 256 --steps 2000 --schedule wire --keep-best
   inr fit photo.png --model siren --set width=128 --set first_omega=20 --out runs/small
-  inr fit assets/coffee-128.png --model finer --view`,
-		Args: exactArgs(1, "IMAGE"),
-		RunE: func(cmd *cobra.Command, args []string) error { return runFit(cmd, args[0], f) },
+  inr fit assets/coffee-128.png --model finer --view
+  inr fit --resume runs/photo-wire`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if f.Resume != "" && len(args) == 0 {
+				return nil
+			}
+			return exactArgs(1, "IMAGE")(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := ""
+			if len(args) == 1 {
+				path = args[0]
+			}
+			return runFit(cmd, path, f)
+		},
 	}
 	fl := cmd.Flags()
 	f.Register(fl)
@@ -56,11 +71,15 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 		return fmt.Errorf("--threads %d: need ≥ 0", f.Threads)
 	}
 	setThreads(f.Threads)
-	prep, err := fitcli.Prepare(path, f.Flags, cmd.Flags().Changed("model"))
+	prep, err := fitcli.Prepare(path, f.Flags, cmd.Flags().Changed)
 	if err != nil {
 		return err
 	}
+	if prep.Threads > 0 && !cmd.Flags().Changed("threads") {
+		setThreads(prep.Threads) // a resumed fit: the thread count it was started with
+	}
 	fitter, opt, im, dir := prep.Fitter, prep.Options, prep.Image, prep.Dir
+	path = prep.ImagePath
 	created, err := makeDir(dir)
 	if err != nil {
 		return err
@@ -70,6 +89,9 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 		fmt.Fprintf(stderr, "fitting %s (%d×%d×%d) with %s: %d parameters, %d steps, lr %g, %s batch, %d threads, kernel %s\n",
 			path, im.W, im.H, im.C, opt.Arch, fitter.Model().NumParams(), opt.Steps, fitLR(fitter, opt), batchName(opt.Batch, im),
 			runtime.GOMAXPROCS(0), kernelName())
+		if prep.Resumed > 0 {
+			fmt.Fprintf(stderr, "resuming %s after step %d\n", dir, prep.Resumed)
+		}
 		opt.Observers = append(opt.Observers, newProgress(stderr, opt.Steps))
 	}
 	ctx, stopSignals := interruptContext(cmd.Context(), stderr)
@@ -97,7 +119,7 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	if evalEvery == 0 {
 		evalEvery = inr.DefaultEvalEvery
 	}
-	m, err := inr.NewMetrics(res, opt, inr.RunInfo{Image: path, Size: f.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
+	m, err := inr.NewMetrics(res, opt, inr.RunInfo{Image: path, Size: prep.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
 		Threads: runtime.GOMAXPROCS(0), Kernel: kernelName(), Version: version})
 	if err != nil {
 		return err
@@ -122,7 +144,8 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	case res.Stop == inr.StopInterrupted && lv != nil && lv.ctl.Stopped():
 		fmt.Fprintf(w, "stopped from the viewer after %d of %d steps; the outputs hold that state\n", res.Steps, opt.Steps)
 	case res.Stop == inr.StopInterrupted:
-		return &exitError{code: 130, err: fmt.Errorf("interrupted after %d of %d steps; the outputs hold that state", res.Steps, opt.Steps)}
+		return &exitError{code: 130, err: fmt.Errorf("interrupted after %d of %d steps; the outputs hold that state; continue with inr fit --resume %s",
+			res.Steps, opt.Steps, dir)}
 	}
 	return nil
 }

@@ -129,6 +129,44 @@ func TestFitInterruptWritesOutputs(t *testing.T) {
 	require.Less(t, m["steps"].(float64), 1000000.0)
 }
 
+// Ctrl-C leaves checkpoint.safetensors; inr fit --resume DIR continues from it, with the image
+// and flags the checkpoint recorded, to the same model file as a fit never stopped, and removes it.
+func TestFitResumeAfterInterrupt(t *testing.T) {
+	args := []string{camera, "--size", "24", "--steps", "400", "--eval-every", "9", "--threads", "1", "-q"}
+	whole := filepath.Join(t.TempDir(), "whole")
+	_, errOut, err := run(context.Background(), append([]string{"fit", "--out", whole}, args...)...)
+	require.NoError(t, err, errOut)
+
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, _, err = run(ctx, append([]string{"fit", "--out", dir}, args...)...)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "--resume "+dir)
+	require.FileExists(t, filepath.Join(dir, inr.CheckpointFile))
+	stopped := readMetrics(t, dir)["steps"].(float64)
+	require.Less(t, stopped, 400.0)
+
+	_, errOut, err = run(context.Background(), "fit", "--resume", dir, "--model", "gauss")
+	require.ErrorContains(t, err, "drop --model", errOut)
+	_, _, err = run(context.Background(), "fit", camera, "--resume", dir)
+	require.ErrorContains(t, err, "drop the IMAGE argument")
+	_, _, err = run(context.Background(), "fit", "--resume", t.TempDir())
+	require.ErrorContains(t, err, "no such file")
+
+	_, errOut, err = run(context.Background(), "fit", "--resume", dir)
+	require.NoError(t, err, errOut)
+	a, err := os.ReadFile(filepath.Join(whole, inr.ModelFile))
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(dir, inr.ModelFile))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(a, b), "resumed after %v steps: the model file differs from the uninterrupted fit's", stopped)
+	m := readMetrics(t, dir)
+	require.Equal(t, "completed", m["stop"])
+	require.Equal(t, readMetrics(t, whole)["best_psnr"], m["best_psnr"])
+	require.NoFileExists(t, filepath.Join(dir, inr.CheckpointFile))
+}
+
 // writeFile writes data into dir/name and returns the path.
 func writeFile(t *testing.T, dir, name string, data []byte) string {
 	t.Helper()

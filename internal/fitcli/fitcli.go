@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -28,7 +31,14 @@ type Flags struct {
 	EvalEvery int
 	KeepBest  bool
 	Threads   int
+	// Resume is the run folder of an unfinished fit to continue (its checkpoint holds the image
+	// path and every setting); CheckpointEvery is the wall time between checkpoints.
+	Resume          string
+	CheckpointEvery time.Duration
 }
+
+// DefaultCheckpointEvery is how often a fit saves its checkpoint by default.
+const DefaultCheckpointEvery = 5 * time.Minute
 
 // Register adds the fit flags to fl with their defaults.
 func (f *Flags) Register(fl *pflag.FlagSet) {
@@ -47,7 +57,15 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.IntVar(&f.EvalEvery, "eval-every", inr.DefaultEvalEvery, "steps between full evaluations (PSNR, best weights, snapshots)")
 	fl.BoolVar(&f.KeepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
 	fl.IntVar(&f.Threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
+	fl.StringVar(&f.Resume, "resume", "", "continue the unfinished fit in this run folder from its "+inr.CheckpointFile+
+		" (same image and settings, no IMAGE argument; bit-identical to a run never stopped at the same --threads)")
+	fl.DurationVar(&f.CheckpointEvery, "checkpoint-every", DefaultCheckpointEvery, "wall time between checkpoints of an unfinished fit "+
+		"(the run folder's "+inr.CheckpointFile+", also written on Ctrl-C and removed at the end; 0: only on Ctrl-C)")
 }
+
+// resumeConflicts are the flags that a resumed fit takes from its checkpoint instead.
+var resumeConflicts = []string{"model", "steps", "lr", "size", "crop", "batch", "seed", "init", "out", "config", "set",
+	"schedule", "eval-every", "keep-best"}
 
 // Prepared is a validated fit, nothing written yet.
 type Prepared struct {
@@ -55,14 +73,28 @@ type Prepared struct {
 	Options inr.FitOptions
 	Image   *inr.Image // the target as fitted (cropped and resized)
 	Dir     string     // the run folder
+	// ImagePath and Size are the image file and --size of the fit (a resumed fit's, from its
+	// checkpoint), for the report.
+	ImagePath string
+	Size      int
+	// Resumed is the number of steps the checkpoint had done (0 for a new fit); Threads the
+	// thread count it recorded (a resumed fit keeps it unless --threads is given).
+	Resumed, Threads int
 }
 
-// Prepare validates every flag and the image at path and builds the fitter. explicitModel says
-// whether --model was given (a --config naming another model is then an error). Nothing is
-// created on disk.
-func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
+// Prepare validates every flag and the image at path and builds the fitter. changed says
+// whether a flag was given on the command line (a --config naming another model than --model is
+// an error; --resume refuses the settings it takes from the checkpoint). Nothing is created on
+// disk.
+func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, error) {
 	if f.Threads < 0 {
 		return nil, fmt.Errorf("--threads %d: need ≥ 0", f.Threads)
+	}
+	if f.CheckpointEvery < 0 {
+		return nil, fmt.Errorf("--checkpoint-every %v: need ≥ 0", f.CheckpointEvery)
+	}
+	if f.Resume != "" {
+		return prepareResume(path, f, changed)
 	}
 	if f.Size < 0 || f.Size == 1 {
 		return nil, fmt.Errorf("--size %d: need 0 (keep) or at least 2", f.Size)
@@ -74,14 +106,14 @@ func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
 		err   error
 	)
 	if f.Init != "" {
-		if explicitModel || f.Config != "" || len(f.Set) > 0 {
+		if changed("model") || f.Config != "" || len(f.Set) > 0 {
 			return nil, fmt.Errorf("--init %s takes the architecture and its settings from the file: drop --model, --config and --set", f.Init)
 		}
 		if start, err = inr.LoadModel(f.Init); err != nil {
 			return nil, fmt.Errorf("--init: %w", err)
 		}
 		model, cfg = start.Arch, start.Config
-	} else if model, cfg, err = ArchConfig(f.Model, f.Config, f.Set, explicitModel); err != nil {
+	} else if model, cfg, err = ArchConfig(f.Model, f.Config, f.Set, changed("model")); err != nil {
 		return nil, err
 	}
 	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Batch: f.Batch,
@@ -89,20 +121,7 @@ func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
 	if err := inr.ValidateFit(opt); err != nil {
 		return nil, flagError(err)
 	}
-	im, err := inr.LoadImage(path)
-	if err != nil {
-		return nil, err
-	}
-	if f.Crop {
-		im = im.CropSquare()
-	}
-	if f.Size > 0 {
-		w, h := im.FitSize(f.Size)
-		if im, err = im.Resize(w, h); err != nil {
-			return nil, fmt.Errorf("image %s: %w", path, err)
-		}
-	}
-	fitter, err := inr.NewFitter(im, opt)
+	im, err := loadTarget(path, f.Size, f.Crop)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +133,73 @@ func Prepare(path string, f Flags, explicitModel bool) (*Prepared, error) {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("--out %s exists and is not a directory", dir)
 	}
-	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir}, nil
+	opt.Checkpoint, opt.CheckpointEvery = filepath.Join(dir, inr.CheckpointFile), f.CheckpointEvery
+	opt.CheckpointCaller = map[string]string{"image": path, "size": strconv.Itoa(f.Size), "crop": strconv.FormatBool(f.Crop),
+		"threads": strconv.Itoa(runtime.GOMAXPROCS(0))}
+	fitter, err := inr.NewFitter(im, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: f.Size}, nil
+}
+
+// prepareResume builds the continuation of the fit whose checkpoint is in the run folder
+// f.Resume, with the image and settings recorded there.
+func prepareResume(path string, f Flags, changed func(string) bool) (*Prepared, error) {
+	dir := f.Resume
+	for _, name := range resumeConflicts {
+		if changed(name) {
+			return nil, fmt.Errorf("--resume %s continues the fit with the settings it was started with: drop --%s", dir, name)
+		}
+	}
+	if path != "" {
+		return nil, fmt.Errorf("--resume %s takes the image from the checkpoint: drop the IMAGE argument (%s)", dir, path)
+	}
+	c, err := inr.ReadCheckpoint(filepath.Join(dir, inr.CheckpointFile))
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %w", err)
+	}
+	path = c.Caller["image"]
+	size, err1 := strconv.Atoi(c.Caller["size"])
+	crop, err2 := strconv.ParseBool(c.Caller["crop"])
+	threads, err3 := strconv.Atoi(c.Caller["threads"])
+	if path == "" || err1 != nil || err2 != nil || err3 != nil {
+		return nil, fmt.Errorf("--resume: checkpoint %s does not record the image and its flags (written by another program?)", c.Path)
+	}
+	im, err := loadTarget(path, size, crop)
+	if err != nil {
+		return nil, fmt.Errorf("--resume %s: %w", dir, err)
+	}
+	opt := c.Options
+	opt.Init = c.Model
+	opt.Checkpoint, opt.CheckpointEvery, opt.CheckpointCaller = c.Path, f.CheckpointEvery, c.Caller
+	fitter, err := inr.NewFitter(im, opt)
+	if err != nil {
+		return nil, fmt.Errorf("--resume %s: %w", dir, err)
+	}
+	if err := fitter.Resume(c); err != nil {
+		return nil, fmt.Errorf("--resume: %w", err)
+	}
+	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: size,
+		Resumed: c.Done, Threads: threads}, nil
+}
+
+// loadTarget reads the image at path and prepares it as --crop and --size say.
+func loadTarget(path string, size int, crop bool) (*inr.Image, error) {
+	im, err := inr.LoadImage(path)
+	if err != nil {
+		return nil, err
+	}
+	if crop {
+		im = im.CropSquare()
+	}
+	if size > 0 {
+		w, h := im.FitSize(size)
+		if im, err = im.Resize(w, h); err != nil {
+			return nil, fmt.Errorf("image %s: %w", path, err)
+		}
+	}
+	return im, nil
 }
 
 // ArchConfig returns the architecture and its settings: model's defaults, then the file

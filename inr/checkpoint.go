@@ -1,0 +1,288 @@
+package inr
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/inrstudio/studio/nn"
+)
+
+// CheckpointFile is the name of the checkpoint a fit keeps in its run folder while it is not
+// finished (see FitOptions.Checkpoint).
+const CheckpointFile = "checkpoint.safetensors"
+
+// A checkpoint is a model file (safetensors: the model's tensors and metadata, so Python and
+// `inr eval` read it like any model file) with the trainer's state added: tensors named
+// "checkpoint.*" (Adam's moments, the best weights, the loss history, the evaluations, the
+// mini-batch permutation) and a "checkpoint" metadata document (checkpointDoc). Resuming from it
+// continues the fit bit for bit: same thread count, same results as a run never stopped.
+const (
+	ckptPrefix = "checkpoint."
+	ckptMeta   = "checkpoint"
+)
+
+// checkpointDoc is the "checkpoint" metadata: what the fit was asked to do (which must match on
+// resume) and where the trainer stood.
+type checkpointDoc struct {
+	Steps     int     `json:"steps"`
+	LR        float64 `json:"lr"`
+	Schedule  string  `json:"schedule"`
+	Batch     int     `json:"batch"`
+	Seed      uint64  `json:"seed"`
+	EvalEvery int     `json:"eval_every"`
+	KeepBest  bool    `json:"keep_best"`
+	InitFrom  string  `json:"init,omitempty"`
+	Target    string  `json:"target_sha256"` // of the prepared target's pixels (size and channels included)
+
+	Done      int               `json:"done"` // updates applied
+	AdamSteps int               `json:"adam_steps"`
+	Seconds   float64           `json:"seconds"`
+	BestStep  int               `json:"best_step"`
+	LastEval  int               `json:"last_eval"`
+	BatchPos  int               `json:"batch_pos,omitempty"`
+	RNG       []byte            `json:"rng,omitempty"` // the mini-batch generator (PCG state)
+	Caller    map[string]string `json:"caller,omitempty"`
+}
+
+// Checkpoint is a checkpoint file as read back: the model it holds (architecture, settings and
+// the weights after Done updates), the fit's settings, and what the caller recorded with it
+// (FitOptions.CheckpointCaller: the command line's image path and flags).
+type Checkpoint struct {
+	Path    string
+	Model   *Model
+	Options FitOptions // Arch, Config, Steps, LR, Schedule, Batch, Seed, EvalEvery, KeepBest, InitFrom
+	Done    int
+	Caller  map[string]string
+
+	doc     checkpointDoc
+	tensors map[string][]float64
+}
+
+// ReadCheckpoint reads the checkpoint file at path.
+func ReadCheckpoint(path string) (*Checkpoint, error) {
+	meta, tensors, err := nn.LoadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("checkpoint %s: no such file (a fit keeps one only while it is unfinished)", path)
+		}
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	raw, ok := meta.Extra[ckptMeta]
+	if !ok {
+		return nil, fmt.Errorf("checkpoint %s: a model file without trainer state (not a checkpoint)", path)
+	}
+	delete(meta.Extra, ckptMeta)
+	var doc checkpointDoc
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: bad %q metadata: %w", path, ckptMeta, err)
+	}
+	var model []nn.Tensor
+	state := map[string][]float64{}
+	for _, t := range tensors {
+		if name, ok := strings.CutPrefix(t.Name, ckptPrefix); ok {
+			state[name] = t.Data
+		} else {
+			model = append(model, t)
+		}
+	}
+	m, err := ModelFromFile(path, meta, model)
+	if err != nil {
+		return nil, err
+	}
+	opt := FitOptions{Arch: m.Arch, Config: m.Config, Steps: doc.Steps, LR: doc.LR, Schedule: doc.Schedule,
+		Batch: doc.Batch, Seed: doc.Seed, EvalEvery: doc.EvalEvery, KeepBest: doc.KeepBest, InitFrom: doc.InitFrom}
+	return &Checkpoint{Path: path, Model: m, Options: opt, Done: doc.Done, Caller: doc.Caller, doc: doc, tensors: state}, nil
+}
+
+// targetDigest fingerprints the prepared target: a resumed fit must see the same pixels.
+func targetDigest(im *Image) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, v := range []int{im.W, im.H, im.C} {
+		binary.LittleEndian.PutUint64(b[:], uint64(v))
+		h.Write(b[:])
+	}
+	for _, v := range im.Pix {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+		h.Write(b[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// writeCheckpoint saves the trainer's state after done updates to the path of the options,
+// atomically.
+func (t *Fitter) writeCheckpoint(done int) error {
+	doc := checkpointDoc{Steps: t.opt.Steps, LR: t.opt.LR, Schedule: t.opt.Schedule, Batch: t.opt.Batch,
+		Seed: t.opt.Seed, EvalEvery: t.opt.EvalEvery, KeepBest: t.opt.KeepBest, InitFrom: t.opt.InitFrom,
+		Target: t.digest, Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(), BestStep: t.bestStep,
+		LastEval: t.lastEval, Caller: t.opt.CheckpointCaller}
+	if t.src != nil {
+		rng, err := t.src.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		doc.RNG, doc.BatchPos = rng, t.pos
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	m, v := t.adam.Moments()
+	state := map[string][]float64{"adam_m": m, "adam_v": v, "loss": t.loss}
+	if t.best != nil {
+		state["best"] = t.best
+		state["best_psnr"] = []float64{t.bestPSNR}
+	}
+	steps, psnr := make([]float64, len(t.evals)), make([]float64, len(t.evals))
+	for i, e := range t.evals {
+		steps[i], psnr[i] = float64(e.Step), e.PSNR
+	}
+	state["eval_steps"], state["eval_psnr"] = steps, psnr
+	if t.perm != nil {
+		perm := make([]float64, len(t.perm))
+		for i, p := range t.perm {
+			perm[i] = float64(p)
+		}
+		state["batch_perm"] = perm
+	}
+	params := t.model.Net.State()
+	for _, name := range []string{"adam_m", "adam_v", "loss", "best", "best_psnr", "eval_steps", "eval_psnr", "batch_perm"} {
+		if data, ok := state[name]; ok {
+			params = append(params, &nn.Param{Name: ckptPrefix + name, Shape: []int{len(data)}, Value: data})
+		}
+	}
+	return t.model.save(t.opt.Checkpoint, "", map[string]string{ckptMeta: string(js)}, params)
+}
+
+// Resume sets the fitter (built by NewFitter with the checkpoint's options, from the same
+// target) to the state the checkpoint recorded, so that Run continues from there. Anything that
+// would make the continuation differ from the run that wrote it is an error.
+func (t *Fitter) Resume(c *Checkpoint) error {
+	d := c.doc
+	bad := func(what string, was, now any) error {
+		return fmt.Errorf("checkpoint %s: the fit it was written by had %s %v, this one %v", c.Path, what, was, now)
+	}
+	switch {
+	case t.ran:
+		return errors.New("resume: the fit has already run")
+	case c.Model.Arch != t.model.Arch || c.Model.In != t.model.In || c.Model.Out != t.model.Out:
+		return bad("model", fmt.Sprintf("%s %d→%d", c.Model.Arch, c.Model.In, c.Model.Out),
+			fmt.Sprintf("%s %d→%d", t.model.Arch, t.model.In, t.model.Out))
+	case d.Target != t.digest:
+		return fmt.Errorf("checkpoint %s: the target image differs from the one it was fitting (file, --size or --crop changed?)", c.Path)
+	case d.Steps != t.opt.Steps:
+		return bad("--steps", d.Steps, t.opt.Steps)
+	case d.LR != t.opt.LR:
+		return bad("--lr", d.LR, t.opt.LR)
+	case d.Schedule != t.opt.Schedule:
+		return bad("--schedule", d.Schedule, t.opt.Schedule)
+	case d.Batch != t.opt.Batch:
+		return bad("--batch", d.Batch, t.opt.Batch)
+	case d.Seed != t.opt.Seed:
+		return bad("--seed", d.Seed, t.opt.Seed)
+	case d.EvalEvery != t.opt.EvalEvery:
+		return bad("--eval-every", d.EvalEvery, t.opt.EvalEvery)
+	case d.KeepBest != t.opt.KeepBest:
+		return bad("--keep-best", d.KeepBest, t.opt.KeepBest)
+	case d.Done < 0 || d.Done >= d.Steps:
+		return fmt.Errorf("checkpoint %s: %d of %d steps done: nothing to resume", c.Path, d.Done, d.Steps)
+	}
+	cfgWas, _ := json.Marshal(c.Model.Config)
+	cfgNow, _ := json.Marshal(t.model.Config)
+	if string(cfgWas) != string(cfgNow) {
+		return bad("settings", string(cfgWas), string(cfgNow))
+	}
+	n := len(t.ps.Value)
+	need := func(name string, size int) ([]float64, error) {
+		v, ok := c.tensors[name]
+		if !ok || len(v) != size {
+			return nil, fmt.Errorf("checkpoint %s: %s%s missing or of the wrong size", c.Path, ckptPrefix, name)
+		}
+		return v, nil
+	}
+	m, err := need("adam_m", n)
+	if err != nil {
+		return err
+	}
+	v, err := need("adam_v", n)
+	if err != nil {
+		return err
+	}
+	loss, err := need("loss", d.Done)
+	if err != nil {
+		return err
+	}
+	steps, err := need("eval_steps", len(c.tensors["eval_psnr"]))
+	if err != nil {
+		return err
+	}
+	var best, bestPSNR []float64
+	if _, ok := c.tensors["best"]; ok {
+		if best, err = need("best", n); err != nil {
+			return err
+		}
+		if bestPSNR, err = need("best_psnr", 1); err != nil {
+			return err
+		}
+	}
+	var perm []float64
+	if t.perm != nil {
+		if perm, err = need("batch_perm", len(t.perm)); err != nil {
+			return err
+		}
+		if err := t.src.UnmarshalBinary(d.RNG); err != nil {
+			return fmt.Errorf("checkpoint %s: mini-batch generator: %w", c.Path, err)
+		}
+		if d.BatchPos < 0 || d.BatchPos > len(t.perm) {
+			return fmt.Errorf("checkpoint %s: mini-batch position %d out of range", c.Path, d.BatchPos)
+		}
+	}
+	if err := t.adam.Restore(m, v, d.AdamSteps); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", c.Path, err)
+	}
+	if err := startFrom(t.model, c.Model, c.Path); err != nil {
+		return err
+	}
+	for i, p := range perm {
+		t.perm[i] = int(p)
+	}
+	t.pos = d.BatchPos
+	t.loss = append(t.loss[:0], loss...)
+	t.evals = t.evals[:0]
+	for i, s := range steps {
+		t.evals = append(t.evals, Evaluation{Step: int(s), PSNR: c.tensors["eval_psnr"][i]})
+	}
+	if best != nil {
+		t.best = append([]float64(nil), best...)
+		t.bestPSNR = bestPSNR[0]
+	}
+	t.bestStep, t.lastEval, t.done, t.prior = d.BestStep, d.LastEval, d.Done, d.Seconds
+	return nil
+}
+
+// checkpointDue says whether Run writes a checkpoint now: the options ask for them and the
+// interval has passed since the last one (or the start).
+func (t *Fitter) checkpointDue(now time.Time) bool {
+	return t.opt.Checkpoint != "" && t.opt.CheckpointEvery > 0 && now.Sub(t.lastCkpt) >= t.opt.CheckpointEvery
+}
+
+// dropCheckpoint removes the checkpoint of a fit that ended (completed or diverged): resuming it
+// could only repeat the ending.
+func (t *Fitter) dropCheckpoint() error {
+	if t.opt.Checkpoint == "" {
+		return nil
+	}
+	if err := os.Remove(t.opt.Checkpoint); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
