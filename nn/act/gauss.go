@@ -44,7 +44,7 @@ func (f *gaussFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 const gaussClamp = 27
 
 func (f *gaussFunc) derive(t, e float64, order int, d *[4]float64) {
-	e = ftz(e)
+	e = ftzMask(e)
 	t = max(-gaussClamp, min(t, gaussClamp))
 	d[0] = e
 	if order >= 1 {
@@ -59,9 +59,9 @@ func (f *gaussFunc) derive(t, e float64, order int, d *[4]float64) {
 }
 
 // d1, d2, d3 are σ′, σ″, σ‴ from the clamped t and the flushed e.
-func (f *gaussFunc) d1(t, e float64) float64 { return ftz(-2 * f.s * t * e) }
-func (f *gaussFunc) d2(t, e float64) float64 { return ftz(f.s2 * (4*t*t - 2) * e) }
-func (f *gaussFunc) d3(t, e float64) float64 { return ftz(f.s3 * 4 * t * (3 - 2*t*t) * e) }
+func (f *gaussFunc) d1(t, e float64) float64 { return ftzMask(-2 * f.s * t * e) }
+func (f *gaussFunc) d2(t, e float64) float64 { return ftzMask(f.s2 * (4*t*t - 2) * e) }
+func (f *gaussFunc) d3(t, e float64) float64 { return ftzMask(f.s3 * 4 * t * (3 - 2*t*t) * e) }
 
 // EvalSlice takes the exponential from the kernel, a chunk at a time, and forms each requested
 // order in its own loop: the same expressions as derive, without the dispatch per element.
@@ -78,7 +78,7 @@ func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 		}
 		kernel.Exp(e, e)
 		for i, v := range e {
-			e[i] = ftz(v)
+			e[i] = ftzMask(v)
 		}
 		if w[0] != nil {
 			copy(w[0][lo:], e)

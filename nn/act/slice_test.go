@@ -301,3 +301,12 @@ func TestUnitSliceMatchesScalar(t *testing.T) {
 func sameFloat(a, b float64) bool {
 	return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
 }
+
+// TestFtzMask: the branch-free flush agrees with ftz bit for bit on both zeros, the subnormal
+// range's ends, the smallest normals, infinities and NaN.
+func TestFtzMask(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 5e-324, -5e-324, 0x1p-1022 - 5e-324, -(0x1p-1022 - 5e-324),
+		0x1p-1022, -0x1p-1022, 1, -1, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()} {
+		assert.True(t, sameFloat(ftz(v), ftzMask(v)), "ftz(%v) = %v, ftzMask %v", v, ftz(v), ftzMask(v))
+	}
+}
