@@ -88,3 +88,22 @@ func BenchmarkLogImpl(b *testing.B)          { benchImpls(b, "log") }
 func BenchmarkTanhImpl(b *testing.B)         { benchImpls(b, "tanh") }
 func BenchmarkSigmoidImpl(b *testing.B)      { benchImpls(b, "sigmoid") }
 func BenchmarkAffineSinCosImpl(b *testing.B) { benchImpls(b, "affine") }
+
+// BenchmarkExpUnderflow times exp over n = 2¹⁴ arguments uniform in [lo, 0], per implementation:
+// below ln 2⁻¹⁰²² ≈ −708.4 every result flushes to zero, and an implementation that formed the
+// subnormals first would pay for them here (VSCALEFPD's microcode assist cost 15×).
+func BenchmarkExpUnderflow(b *testing.B) {
+	for _, lo := range []float64{-30, -900} {
+		for _, name := range Available() {
+			f := For(name)
+			x := uniform(rand.New(rand.NewPCG(1, 1)), lo, 0, 1<<14)
+			out := make([]float64, len(x))
+			b.Run(fmt.Sprintf("%s/lo=%g", name, lo), func(b *testing.B) {
+				for b.Loop() {
+					f.Exp(out, x)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/elem")
+			})
+		}
+	}
+}

@@ -55,7 +55,7 @@ var constants = []struct {
 	{"log2e", f64(coef.Log2E)}, {"ln2t1", f64(coef.Ln2T1)}, {"ln2t2", f64(coef.Ln2T2)},
 	{"q0", f64(coef.Q0)}, {"q1", f64(coef.Q1)}, {"q2", f64(coef.Q2)}, {"q3", f64(coef.Q3)}, {"q4", f64(coef.Q4)}, {"q5", f64(coef.Q5)},
 	{"q6", f64(coef.Q6)}, {"q7", f64(coef.Q7)}, {"q8", f64(coef.Q8)}, {"q9", f64(coef.Q9)}, {"q10", f64(coef.Q10)},
-	{"explo", f64(expLow)}, {"exphicap", f64(710)}, {"exphi", f64(0x1.62e42fefa39efp+9)}, {"minnormal", f64(0x1p-1022)},
+	{"explo", f64(-708.5)}, {"explo512", f64(expLow)}, {"exphicap", f64(710)}, {"exphi", f64(0x1.62e42fefa39efp+9)}, {"minnormal", f64(0x1p-1022)},
 	{"tanhcap", f64(20)}, {"onebits", f64(1)}, {"maxfloat", f64(math.MaxFloat64)},
 	{"sech2cap", f64(354)}, {"four", f64(4)},
 	{"logshift", 0x3ff0000000000000 - 0x3fe6a09e667f3bcd}, {"logoffset", 0x3fe6a09e667f3bcd},
@@ -317,18 +317,30 @@ func (g *gen) expScaled(y int) {
 	}
 }
 
-// expLow is ln 2⁻¹⁰²² rounded: below it e^y is not a normal number. The exponential kernels clamp
-// their argument here and flush the lanes below it with flushBelow, so that no lane ever forms a
-// subnormal: VSCALEFPD takes a microcode assist for every subnormal or underflowing result, which
-// made the AVX-512 exp 15× slower on arguments below −708 (Gauss activations: −(30x)² is
-// mostly far below). The results are those of the unclamped kernel, which flushed such lanes
-// after forming them.
+// expLow is ln 2⁻¹⁰²² rounded: below it e^y is not a normal number. The AVX-512 exponential
+// kernels clamp their argument here (expLo) and flush the lanes below it (flushBelow), so that no
+// lane ever forms a subnormal: VSCALEFPD takes a microcode assist for every subnormal or
+// underflowing result, which made the AVX-512 exp 15× slower on arguments below −708 (Gauss
+// activations: −(30x)² is mostly far below). The results are those of the unclamped kernel,
+// which flushed such lanes after forming them. AVX2 forms 2ⁿ by integer addition, which costs
+// the same for any n, and keeps its clamp at −708.5 and the flush of the results alone.
 const expLow = -708.3964185322641
 
-// flushBelow sets register 6 (a result of expScaled) to +0 in the lanes where register y, the
-// argument before clamping, is below expLow (NaN lanes keep their NaN).
+// expLo names the constant the exponential kernels clamp their argument at.
+func (g *gen) expLo() string {
+	if g.avx512 {
+		return "explo512"
+	}
+	return "explo"
+}
+
+// flushBelow (AVX-512) sets register 6 (a result of expScaled) to +0 in the lanes where register
+// y, the argument before clamping, is below expLow (NaN lanes keep their NaN).
 func (g *gen) flushBelow(y int) {
-	g.cmp(1, y, g.c("explo"), ltOQ)
+	if !g.avx512 {
+		return
+	}
+	g.cmp(1, y, g.c("explo512"), ltOQ)
 	g.blend(6, 1, g.c("zero"), 6)
 }
 
@@ -420,7 +432,7 @@ var kernels = []kernel{
 		return []int{5}
 	}},
 	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
-		g.maxc(2, "explo", 0)
+		g.maxc(2, g.expLo(), 0)
 		g.minc(3, "exphicap", 2)
 		g.expParts(3, true)
 		g.expScaled(3)
@@ -458,7 +470,7 @@ var kernels = []kernel{
 	}},
 	{"sigmoid", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.or(2, 0, g.c("signmask")) // −|x|
-		g.maxc(3, "explo", 2)
+		g.maxc(3, g.expLo(), 2)
 		g.expParts(3, true)
 		g.expScaled(3) // e = e^−|x|
 		g.flushBelow(2)

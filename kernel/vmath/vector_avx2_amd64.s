@@ -523,7 +523,7 @@ loop:
 	VMOVUPD (SI)(AX*8), Y0
 	VMOVUPD constsAVX2<>+1696(SB), Y2
 	VMAXPD Y0, Y2, Y2
-	VMOVUPD constsAVX2<>+1728(SB), Y3
+	VMOVUPD constsAVX2<>+1760(SB), Y3
 	VMINPD Y2, Y3, Y3
 	VMOVUPD constsAVX2<>+288(SB), Y4
 	VFMADD231PD constsAVX2<>+1248(SB), Y3, Y4
@@ -544,13 +544,11 @@ loop:
 	VFMADD213PD constsAVX2<>+0(SB), Y3, Y6
 	VPSLLQ $52, Y4, Y7
 	VPADDQ Y7, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1792(SB), Y6, Y12
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y6, Y12
 	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
 	VCMPPD $0x03, Y3, Y3, Y12
 	VBLENDVPD Y12, Y3, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1696(SB), Y0, Y13
-	VBLENDVPD Y13, constsAVX2<>+128(SB), Y6, Y6
-	VCMPPD $0x1e, constsAVX2<>+1760(SB), Y0, Y13
+	VCMPPD $0x1e, constsAVX2<>+1792(SB), Y0, Y13
 	VBLENDVPD Y13, constsAVX2<>+160(SB), Y6, Y6
 	VMOVUPD Y6, (DI)(AX*8)
 	MOVQ DX, AX
@@ -567,7 +565,7 @@ tail:
 	VBLENDVPD Y15, Y0, Y11, Y0
 	VMOVUPD constsAVX2<>+1696(SB), Y2
 	VMAXPD Y0, Y2, Y2
-	VMOVUPD constsAVX2<>+1728(SB), Y3
+	VMOVUPD constsAVX2<>+1760(SB), Y3
 	VMINPD Y2, Y3, Y3
 	VMOVUPD constsAVX2<>+288(SB), Y4
 	VFMADD231PD constsAVX2<>+1248(SB), Y3, Y4
@@ -588,13 +586,11 @@ tail:
 	VFMADD213PD constsAVX2<>+0(SB), Y3, Y6
 	VPSLLQ $52, Y4, Y7
 	VPADDQ Y7, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1792(SB), Y6, Y12
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y6, Y12
 	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
 	VCMPPD $0x03, Y3, Y3, Y12
 	VBLENDVPD Y12, Y3, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1696(SB), Y0, Y13
-	VBLENDVPD Y13, constsAVX2<>+128(SB), Y6, Y6
-	VCMPPD $0x1e, constsAVX2<>+1760(SB), Y0, Y13
+	VCMPPD $0x1e, constsAVX2<>+1792(SB), Y0, Y13
 	VBLENDVPD Y13, constsAVX2<>+160(SB), Y6, Y6
 	VMASKMOVPD Y6, Y15, (DI)(AX*8)
 	MOVQ R8, AX
@@ -616,7 +612,7 @@ loop:
 	JGT tail
 	VMOVUPD (SI)(AX*8), Y0
 	VPAND constsAVX2<>+192(SB), Y0, Y2
-	VMOVUPD constsAVX2<>+1824(SB), Y3
+	VMOVUPD constsAVX2<>+1856(SB), Y3
 	VMINPD Y2, Y3, Y3
 	VADDPD Y3, Y3, Y3
 	VMOVUPD constsAVX2<>+288(SB), Y4
@@ -637,7 +633,7 @@ loop:
 	VMULPD Y3, Y6, Y6
 	VFMADD213PD Y3, Y3, Y6
 	VPSLLQ $52, Y4, Y7
-	VPADDQ constsAVX2<>+1856(SB), Y7, Y7
+	VPADDQ constsAVX2<>+1888(SB), Y7, Y7
 	VSUBPD constsAVX2<>+0(SB), Y7, Y8
 	VFMADD231PD Y6, Y7, Y8
 	VADDPD constsAVX2<>+32(SB), Y8, Y9
@@ -670,7 +666,7 @@ tail:
 	VMOVUPD constsAVX2<>+0(SB), Y11
 	VBLENDVPD Y15, Y0, Y11, Y0
 	VPAND constsAVX2<>+192(SB), Y0, Y2
-	VMOVUPD constsAVX2<>+1824(SB), Y3
+	VMOVUPD constsAVX2<>+1856(SB), Y3
 	VMINPD Y2, Y3, Y3
 	VADDPD Y3, Y3, Y3
 	VMOVUPD constsAVX2<>+288(SB), Y4
@@ -691,7 +687,7 @@ tail:
 	VMULPD Y3, Y6, Y6
 	VFMADD213PD Y3, Y3, Y6
 	VPSLLQ $52, Y4, Y7
-	VPADDQ constsAVX2<>+1856(SB), Y7, Y7
+	VPADDQ constsAVX2<>+1888(SB), Y7, Y7
 	VSUBPD constsAVX2<>+0(SB), Y7, Y8
 	VFMADD231PD Y6, Y7, Y8
 	VADDPD constsAVX2<>+32(SB), Y8, Y9
@@ -731,7 +727,7 @@ loop:
 	JGT tail
 	VMOVUPD (SI)(AX*8), Y0
 	VPAND constsAVX2<>+192(SB), Y0, Y2
-	VMOVUPD constsAVX2<>+1920(SB), Y3
+	VMOVUPD constsAVX2<>+1952(SB), Y3
 	VMINPD Y2, Y3, Y3
 	VADDPD Y3, Y3, Y3
 	VMOVUPD constsAVX2<>+288(SB), Y4
@@ -752,7 +748,7 @@ loop:
 	VMULPD Y3, Y6, Y6
 	VFMADD213PD Y3, Y3, Y6
 	VPSLLQ $52, Y4, Y7
-	VPADDQ constsAVX2<>+1856(SB), Y7, Y7
+	VPADDQ constsAVX2<>+1888(SB), Y7, Y7
 	VSUBPD constsAVX2<>+0(SB), Y7, Y8
 	VFMADD231PD Y6, Y7, Y8
 	VADDPD constsAVX2<>+32(SB), Y8, Y9
@@ -761,8 +757,8 @@ loop:
 	VADDPD constsAVX2<>+0(SB), Y8, Y5
 	VMULPD Y1, Y5, Y5
 	VMULPD Y1, Y5, Y5
-	VMULPD constsAVX2<>+1952(SB), Y5, Y5
-	VCMPPD $0x1e, constsAVX2<>+1920(SB), Y2, Y12
+	VMULPD constsAVX2<>+1984(SB), Y5, Y5
+	VCMPPD $0x1e, constsAVX2<>+1952(SB), Y2, Y12
 	VBLENDVPD Y12, constsAVX2<>+128(SB), Y5, Y5
 	VMOVUPD constsAVX2<>+32(SB), Y10
 	VMAXPD Y8, Y10, Y10
@@ -794,7 +790,7 @@ tail:
 	VMOVUPD constsAVX2<>+0(SB), Y11
 	VBLENDVPD Y15, Y0, Y11, Y0
 	VPAND constsAVX2<>+192(SB), Y0, Y2
-	VMOVUPD constsAVX2<>+1920(SB), Y3
+	VMOVUPD constsAVX2<>+1952(SB), Y3
 	VMINPD Y2, Y3, Y3
 	VADDPD Y3, Y3, Y3
 	VMOVUPD constsAVX2<>+288(SB), Y4
@@ -815,7 +811,7 @@ tail:
 	VMULPD Y3, Y6, Y6
 	VFMADD213PD Y3, Y3, Y6
 	VPSLLQ $52, Y4, Y7
-	VPADDQ constsAVX2<>+1856(SB), Y7, Y7
+	VPADDQ constsAVX2<>+1888(SB), Y7, Y7
 	VSUBPD constsAVX2<>+0(SB), Y7, Y8
 	VFMADD231PD Y6, Y7, Y8
 	VADDPD constsAVX2<>+32(SB), Y8, Y9
@@ -824,8 +820,8 @@ tail:
 	VADDPD constsAVX2<>+0(SB), Y8, Y5
 	VMULPD Y1, Y5, Y5
 	VMULPD Y1, Y5, Y5
-	VMULPD constsAVX2<>+1952(SB), Y5, Y5
-	VCMPPD $0x1e, constsAVX2<>+1920(SB), Y2, Y12
+	VMULPD constsAVX2<>+1984(SB), Y5, Y5
+	VCMPPD $0x1e, constsAVX2<>+1952(SB), Y2, Y12
 	VBLENDVPD Y12, constsAVX2<>+128(SB), Y5, Y5
 	VMOVUPD constsAVX2<>+32(SB), Y10
 	VMAXPD Y8, Y10, Y10
@@ -884,12 +880,10 @@ loop:
 	VFMADD213PD constsAVX2<>+0(SB), Y3, Y6
 	VPSLLQ $52, Y4, Y7
 	VPADDQ Y7, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1792(SB), Y6, Y12
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y6, Y12
 	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
 	VCMPPD $0x03, Y3, Y3, Y12
 	VBLENDVPD Y12, Y3, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1696(SB), Y2, Y13
-	VBLENDVPD Y13, constsAVX2<>+128(SB), Y6, Y6
 	VADDPD constsAVX2<>+0(SB), Y6, Y8
 	VMOVUPD constsAVX2<>+0(SB), Y9
 	VSUBPD Y8, Y9, Y9
@@ -938,12 +932,10 @@ tail:
 	VFMADD213PD constsAVX2<>+0(SB), Y3, Y6
 	VPSLLQ $52, Y4, Y7
 	VPADDQ Y7, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1792(SB), Y6, Y12
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y6, Y12
 	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
 	VCMPPD $0x03, Y3, Y3, Y12
 	VBLENDVPD Y12, Y3, Y6, Y6
-	VCMPPD $0x11, constsAVX2<>+1696(SB), Y2, Y13
-	VBLENDVPD Y13, constsAVX2<>+128(SB), Y6, Y6
 	VADDPD constsAVX2<>+0(SB), Y6, Y8
 	VMOVUPD constsAVX2<>+0(SB), Y9
 	VSUBPD Y8, Y9, Y9
@@ -976,29 +968,29 @@ loop:
 	CMPQ DX, R8
 	JGT tail
 	VMOVUPD (SI)(AX*8), Y0
-	VCMPPD $0x09, constsAVX2<>+1792(SB), Y0, Y12
-	VCMPPD $0x06, constsAVX2<>+1888(SB), Y0, Y13
+	VCMPPD $0x09, constsAVX2<>+1824(SB), Y0, Y12
+	VCMPPD $0x06, constsAVX2<>+1920(SB), Y0, Y13
 	VORPD Y13, Y12, Y12
 	VMOVMSKPD Y12, BX
 	TESTL BX, BX
 	JNZ bail
-	VPADDQ constsAVX2<>+1984(SB), Y0, Y2
+	VPADDQ constsAVX2<>+2016(SB), Y0, Y2
 	VPSRLQ $52, Y2, Y3
-	VPOR constsAVX2<>+2080(SB), Y3, Y3
-	VSUBPD constsAVX2<>+2112(SB), Y3, Y3
-	VPAND constsAVX2<>+2048(SB), Y2, Y2
-	VPADDQ constsAVX2<>+2016(SB), Y2, Y2
+	VPOR constsAVX2<>+2112(SB), Y3, Y3
+	VSUBPD constsAVX2<>+2144(SB), Y3, Y3
+	VPAND constsAVX2<>+2080(SB), Y2, Y2
+	VPADDQ constsAVX2<>+2048(SB), Y2, Y2
 	VSUBPD constsAVX2<>+0(SB), Y2, Y2
 	VADDPD constsAVX2<>+32(SB), Y2, Y4
 	VDIVPD Y4, Y2, Y4
 	VMULPD Y4, Y4, Y5
-	VMOVUPD constsAVX2<>+2336(SB), Y6
+	VMOVUPD constsAVX2<>+2368(SB), Y6
+	VFMADD213PD constsAVX2<>+2336(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2304(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2272(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2240(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2208(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2176(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2144(SB), Y5, Y6
 	VMULPD Y5, Y6, Y6
 	VMULPD Y2, Y2, Y7
 	VMULPD constsAVX2<>+64(SB), Y7, Y7
@@ -1021,29 +1013,29 @@ tail:
 	VMASKMOVPD (SI)(AX*8), Y15, Y0
 	VMOVUPD constsAVX2<>+0(SB), Y11
 	VBLENDVPD Y15, Y0, Y11, Y0
-	VCMPPD $0x09, constsAVX2<>+1792(SB), Y0, Y12
-	VCMPPD $0x06, constsAVX2<>+1888(SB), Y0, Y13
+	VCMPPD $0x09, constsAVX2<>+1824(SB), Y0, Y12
+	VCMPPD $0x06, constsAVX2<>+1920(SB), Y0, Y13
 	VORPD Y13, Y12, Y12
 	VMOVMSKPD Y12, BX
 	TESTL BX, BX
 	JNZ bail
-	VPADDQ constsAVX2<>+1984(SB), Y0, Y2
+	VPADDQ constsAVX2<>+2016(SB), Y0, Y2
 	VPSRLQ $52, Y2, Y3
-	VPOR constsAVX2<>+2080(SB), Y3, Y3
-	VSUBPD constsAVX2<>+2112(SB), Y3, Y3
-	VPAND constsAVX2<>+2048(SB), Y2, Y2
-	VPADDQ constsAVX2<>+2016(SB), Y2, Y2
+	VPOR constsAVX2<>+2112(SB), Y3, Y3
+	VSUBPD constsAVX2<>+2144(SB), Y3, Y3
+	VPAND constsAVX2<>+2080(SB), Y2, Y2
+	VPADDQ constsAVX2<>+2048(SB), Y2, Y2
 	VSUBPD constsAVX2<>+0(SB), Y2, Y2
 	VADDPD constsAVX2<>+32(SB), Y2, Y4
 	VDIVPD Y4, Y2, Y4
 	VMULPD Y4, Y4, Y5
-	VMOVUPD constsAVX2<>+2336(SB), Y6
+	VMOVUPD constsAVX2<>+2368(SB), Y6
+	VFMADD213PD constsAVX2<>+2336(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2304(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2272(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2240(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2208(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2176(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2144(SB), Y5, Y6
 	VMULPD Y5, Y6, Y6
 	VMULPD Y2, Y2, Y7
 	VMULPD constsAVX2<>+64(SB), Y7, Y7
@@ -1273,91 +1265,95 @@ DATA constsAVX2<>+1664(SB)/8, $0x3e5ae6449bf1a6d3 // q10
 DATA constsAVX2<>+1672(SB)/8, $0x3e5ae6449bf1a6d3 // q10
 DATA constsAVX2<>+1680(SB)/8, $0x3e5ae6449bf1a6d3 // q10
 DATA constsAVX2<>+1688(SB)/8, $0x3e5ae6449bf1a6d3 // q10
-DATA constsAVX2<>+1696(SB)/8, $0xc086232bdd7abcd2 // explo
-DATA constsAVX2<>+1704(SB)/8, $0xc086232bdd7abcd2 // explo
-DATA constsAVX2<>+1712(SB)/8, $0xc086232bdd7abcd2 // explo
-DATA constsAVX2<>+1720(SB)/8, $0xc086232bdd7abcd2 // explo
-DATA constsAVX2<>+1728(SB)/8, $0x4086300000000000 // exphicap
-DATA constsAVX2<>+1736(SB)/8, $0x4086300000000000 // exphicap
-DATA constsAVX2<>+1744(SB)/8, $0x4086300000000000 // exphicap
-DATA constsAVX2<>+1752(SB)/8, $0x4086300000000000 // exphicap
-DATA constsAVX2<>+1760(SB)/8, $0x40862e42fefa39ef // exphi
-DATA constsAVX2<>+1768(SB)/8, $0x40862e42fefa39ef // exphi
-DATA constsAVX2<>+1776(SB)/8, $0x40862e42fefa39ef // exphi
-DATA constsAVX2<>+1784(SB)/8, $0x40862e42fefa39ef // exphi
-DATA constsAVX2<>+1792(SB)/8, $0x0010000000000000 // minnormal
-DATA constsAVX2<>+1800(SB)/8, $0x0010000000000000 // minnormal
-DATA constsAVX2<>+1808(SB)/8, $0x0010000000000000 // minnormal
-DATA constsAVX2<>+1816(SB)/8, $0x0010000000000000 // minnormal
-DATA constsAVX2<>+1824(SB)/8, $0x4034000000000000 // tanhcap
-DATA constsAVX2<>+1832(SB)/8, $0x4034000000000000 // tanhcap
-DATA constsAVX2<>+1840(SB)/8, $0x4034000000000000 // tanhcap
-DATA constsAVX2<>+1848(SB)/8, $0x4034000000000000 // tanhcap
-DATA constsAVX2<>+1856(SB)/8, $0x3ff0000000000000 // onebits
-DATA constsAVX2<>+1864(SB)/8, $0x3ff0000000000000 // onebits
-DATA constsAVX2<>+1872(SB)/8, $0x3ff0000000000000 // onebits
-DATA constsAVX2<>+1880(SB)/8, $0x3ff0000000000000 // onebits
-DATA constsAVX2<>+1888(SB)/8, $0x7fefffffffffffff // maxfloat
-DATA constsAVX2<>+1896(SB)/8, $0x7fefffffffffffff // maxfloat
-DATA constsAVX2<>+1904(SB)/8, $0x7fefffffffffffff // maxfloat
-DATA constsAVX2<>+1912(SB)/8, $0x7fefffffffffffff // maxfloat
-DATA constsAVX2<>+1920(SB)/8, $0x4076200000000000 // sech2cap
-DATA constsAVX2<>+1928(SB)/8, $0x4076200000000000 // sech2cap
-DATA constsAVX2<>+1936(SB)/8, $0x4076200000000000 // sech2cap
-DATA constsAVX2<>+1944(SB)/8, $0x4076200000000000 // sech2cap
-DATA constsAVX2<>+1952(SB)/8, $0x4010000000000000 // four
-DATA constsAVX2<>+1960(SB)/8, $0x4010000000000000 // four
-DATA constsAVX2<>+1968(SB)/8, $0x4010000000000000 // four
-DATA constsAVX2<>+1976(SB)/8, $0x4010000000000000 // four
-DATA constsAVX2<>+1984(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+1992(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2000(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2008(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2016(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2024(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2032(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2040(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2048(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2056(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2064(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2072(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2080(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2088(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2096(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2104(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2112(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2120(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2128(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2136(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2144(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2152(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2160(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2168(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2176(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2184(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2192(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2200(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2208(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2216(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2224(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2232(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2240(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2248(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2256(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2264(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2272(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2280(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2288(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2296(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2304(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2312(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2320(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2328(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2336(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2344(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2352(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2360(SB)/8, $0x3fc2b5bf3163bb4c // p6
-GLOBL constsAVX2<>(SB), RODATA|NOPTR, $2368
+DATA constsAVX2<>+1696(SB)/8, $0xc086240000000000 // explo
+DATA constsAVX2<>+1704(SB)/8, $0xc086240000000000 // explo
+DATA constsAVX2<>+1712(SB)/8, $0xc086240000000000 // explo
+DATA constsAVX2<>+1720(SB)/8, $0xc086240000000000 // explo
+DATA constsAVX2<>+1728(SB)/8, $0xc086232bdd7abcd2 // explo512
+DATA constsAVX2<>+1736(SB)/8, $0xc086232bdd7abcd2 // explo512
+DATA constsAVX2<>+1744(SB)/8, $0xc086232bdd7abcd2 // explo512
+DATA constsAVX2<>+1752(SB)/8, $0xc086232bdd7abcd2 // explo512
+DATA constsAVX2<>+1760(SB)/8, $0x4086300000000000 // exphicap
+DATA constsAVX2<>+1768(SB)/8, $0x4086300000000000 // exphicap
+DATA constsAVX2<>+1776(SB)/8, $0x4086300000000000 // exphicap
+DATA constsAVX2<>+1784(SB)/8, $0x4086300000000000 // exphicap
+DATA constsAVX2<>+1792(SB)/8, $0x40862e42fefa39ef // exphi
+DATA constsAVX2<>+1800(SB)/8, $0x40862e42fefa39ef // exphi
+DATA constsAVX2<>+1808(SB)/8, $0x40862e42fefa39ef // exphi
+DATA constsAVX2<>+1816(SB)/8, $0x40862e42fefa39ef // exphi
+DATA constsAVX2<>+1824(SB)/8, $0x0010000000000000 // minnormal
+DATA constsAVX2<>+1832(SB)/8, $0x0010000000000000 // minnormal
+DATA constsAVX2<>+1840(SB)/8, $0x0010000000000000 // minnormal
+DATA constsAVX2<>+1848(SB)/8, $0x0010000000000000 // minnormal
+DATA constsAVX2<>+1856(SB)/8, $0x4034000000000000 // tanhcap
+DATA constsAVX2<>+1864(SB)/8, $0x4034000000000000 // tanhcap
+DATA constsAVX2<>+1872(SB)/8, $0x4034000000000000 // tanhcap
+DATA constsAVX2<>+1880(SB)/8, $0x4034000000000000 // tanhcap
+DATA constsAVX2<>+1888(SB)/8, $0x3ff0000000000000 // onebits
+DATA constsAVX2<>+1896(SB)/8, $0x3ff0000000000000 // onebits
+DATA constsAVX2<>+1904(SB)/8, $0x3ff0000000000000 // onebits
+DATA constsAVX2<>+1912(SB)/8, $0x3ff0000000000000 // onebits
+DATA constsAVX2<>+1920(SB)/8, $0x7fefffffffffffff // maxfloat
+DATA constsAVX2<>+1928(SB)/8, $0x7fefffffffffffff // maxfloat
+DATA constsAVX2<>+1936(SB)/8, $0x7fefffffffffffff // maxfloat
+DATA constsAVX2<>+1944(SB)/8, $0x7fefffffffffffff // maxfloat
+DATA constsAVX2<>+1952(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1960(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1968(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1976(SB)/8, $0x4076200000000000 // sech2cap
+DATA constsAVX2<>+1984(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+1992(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+2000(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+2008(SB)/8, $0x4010000000000000 // four
+DATA constsAVX2<>+2016(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2024(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2032(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2040(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2048(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2056(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2064(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2072(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2080(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2088(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2096(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2104(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2112(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2120(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2128(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2136(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2144(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2152(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2160(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2168(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2176(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2184(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2192(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2200(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2208(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2216(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2224(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2232(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2240(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2248(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2256(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2264(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2272(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2280(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2288(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2296(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2304(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2312(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2320(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2328(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2336(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2344(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2352(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2360(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2368(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2376(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2384(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2392(SB)/8, $0x3fc2b5bf3163bb4c // p6
+GLOBL constsAVX2<>(SB), RODATA|NOPTR, $2400
 DATA tailmask<>+0(SB)/8, $0xffffffffffffffff
 DATA tailmask<>+8(SB)/8, $0xffffffffffffffff
 DATA tailmask<>+16(SB)/8, $0xffffffffffffffff
