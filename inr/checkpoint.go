@@ -179,27 +179,22 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 			fmt.Sprintf("%s %d→%d", t.model.Arch, t.model.In, t.model.Out))
 	case d.Target != t.digest:
 		return fmt.Errorf("checkpoint %s: the target image differs from the one it was fitting (file, --size or --crop changed?)", c.Path)
-	case d.Steps != t.opt.Steps:
-		return bad("--steps", d.Steps, t.opt.Steps)
-	case d.LR != t.opt.LR:
-		return bad("--lr", d.LR, t.opt.LR)
-	case d.Schedule != t.opt.Schedule:
-		return bad("--schedule", d.Schedule, t.opt.Schedule)
-	case d.Batch != t.opt.Batch:
-		return bad("--batch", d.Batch, t.opt.Batch)
-	case d.Seed != t.opt.Seed:
-		return bad("--seed", d.Seed, t.opt.Seed)
-	case d.EvalEvery != t.opt.EvalEvery:
-		return bad("--eval-every", d.EvalEvery, t.opt.EvalEvery)
-	case d.KeepBest != t.opt.KeepBest:
-		return bad("--keep-best", d.KeepBest, t.opt.KeepBest)
 	case d.Done < 0 || d.Done >= d.Steps:
 		return fmt.Errorf("checkpoint %s: %d of %d steps done: nothing to resume", c.Path, d.Done, d.Steps)
 	}
 	cfgWas, _ := json.Marshal(c.Model.Config)
 	cfgNow, _ := json.Marshal(t.model.Config)
-	if string(cfgWas) != string(cfgNow) {
-		return bad("settings", string(cfgWas), string(cfgNow))
+	for _, s := range []struct {
+		what     string
+		was, now any
+	}{
+		{"settings", string(cfgWas), string(cfgNow)}, {"--steps", d.Steps, t.opt.Steps}, {"--lr", d.LR, t.opt.LR},
+		{"--schedule", d.Schedule, t.opt.Schedule}, {"--batch", d.Batch, t.opt.Batch}, {"--seed", d.Seed, t.opt.Seed},
+		{"--eval-every", d.EvalEvery, t.opt.EvalEvery}, {"--keep-best", d.KeepBest, t.opt.KeepBest},
+	} {
+		if s.was != s.now {
+			return bad(s.what, s.was, s.now)
+		}
 	}
 	n := len(t.ps.Value)
 	need := func(name string, size int) ([]float64, error) {

@@ -77,17 +77,7 @@ func (*tanhFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 			}
 		}
 		tanhDerive(t, e, order, &r)
-		if w[0] != nil {
-			w[0][i] = t
-		}
-		if w[1] != nil {
-			w[1][i] = r[1]
-		}
-		if w[2] != nil {
-			w[2][i] = r[2]
-		}
-		if w[3] != nil {
-			w[3][i] = r[3]
-		}
+		r[0] = t
+		scatter(w, i, &r)
 	}
 }
