@@ -261,6 +261,7 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		t.bestPSNR = bestPSNR[0]
 	}
 	t.bestStep, t.lastEval, t.done, t.prior = d.BestStep, d.LastEval, d.Done, d.Seconds
+	t.resumed = true
 	return nil
 }
 

@@ -141,3 +141,30 @@ func TestFitResumeRefusals(t *testing.T) {
 	_, err = ReadCheckpoint(model)
 	assert.ErrorContains(t, err, "not a checkpoint")
 }
+
+// A fit interrupted before its first step resumes too (an empty loss history; in mini-batch mode
+// the initial evaluation is not repeated).
+func TestFitResumeBeforeFirstStep(t *testing.T) {
+	im := smallCamera(t, 16)
+	opt := FitOptions{Arch: "siren", Steps: 12, EvalEvery: 4, Batch: 50}
+	whole, err := Fit(context.Background(), im, opt)
+	require.NoError(t, err)
+	opt.Checkpoint = filepath.Join(t.TempDir(), CheckpointFile)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	part, err := Fit(ctx, im, opt)
+	require.NoError(t, err)
+	require.Equal(t, 0, part.Steps)
+	c, err := ReadCheckpoint(opt.Checkpoint)
+	require.NoError(t, err)
+	o := c.Options
+	o.Init = c.Model
+	f, err := NewFitter(im, o)
+	require.NoError(t, err)
+	require.NoError(t, f.Resume(c))
+	res, err := f.Run(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, whole.Evals, res.Evals)
+	assert.Equal(t, whole.Loss, res.Loss)
+	assert.Equal(t, whole.PSNR, res.PSNR)
+}

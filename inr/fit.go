@@ -194,6 +194,7 @@ type Fitter struct {
 	ran   bool
 
 	digest   string    // of the target (checkpoints)
+	resumed  bool      // Resume set the state
 	done     int       // updates applied before Run (a resumed fit)
 	prior    float64   // seconds spent before Run (a resumed fit)
 	lastCkpt time.Time // when Run last wrote a checkpoint (or started)
@@ -351,7 +352,7 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 	t.lastCkpt = t.start
 	stop := StopCompleted
 	var failure, ckptErr error
-	if !t.full && t.done == 0 {
+	if !t.full && !t.resumed {
 		t.evaluate(0)
 	}
 	for s := t.done + 1; s <= t.opt.Steps; s++ {
