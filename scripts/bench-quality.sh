@@ -148,7 +148,7 @@ fit() { # model image seed
 # eval_at FILE STEP: the PSNR evaluated at STEP, with two decimals ("—" if there was none).
 eval_at() {
   local v
-  v=$(tr -d ' \n' <"$1" | grep -oE "\{\"step\":$2,\"psnr\":[^}]*\}" | sed -E 's/.*"psnr"://')
+  v=$(tr -d ' \n' <"$1" | grep -oE "\{\"step\":$2,\"psnr\":[^}]*\}" | sed -E 's/.*"psnr":([^}]*)\}/\1/')
   if [ -n "$v" ]; then printf "%.2f" "$v"; else echo "—"; fi
 }
 
@@ -189,10 +189,17 @@ table="$out/table.md"
     finals="" bests="" n=0
     for s in $seeds; do
       mj="$(rundir "$m" "$img" "$s")/metrics.json"
-      if [ ! -f "$mj" ]; then
-        # A missing run of the first seed is a row of the table; of the extra seeds, nothing.
+      if [ ! -f "$mj" ] || [ "$(json_field "$mj" stop)" != completed ]; then
+        # A missing or unfinished run of the first seed is a row of the table; of the extra
+        # seeds, nothing. An unfinished one (interrupted, or running) resumes at the next run.
         if [ "$s" = "${seeds%% *}" ]; then
-          echo "| $(label "$m") | $img | $s | — | — | $rfinal | $rbest | | not run |"
+          what="not run"
+          [ -f "$(rundir "$m" "$img" "$s")/checkpoint.safetensors" ] && what="unfinished"
+          if [ -n "$long" ]; then
+            echo "| $(label "$m") | $img | $s | $what | | | | $r500 | $r1000 | $rfinal | $rbest |"
+          else
+            echo "| $(label "$m") | $img | $s | — | — | $rfinal | $rbest | | $what |"
+          fi
           missing=$((missing + 1))
         fi
         continue
