@@ -58,17 +58,9 @@ func TestFitResumeBitIdentical(t *testing.T) {
 				path string
 				done int
 			}{{ckpt, 41}, {periodic, 23}} {
-				c, err := ReadCheckpoint(from.path)
-				require.NoError(t, err)
+				c, res := resumeFit(t, im, from.path, "")
 				require.Equal(t, from.done, c.Done)
 				require.Equal(t, "camera", c.Caller["image"])
-				o := c.Options
-				o.Init = c.Model
-				f, err := NewFitter(im, o)
-				require.NoError(t, err)
-				require.NoError(t, f.Resume(c))
-				res, err := f.Run(context.Background())
-				require.NoError(t, err)
 				assert.Equal(t, StopCompleted, res.Stop)
 				assert.Equal(t, whole.Loss, res.Loss, "loss history from %s", from.path)
 				assert.Equal(t, whole.Evals, res.Evals)
@@ -124,13 +116,7 @@ func TestFitResumeRefusals(t *testing.T) {
 	assert.Equal(t, 6, refused, "every change reaches Resume and is refused there")
 
 	// run to the end: the checkpoint goes
-	o := c.Options
-	o.Init, o.Checkpoint = c.Model, ckpt
-	f, err := NewFitter(im, o)
-	require.NoError(t, err)
-	require.NoError(t, f.Resume(c))
-	_, err = f.Run(context.Background())
-	require.NoError(t, err)
+	resumeFit(t, im, ckpt, ckpt)
 	assert.NoFileExists(t, ckpt)
 	_, err = ReadCheckpoint(ckpt)
 	assert.ErrorContains(t, err, "no such file")
@@ -155,16 +141,24 @@ func TestFitResumeBeforeFirstStep(t *testing.T) {
 	part, err := Fit(ctx, im, opt)
 	require.NoError(t, err)
 	require.Equal(t, 0, part.Steps)
-	c, err := ReadCheckpoint(opt.Checkpoint)
+	_, res := resumeFit(t, im, opt.Checkpoint, "")
+	assert.Equal(t, whole.Evals, res.Evals)
+	assert.Equal(t, whole.Loss, res.Loss)
+	assert.Equal(t, whole.PSNR, res.PSNR)
+}
+
+// resumeFit reads the checkpoint at path, resumes the fit it holds on im (keeping its checkpoint
+// at keep, "" for none) and runs it to the end.
+func resumeFit(t *testing.T, im *Image, path, keep string) (*Checkpoint, *FitResult) {
+	t.Helper()
+	c, err := ReadCheckpoint(path)
 	require.NoError(t, err)
 	o := c.Options
-	o.Init = c.Model
+	o.Init, o.Checkpoint = c.Model, keep
 	f, err := NewFitter(im, o)
 	require.NoError(t, err)
 	require.NoError(t, f.Resume(c))
 	res, err := f.Run(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, whole.Evals, res.Evals)
-	assert.Equal(t, whole.Loss, res.Loss)
-	assert.Equal(t, whole.PSNR, res.PSNR)
+	return c, res
 }
