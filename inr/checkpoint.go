@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"time"
@@ -123,8 +124,8 @@ func targetDigest(im *Image) string {
 func (t *Fitter) writeCheckpoint(done int) error {
 	doc := checkpointDoc{Steps: t.opt.Steps, LR: t.opt.LR, Schedule: t.opt.Schedule, Batch: t.opt.Batch,
 		Seed: t.opt.Seed, EvalEvery: t.opt.EvalEvery, KeepBest: t.opt.KeepBest, InitFrom: t.opt.InitFrom,
-		Target: t.digest, Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(), BestStep: t.bestStep,
-		LastEval: t.lastEval, Caller: t.opt.CheckpointCaller}
+		Target: targetDigest(t.sig.im), Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(),
+		BestStep: t.bestStep, LastEval: t.lastEval, Caller: t.opt.CheckpointCaller}
 	if t.src != nil {
 		rng, err := t.src.MarshalBinary()
 		if err != nil {
@@ -136,36 +137,38 @@ func (t *Fitter) writeCheckpoint(done int) error {
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
+	params := t.model.Net.State()
+	add := func(name string, data []float64) {
+		params = append(params, &nn.Param{Name: ckptPrefix + name, Shape: []int{len(data)}, Value: data})
+	}
 	m, v := t.adam.Moments()
-	state := map[string][]float64{"adam_m": m, "adam_v": v, "loss": t.loss}
+	add("adam_m", m)
+	add("adam_v", v)
+	add("loss", t.loss)
 	if t.best != nil {
-		state["best"] = t.best
-		state["best_psnr"] = []float64{t.bestPSNR}
+		add("best", t.best)
+		add("best_psnr", []float64{t.bestPSNR})
 	}
 	steps, psnr := make([]float64, len(t.evals)), make([]float64, len(t.evals))
 	for i, e := range t.evals {
 		steps[i], psnr[i] = float64(e.Step), e.PSNR
 	}
-	state["eval_steps"], state["eval_psnr"] = steps, psnr
+	add("eval_steps", steps)
+	add("eval_psnr", psnr)
 	if t.perm != nil {
 		perm := make([]float64, len(t.perm))
 		for i, p := range t.perm {
 			perm[i] = float64(p)
 		}
-		state["batch_perm"] = perm
-	}
-	params := t.model.Net.State()
-	for _, name := range []string{"adam_m", "adam_v", "loss", "best", "best_psnr", "eval_steps", "eval_psnr", "batch_perm"} {
-		if data, ok := state[name]; ok {
-			params = append(params, &nn.Param{Name: ckptPrefix + name, Shape: []int{len(data)}, Value: data})
-		}
+		add("batch_perm", perm)
 	}
 	return t.model.save(t.opt.Checkpoint, "", map[string]string{ckptMeta: string(js)}, params)
 }
 
 // Resume sets the fitter (built by NewFitter with the checkpoint's options, from the same
-// target) to the state the checkpoint recorded, so that Run continues from there. Anything that
-// would make the continuation differ from the run that wrote it is an error.
+// target) to the state the checkpoint recorded, weights included, so that Run continues from
+// there. Anything that would make the continuation differ from the run that wrote it is an
+// error, and leaves the fitter as it was.
 func (t *Fitter) Resume(c *Checkpoint) error {
 	d := c.doc
 	bad := func(what string, was, now any) error {
@@ -177,7 +180,7 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 	case c.Model.Arch != t.model.Arch || c.Model.In != t.model.In || c.Model.Out != t.model.Out:
 		return bad("model", fmt.Sprintf("%s %d→%d", c.Model.Arch, c.Model.In, c.Model.Out),
 			fmt.Sprintf("%s %d→%d", t.model.Arch, t.model.In, t.model.Out))
-	case d.Target != t.digest:
+	case d.Target != targetDigest(t.sig.im):
 		return fmt.Errorf("checkpoint %s: the target image differs from the one it was fitting (file, --size or --crop changed?)", c.Path)
 	case d.Done < 0 || d.Done >= d.Steps:
 		return fmt.Errorf("checkpoint %s: %d of %d steps done: nothing to resume", c.Path, d.Done, d.Steps)
@@ -230,27 +233,35 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		}
 	}
 	var perm []float64
+	var src rand.PCG
 	if t.perm != nil {
 		if perm, err = need("batch_perm", len(t.perm)); err != nil {
 			return err
 		}
-		if err := t.src.UnmarshalBinary(d.RNG); err != nil {
+		if err := src.UnmarshalBinary(d.RNG); err != nil {
 			return fmt.Errorf("checkpoint %s: mini-batch generator: %w", c.Path, err)
 		}
 		if d.BatchPos < 0 || d.BatchPos > len(t.perm) {
 			return fmt.Errorf("checkpoint %s: mini-batch position %d out of range", c.Path, d.BatchPos)
 		}
 	}
-	if err := t.adam.Restore(m, v, d.AdamSteps); err != nil {
-		return fmt.Errorf("checkpoint %s: %w", c.Path, err)
+	if d.AdamSteps < 0 {
+		return fmt.Errorf("checkpoint %s: Adam at step %d", c.Path, d.AdamSteps)
 	}
+	// Every check is done; startFrom checks the weights' shapes before it copies them.
 	if err := startFrom(t.model, c.Model, c.Path); err != nil {
 		return err
 	}
-	for i, p := range perm {
-		t.perm[i] = int(p)
+	if err := t.adam.Restore(m, v, d.AdamSteps); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", c.Path, err) // cannot happen: sizes and step checked above
 	}
-	t.pos = d.BatchPos
+	if t.perm != nil {
+		*t.src = src
+		for i, p := range perm {
+			t.perm[i] = int(p)
+		}
+		t.pos = d.BatchPos
+	}
 	t.loss = append(t.loss[:0], loss...)
 	t.evals = t.evals[:0]
 	for i, s := range steps {
@@ -260,15 +271,15 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		t.best = append([]float64(nil), best...)
 		t.bestPSNR = bestPSNR[0]
 	}
-	t.bestStep, t.lastEval, t.done, t.prior = d.BestStep, d.LastEval, d.Done, d.Seconds
+	t.bestStep, t.lastEval, t.prior = d.BestStep, d.LastEval, d.Seconds
 	t.resumed = true
 	return nil
 }
 
 // checkpointDue says whether Run writes a checkpoint now: the options ask for them and the
 // interval has passed since the last one (or the start).
-func (t *Fitter) checkpointDue(now time.Time) bool {
-	return t.opt.Checkpoint != "" && t.opt.CheckpointEvery > 0 && now.Sub(t.lastCkpt) >= t.opt.CheckpointEvery
+func (t *Fitter) checkpointDue() bool {
+	return t.opt.Checkpoint != "" && t.opt.CheckpointEvery > 0 && time.Since(t.lastCkpt) >= t.opt.CheckpointEvery
 }
 
 // dropCheckpoint removes the checkpoint of a fit that ended (completed or diverged): resuming it

@@ -101,10 +101,9 @@ func TestFitResumeRefusals(t *testing.T) {
 		"schedule": func(o *FitOptions, _ **Image) { o.Schedule = "cosine" },
 		"seed":     func(o *FitOptions, _ **Image) { o.Seed = 9 },
 		"image":    func(_ *FitOptions, im **Image) { *im = smallCamera(t, 17) },
-		"settings": func(o *FitOptions, _ **Image) { o.Init = nil; o.Config = Config(nil); o.Arch = "gauss" },
+		"settings": func(o *FitOptions, _ **Image) { o.Config = Config(nil); o.Arch = "gauss" },
 	} {
 		o, target := c.Options, im
-		o.Init = c.Model
 		change(&o, &target)
 		f, err := NewFitter(target, o)
 		if err != nil {
@@ -154,7 +153,7 @@ func resumeFit(t *testing.T, im *Image, path, keep string) (*Checkpoint, *FitRes
 	c, err := ReadCheckpoint(path)
 	require.NoError(t, err)
 	o := c.Options
-	o.Init, o.Checkpoint = c.Model, keep
+	o.Checkpoint = keep
 	f, err := NewFitter(im, o)
 	require.NoError(t, err)
 	require.NoError(t, f.Resume(c))

@@ -193,9 +193,7 @@ type Fitter struct {
 	start time.Time
 	ran   bool
 
-	digest   string    // of the target (checkpoints)
-	resumed  bool      // Resume set the state
-	done     int       // updates applied before Run (a resumed fit)
+	resumed  bool      // Resume set the state (the steps done are len(loss))
 	prior    float64   // seconds spent before Run (a resumed fit)
 	lastCkpt time.Time // when Run last wrote a checkpoint (or started)
 }
@@ -245,7 +243,6 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	if t.every == 0 {
 		t.every = DefaultEvalEvery
 	}
-	t.digest = targetDigest(im)
 	if opt.Batch > 0 && opt.Batch < p {
 		t.batch, t.full = opt.Batch, false
 		t.xb = make([]float64, 2*opt.Batch)
@@ -355,7 +352,7 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 	if !t.full && !t.resumed {
 		t.evaluate(0)
 	}
-	for s := t.done + 1; s <= t.opt.Steps; s++ {
+	for s := len(t.loss) + 1; s <= t.opt.Steps; s++ {
 		if ctx.Err() != nil {
 			stop = StopInterrupted
 			break
@@ -376,11 +373,11 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 		if !t.full && t.evalDue(s) {
 			t.evaluate(s)
 		}
-		if now := time.Now(); s < t.opt.Steps && t.checkpointDue(now) {
+		if s < t.opt.Steps && t.checkpointDue() {
 			if err := t.writeCheckpoint(s); err != nil && ckptErr == nil {
 				ckptErr = err
 			}
-			t.lastCkpt = now
+			t.lastCkpt = time.Now()
 		}
 	}
 	steps := len(t.loss)

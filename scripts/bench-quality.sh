@@ -13,8 +13,9 @@
 # side by side, one thread each; results do not depend on the thread count), OUT=runs/bench-quality.
 # QUALITY_REUSE=1 prints the table from the run folders already in $OUT without fitting.
 # --long runs the 256², 2000-step table instead (evaluations every 250 steps as the reference):
-# hours on two cores (a fit killed half-way resumes from its checkpoint at the next run); no bars, the reference's figures beside ours (STEPS shortens it for a smoke
-# test; evaluations a short run did not reach print as —).
+# hours on two cores (a fit killed half-way resumes from its checkpoint at the next run); no
+# bars, the reference's figures beside ours (STEPS shortens it for a smoke test; evaluations a
+# short run did not reach print as —).
 # The table is printed and saved as $OUT/table.md.
 #
 # Several seeds (SEEDS="0 1 2"): every run gets its row, marked (above)/(below) its bar, and each
@@ -189,7 +190,7 @@ table="$out/table.md"
     finals="" bests="" n=0
     for s in $seeds; do
       mj="$(rundir "$m" "$img" "$s")/metrics.json"
-      if [ ! -f "$mj" ] || [ "$(json_field "$mj" stop)" != completed ]; then
+      if [ ! -f "$mj" ] || [ "$(json_field "$mj" stop)" = interrupted ]; then
         # A missing or unfinished run of the first seed is a row of the table; of the extra
         # seeds, nothing. An unfinished one (interrupted, or running) resumes at the next run.
         if [ "$s" = "${seeds%% *}" ]; then

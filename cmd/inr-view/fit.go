@@ -52,9 +52,6 @@ func runFit(path string, f fitcli.Flags, changed func(string) bool, script func(
 	if err != nil {
 		return err
 	}
-	if prep.Threads > 0 && !changed("threads") {
-		runtime.GOMAXPROCS(prep.Threads)
-	}
 	fitter, opt, im, dir := prep.Fitter, prep.Options, prep.Image, prep.Dir
 	path = prep.ImagePath
 	if err := os.MkdirAll(dir, 0o755); err != nil {

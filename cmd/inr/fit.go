@@ -75,9 +75,6 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	if err != nil {
 		return err
 	}
-	if prep.Threads > 0 && !cmd.Flags().Changed("threads") {
-		setThreads(prep.Threads) // a resumed fit: the thread count it was started with
-	}
 	fitter, opt, im, dir := prep.Fitter, prep.Options, prep.Image, prep.Dir
 	path = prep.ImagePath
 	created, err := makeDir(dir)

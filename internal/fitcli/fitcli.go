@@ -77,15 +77,15 @@ type Prepared struct {
 	// checkpoint), for the report.
 	ImagePath string
 	Size      int
-	// Resumed is the number of steps the checkpoint had done (0 for a new fit); Threads the
-	// thread count it recorded (a resumed fit keeps it unless --threads is given).
-	Resumed, Threads int
+	// Resumed is the number of steps the checkpoint had done (0 for a new fit).
+	Resumed int
 }
 
 // Prepare validates every flag and the image at path and builds the fitter. changed says
 // whether a flag was given on the command line (a --config naming another model than --model is
 // an error; --resume refuses the settings it takes from the checkpoint). Nothing is created on
-// disk.
+// disk. A resumed fit runs at the thread count it was started with (GOMAXPROCS is set here)
+// unless --threads is given.
 func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, error) {
 	if f.Threads < 0 {
 		return nil, fmt.Errorf("--threads %d: need ≥ 0", f.Threads)
@@ -163,15 +163,17 @@ func prepareResume(path string, f Flags, changed func(string) bool) (*Prepared, 
 	size, err1 := strconv.Atoi(c.Caller["size"])
 	crop, err2 := strconv.ParseBool(c.Caller["crop"])
 	threads, err3 := strconv.Atoi(c.Caller["threads"])
-	if path == "" || err1 != nil || err2 != nil || err3 != nil {
+	if path == "" || err1 != nil || err2 != nil || err3 != nil || threads < 1 {
 		return nil, fmt.Errorf("--resume: checkpoint %s does not record the image and its flags (written by another program?)", c.Path)
 	}
 	im, err := loadTarget(path, size, crop)
 	if err != nil {
 		return nil, fmt.Errorf("--resume %s: %w", dir, err)
 	}
+	if !changed("threads") {
+		runtime.GOMAXPROCS(threads) // bit-identical continuation needs the same thread count
+	}
 	opt := c.Options
-	opt.Init = c.Model
 	opt.Checkpoint, opt.CheckpointEvery, opt.CheckpointCaller = c.Path, f.CheckpointEvery, c.Caller
 	fitter, err := inr.NewFitter(im, opt)
 	if err != nil {
@@ -180,8 +182,7 @@ func prepareResume(path string, f Flags, changed func(string) bool) (*Prepared, 
 	if err := fitter.Resume(c); err != nil {
 		return nil, fmt.Errorf("--resume: %w", err)
 	}
-	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: size,
-		Resumed: c.Done, Threads: threads}, nil
+	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: size, Resumed: c.Done}, nil
 }
 
 // loadTarget reads the image at path and prepares it as --crop and --size say.

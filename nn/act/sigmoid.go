@@ -114,11 +114,7 @@ func logisticSlice(x []float64, beta float64, swish bool, order int, d [4][]floa
 		} else {
 			sigmoidDerive(v, eb[i], th, order, &r)
 		}
-		for k := 0; k <= order; k++ {
-			if w[k] != nil {
-				w[k][i] = r[k]
-			}
-		}
+		scatter(w, i, &r)
 	}
 }
 
