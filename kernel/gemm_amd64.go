@@ -39,15 +39,17 @@ var (
 // default (avx512 > avx2 > generic).
 func registerArch() {
 	register(&backend{
-		name:     "avx2",
-		priority: 1,
-		support:  supportAVX2,
-		vm:       vmath.For("avx2"),
-		gemm:     mkAVX2.gemm,
-		affineK:  smallKAVX2,
-		linSin:   linSinAVX2,
-		linCos:   linCosAVX2,
-		ops:      avx2Ops,
+		name:       "avx2",
+		priority:   1,
+		support:    supportAVX2,
+		vm:         vmath.For("avx2"),
+		gemm:       mkAVX2.gemm,
+		affineK:    smallKAVX2,
+		linSin:     linSinAVX2,
+		linCos:     linCosAVX2,
+		tanhJetFwd: tanhJetFwdAVX2,
+		tanhJetBwd: tanhJetBwdAVX2,
+		ops:        avx2Ops,
 	})
 	register(&backend{
 		name:       "avx512",
