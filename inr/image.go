@@ -23,6 +23,10 @@ type Image struct {
 	Pix     []float64
 	// Depth is the bit depth of the source (8 or 16), used when writing reconstructions back.
 	Depth int
+	// Orientation is the EXIF orientation (2–8) LoadImage turned a JPEG's stored pixels by so
+	// that they stand as a viewer shows them; 0 when there was nothing to turn. Crops and resizes
+	// keep it.
+	Orientation int
 }
 
 // NewImage returns a black w×h image with c channels.
@@ -33,7 +37,8 @@ func NewImage(w, h, c, depth int) *Image {
 // At returns channel ch of pixel (x, y).
 func (im *Image) At(x, y, ch int) float64 { return im.Pix[(y*im.W+x)*im.C+ch] }
 
-// LoadImage reads a PNG or JPEG file (grayscale or colour, 8 or 16 bits per sample).
+// LoadImage reads a PNG or JPEG file (grayscale or colour, 8 or 16 bits per sample). A JPEG's
+// EXIF orientation is applied (see Image.Orientation).
 func LoadImage(path string) (*Image, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -52,9 +57,13 @@ func LoadImage(path string) (*Image, error) {
 // minImageSide is the smallest width or height that is worth fitting (PSNR and SSIM need a grid).
 const minImageSide = 2
 
-// DecodeImage decodes a PNG or JPEG stream.
+// DecodeImage decodes a PNG or JPEG stream, applying a JPEG's EXIF orientation.
 func DecodeImage(r io.Reader) (*Image, error) {
-	src, format, err := image.Decode(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read image: %w", err)
+	}
+	src, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		switch {
 		case errors.Is(err, image.ErrFormat):
@@ -71,7 +80,11 @@ func DecodeImage(r io.Reader) (*Image, error) {
 	if b.Dx() < minImageSide || b.Dy() < minImageSide {
 		return nil, fmt.Errorf("%s image is %d×%d: need at least %d×%d pixels", format, b.Dx(), b.Dy(), minImageSide, minImageSide)
 	}
-	return fromImage(src), nil
+	im := fromImage(src)
+	if format == "jpeg" {
+		im = im.oriented(jpegOrientation(data))
+	}
+	return im, nil
 }
 
 // fromImage converts any image.Image to float samples, keeping 16-bit precision when present.
@@ -175,11 +188,18 @@ func clip01(v float64) float64 {
 	return v
 }
 
+// like returns a black w×h image with im's channels, depth and orientation.
+func (im *Image) like(w, h int) *Image {
+	out := NewImage(w, h, im.C, im.Depth)
+	out.Orientation = im.Orientation
+	return out
+}
+
 // CropSquare returns the centred square crop of side min(W, H).
 func (im *Image) CropSquare() *Image {
 	s := min(im.W, im.H)
 	x0, y0 := (im.W-s)/2, (im.H-s)/2
-	out := NewImage(s, s, im.C, im.Depth)
+	out := im.like(s, s)
 	for y := 0; y < s; y++ {
 		copy(out.Pix[y*s*im.C:(y+1)*s*im.C], im.Pix[((y0+y)*im.W+x0)*im.C:((y0+y)*im.W+x0+s)*im.C])
 	}

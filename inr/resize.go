@@ -32,7 +32,7 @@ func (im *Image) Resize(w, h int) (*Image, error) {
 			}
 		}
 	}
-	out := NewImage(w, h, im.C, im.Depth)
+	out := im.like(w, h)
 	for y, taps := range wy {
 		for x := 0; x < w; x++ {
 			for ch := 0; ch < im.C; ch++ {

@@ -69,6 +69,7 @@ type Metrics struct {
 	Width       int             `json:"width"`
 	Height      int             `json:"height"`
 	Channels    int             `json:"channels"`
+	Orientation int             `json:"exif_orientation,omitempty"` // the EXIF orientation applied to a JPEG (2–8)
 	Threads     int             `json:"threads"`
 	Kernel      string          `json:"kernel"`
 	Version     string          `json:"version"`
@@ -111,7 +112,8 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		FullBatch: res.Batch == res.Target.W*res.Target.H, EvalEvery: info.EvalEvery,
 		KeepBest: opt.KeepBest, SavedModel: saved, Stop: res.Stop, Range: res.Range,
 		Image: info.Image, Size: info.Size, Width: res.Target.W, Height: res.Target.H, Channels: res.Target.C,
-		Threads: info.Threads, Kernel: info.Kernel, Version: info.Version, FinalLoss: jsonFloat(math.NaN()),
+		Orientation: res.Target.Orientation,
+		Threads:     info.Threads, Kernel: info.Kernel, Version: info.Version, FinalLoss: jsonFloat(math.NaN()),
 	}
 	if res.Steps > 0 {
 		m.StepSeconds = res.Seconds / float64(res.Steps)

@@ -60,6 +60,9 @@ func runFit(path string, f fitcli.Flags, changed func(string) bool, script func(
 	title := fmt.Sprintf("%s · %s", filepath.Base(path), opt.Arch)
 	fmt.Fprintf(os.Stderr, "fitting %s (%d×%d×%d) with %s: %d parameters, %d steps, %d threads, kernel %s; run folder %s\n",
 		path, im.W, im.H, im.C, opt.Arch, fitter.Model().NumParams(), opt.Steps, runtime.GOMAXPROCS(0), kernelName(), dir)
+	if note := inr.OrientationNote(im.Orientation); note != "" {
+		fmt.Fprintf(os.Stderr, "the image is %s, as viewers show it\n", note)
+	}
 	evalEvery := opt.EvalEvery
 	if evalEvery == 0 {
 		evalEvery = inr.DefaultEvalEvery

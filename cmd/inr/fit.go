@@ -86,6 +86,9 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 		fmt.Fprintf(stderr, "fitting %s (%d×%d×%d) with %s: %d parameters, %d steps, lr %g, %s batch, %d threads, kernel %s\n",
 			path, im.W, im.H, im.C, opt.Arch, fitter.Model().NumParams(), opt.Steps, fitLR(fitter, opt), batchName(opt.Batch, im),
 			runtime.GOMAXPROCS(0), kernelName())
+		if note := inr.OrientationNote(im.Orientation); note != "" {
+			fmt.Fprintf(stderr, "the image is %s, as viewers show it\n", note)
+		}
 		if prep.Resumed > 0 {
 			fmt.Fprintf(stderr, "resuming %s after step %d\n", dir, prep.Resumed)
 		}

@@ -70,6 +70,7 @@ func TestFitWritesTheRunFolder(t *testing.T) {
 	for _, k := range []string{"lr", "threads", "kernel", "image", "size", "keep_best", "config", "evals"} {
 		require.Contains(t, m, k)
 	}
+	require.NotContains(t, m, "exif_orientation", "a PNG is not turned")
 	// The reconstruction has the image's size and depth; the loss table has one row per step.
 	f, err := os.Open(filepath.Join(dir, inr.ReconstructionFile))
 	require.NoError(t, err)
@@ -362,4 +363,30 @@ func TestFitImageKinds(t *testing.T) {
 		require.Equal(t, [2]int{c.depth, c.channels}, [2]int{rec.Depth, rec.C}, c.path)
 		require.Equal(t, 12, rec.W)
 	}
+}
+
+// TestFitTurnsAPhoneJPEG fits a JPEG whose EXIF orientation says "turn 90° clockwise" (as a
+// phone held upright writes it): the target and the reconstruction stand as a viewer shows the
+// photo, the log says so, and metrics.json records the orientation.
+func TestFitTurnsAPhoneJPEG(t *testing.T) {
+	coffee, err := inr.LoadImage("../../assets/coffee-128.png")
+	require.NoError(t, err)
+	small, err := coffee.Resize(24, 16)
+	require.NoError(t, err)
+	var jb bytes.Buffer
+	require.NoError(t, jpeg.Encode(&jb, small.ToImage(8), &jpeg.Options{Quality: 95}))
+	// APP1 "Exif": a big-endian TIFF header, one IFD entry (orientation, SHORT, 1 value: 6).
+	app1 := []byte{0xFF, 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, '*', 0, 0, 0, 8,
+		0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0}
+	jpg := writeFile(t, t.TempDir(), "phone.jpg", append(append(jb.Bytes()[:2:2], app1...), jb.Bytes()[2:]...))
+	dir := filepath.Join(t.TempDir(), "run")
+	_, errOut, err := run(context.Background(), "fit", jpg, "--steps", "2", "--out", dir)
+	require.NoError(t, err, errOut)
+	require.Contains(t, errOut, "the image is turned 90° clockwise (EXIF orientation 6), as viewers show it")
+	for _, f := range []string{inr.TargetFile, inr.ReconstructionFile} {
+		im, err := inr.LoadImage(filepath.Join(dir, f))
+		require.NoError(t, err)
+		require.Equal(t, [2]int{16, 24}, [2]int{im.W, im.H}, f)
+	}
+	require.EqualValues(t, 6, readMetrics(t, dir)["exif_orientation"])
 }
