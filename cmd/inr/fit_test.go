@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/sysmem"
 )
 
 const camera = "../../assets/camera-128.png"
@@ -219,6 +220,14 @@ func TestFitBadInput(t *testing.T) {
 		{"--init not a model", []string{camera, "--init", text}, "--init"},
 		{"--init with --model", []string{camera, "--init", text, "--model", "wire"}, "drop --model"},
 		{"no image", []string{}, "needs IMAGE"},
+	}
+	if _, ok := sysmem.Available(); ok {
+		// 4096² full batch: about 400 GiB with SIREN, more than any machine this runs on has.
+		cases = append(cases, struct {
+			name string
+			args []string
+			want string
+		}{"more memory than available", []string{camera, "--size", "4096"}, "needs about"})
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

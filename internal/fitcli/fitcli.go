@@ -125,6 +125,9 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkMemory(path, im, opt); err != nil {
+		return nil, err
+	}
 	dir := f.Out
 	if dir == "" {
 		stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))

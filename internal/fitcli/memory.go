@@ -1,0 +1,88 @@
+package fitcli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/sysmem"
+)
+
+// availableMemory is the memory a fit may plan for (sysmem.Available; tests replace it).
+var availableMemory = sysmem.Available
+
+// suggestShare is the part of the available memory a suggested --size or --batch may take.
+const suggestShare = 0.75
+
+// suggestSizes are the --size values a refusal may suggest (the largest that fits is named).
+var suggestSizes = []int{8192, 6144, 4096, 3072, 2048, 1536, 1024, 768, 512, 384, 256, 192, 128, 96, 64, 32}
+
+// checkMemory refuses, before anything is allocated or written, a fit of im (from path) that
+// needs more memory than the system has available — a full-batch fit of a photograph at its
+// own size needs hundreds of gigabytes, and the system would kill the process part-way — and
+// names a --size and a --batch that would fit.
+func checkMemory(path string, im *inr.Image, opt inr.FitOptions) error {
+	avail, ok := availableMemory()
+	if !ok {
+		return nil
+	}
+	est, err := inr.EstimateMemory(opt, im.C)
+	if err != nil {
+		return err
+	}
+	pixels := im.W * im.H
+	need := est.Bytes(pixels, opt.Batch)
+	if need <= avail {
+		return nil
+	}
+	mode := "a full-batch fit"
+	if opt.Batch > 0 && opt.Batch < pixels {
+		mode = fmt.Sprintf("a fit in batches of %d points", opt.Batch)
+	}
+	budget := int64(suggestShare * float64(avail))
+	var alts []string
+	long := max(im.W, im.H)
+	for _, s := range suggestSizes {
+		w, h := im.FitSize(s)
+		if s >= long || w < 2 || h < 2 {
+			continue
+		}
+		if b := est.Bytes(w*h, opt.Batch); b <= budget {
+			alts = append(alts, fmt.Sprintf("--size %d (%d×%d, about %s)", s, w, h, humanBytes(b)))
+			break
+		}
+	}
+	for b := 1 << 22; b >= 256; b /= 2 {
+		if b >= pixels || (opt.Batch > 0 && b >= opt.Batch) {
+			continue
+		}
+		if n := est.Bytes(pixels, b); n <= budget {
+			alts = append(alts, fmt.Sprintf("--batch %d (about %s)", b, humanBytes(n)))
+			break
+		}
+	}
+	msg := fmt.Sprintf("image %s is %d×%d (%d pixels): %s with %s needs about %s of memory, and %s is available",
+		path, im.W, im.H, pixels, mode, opt.Arch, humanBytes(need), humanBytes(avail))
+	if len(alts) == 0 {
+		return fmt.Errorf("%s; free memory or choose a smaller network (--set)", msg)
+	}
+	return fmt.Errorf("%s; fit it with %s", msg, strings.Join(alts, " or "))
+}
+
+// humanBytes writes a byte count in binary units with about three significant digits.
+func humanBytes(n int64) string {
+	v, u := float64(n), "B"
+	for _, next := range []string{"KiB", "MiB", "GiB", "TiB"} {
+		if v < 1000 {
+			break
+		}
+		v, u = v/1024, next
+	}
+	switch {
+	case v >= 100 || u == "B":
+		return fmt.Sprintf("%.0f %s", v, u)
+	case v >= 10:
+		return fmt.Sprintf("%.1f %s", v, u)
+	}
+	return fmt.Sprintf("%.2f %s", v, u)
+}

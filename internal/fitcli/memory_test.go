@@ -1,0 +1,83 @@
+package fitcli
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+	"github.com/stretchr/testify/require"
+)
+
+const camera512 = "../../assets/camera.png"
+
+// prepare runs Prepare on the command line args (flags only) for the image at path.
+func prepare(t *testing.T, path string, args ...string) (*Prepared, error) {
+	t.Helper()
+	fl := pflag.NewFlagSet("fit", pflag.ContinueOnError)
+	var f Flags
+	f.Register(fl)
+	require.NoError(t, fl.Parse(append(args, "--out", t.TempDir())))
+	return Prepare(path, f, fl.Changed)
+}
+
+// withAvailable makes the fits of a test see avail bytes of available memory.
+func withAvailable(t *testing.T, avail int64) {
+	old := availableMemory
+	availableMemory = func() (int64, bool) { return avail, true }
+	t.Cleanup(func() { availableMemory = old })
+}
+
+// TestMemoryRefusal: a full-batch fit of the 512² camera needs about 6.4 GiB with SIREN. With
+// 3 GiB available it is refused with one message that names the image, the need, and a --size
+// and a --batch; each suggestion, taken, is accepted.
+func TestMemoryRefusal(t *testing.T) {
+	withAvailable(t, 3<<30)
+	_, err := prepare(t, camera512, "--steps", "1")
+	require.Error(t, err)
+	msg := err.Error()
+	require.Contains(t, msg, "image "+camera512+" is 512×512 (262144 pixels): a full-batch fit with siren needs about 6.")
+	require.Contains(t, msg, "GiB of memory, and 3.00 GiB is available; fit it with --size ")
+	size := regexp.MustCompile(`--size (\d+) \(`).FindStringSubmatch(msg)
+	batch := regexp.MustCompile(`--batch (\d+) \(`).FindStringSubmatch(msg)
+	require.Len(t, size, 2, msg)
+	require.Len(t, batch, 2, msg)
+	require.Equal(t, "256", size[1], "384² needs 3.6 GiB, over 3/4 of 3 GiB")
+	for _, alt := range [][]string{{"--size", size[1]}, {"--batch", batch[1]}} {
+		p, err := prepare(t, camera512, append([]string{"--steps", "1"}, alt...)...)
+		require.NoError(t, err, "%v", alt)
+		require.NotNil(t, p.Fitter)
+	}
+	// A batch that is still too large is refused with a smaller one suggested.
+	_, err = prepare(t, camera512, "--steps", "1", "--batch", "200000")
+	require.ErrorContains(t, err, "a fit in batches of 200000 points with siren needs about")
+	require.Contains(t, err.Error(), "--batch "+batch[1]+" ")
+}
+
+// TestMemoryNoAlternative: when nothing would fit, the message says what is left to do.
+func TestMemoryNoAlternative(t *testing.T) {
+	withAvailable(t, 1<<20)
+	_, err := prepare(t, camera512, "--steps", "1")
+	require.ErrorContains(t, err, "free memory or choose a smaller network (--set)")
+	require.NotContains(t, err.Error(), "--size ")
+}
+
+// TestMemoryUnknown: where the system reports nothing, nothing is refused.
+func TestMemoryUnknown(t *testing.T) {
+	old := availableMemory
+	availableMemory = func() (int64, bool) { return 0, false }
+	t.Cleanup(func() { availableMemory = old })
+	p, err := prepare(t, camera512, "--steps", "1", "--size", "64")
+	require.NoError(t, err)
+	require.NotNil(t, p.Fitter)
+}
+
+func TestHumanBytes(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0 B", 999: "999 B", 1000: "0.98 KiB", 10 << 20: "10.0 MiB", 3 << 30: "3.00 GiB",
+		6914897592: "6.44 GiB", 1 << 40: "1.00 TiB", 300 << 30: "300 GiB",
+	} {
+		require.Equal(t, want, humanBytes(n), "%d", n)
+	}
+	require.False(t, strings.Contains(humanBytes(999<<20), "e+"))
+}
