@@ -80,15 +80,34 @@ func DecodeImage(r io.Reader) (*Image, error) {
 	if b.Dx() < minImageSide || b.Dy() < minImageSide {
 		return nil, fmt.Errorf("%s image is %d×%d: need at least %d×%d pixels", format, b.Dx(), b.Dy(), minImageSide, minImageSide)
 	}
-	im := fromImage(src)
+	im := fromImage(src, grayFile(src, format, data))
 	if format == "jpeg" {
 		im = im.oriented(jpegOrientation(data))
 	}
 	return im, nil
 }
 
-// fromImage converts any image.Image to float samples, keeping 16-bit precision when present.
-func fromImage(src image.Image) *Image {
+// grayFile says whether a picture that Go decodes as colour is grey in its file: a PNG of grey
+// with alpha (colour type 4, which image/png returns as NRGBA), or with a palette of greys only.
+// Such a picture is fitted with one channel, as a plain grey one is.
+func grayFile(src image.Image, format string, data []byte) bool {
+	if p, ok := src.(*image.Paletted); ok {
+		for _, c := range p.Palette {
+			r, g, b, _ := color.NRGBA64Model.Convert(c).RGBA()
+			if r != g || g != b {
+				return false
+			}
+		}
+		return true
+	}
+	// The PNG signature (8 bytes), then the IHDR chunk: length, type, width, height, bit depth,
+	// colour type.
+	return format == "png" && len(data) > 25 && string(data[12:16]) == "IHDR" && data[25] == 4
+}
+
+// fromImage converts any image.Image to float samples, keeping 16-bit precision when present;
+// gray takes one channel (the red one) of a picture that is grey in its file but not in Go's type.
+func fromImage(src image.Image, gray bool) *Image {
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
 	switch s := src.(type) {
@@ -116,18 +135,38 @@ func fromImage(src image.Image) *Image {
 	case color.RGBA64Model, color.NRGBA64Model, color.Gray16Model:
 		depth = 16
 	}
-	im := NewImage(w, h, 3, depth)
+	channels := 3
+	if gray {
+		channels = 1
+	}
+	im := NewImage(w, h, channels, depth)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			// Non-premultiplied colour: the samples a user sees, whatever the alpha.
-			c := color.NRGBA64Model.Convert(src.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA64)
-			o := (y*w + x) * 3
+			c := nrgba64At(src, b.Min.X+x, b.Min.Y+y)
+			o := (y*w + x) * channels
 			im.Pix[o] = float64(c.R) / 65535
-			im.Pix[o+1] = float64(c.G) / 65535
-			im.Pix[o+2] = float64(c.B) / 65535
+			if !gray {
+				im.Pix[o+1] = float64(c.G) / 65535
+				im.Pix[o+2] = float64(c.B) / 65535
+			}
 		}
 	}
 	return im
+}
+
+// nrgba64At is the non-premultiplied colour of pixel (x, y), the samples a user sees whatever
+// the alpha: read as stored from the non-premultiplied types image/png returns (the generic
+// conversion goes through premultiplied 16-bit values and is off by up to 1/alpha), converted
+// otherwise.
+func nrgba64At(src image.Image, x, y int) color.NRGBA64 {
+	switch s := src.(type) {
+	case *image.NRGBA:
+		c := s.NRGBAAt(x, y)
+		return color.NRGBA64{uint16(c.R) * 0x101, uint16(c.G) * 0x101, uint16(c.B) * 0x101, uint16(c.A) * 0x101}
+	case *image.NRGBA64:
+		return s.NRGBA64At(x, y)
+	}
+	return color.NRGBA64Model.Convert(src.At(x, y)).(color.NRGBA64)
 }
 
 // ToImage converts to an image.Image with the given bit depth (8 or 16), clipping to [0, 1].

@@ -2,6 +2,7 @@ package inr
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -193,4 +194,102 @@ func TestToImageEightBit(t *testing.T) {
 	got := im.ToImage(8)
 	require.Equal(t, color.RGBA{255, 0, 0, 255}, got.At(0, 0))
 	require.Equal(t, color.RGBA{0, 255, 128, 255}, got.At(1, 1))
+}
+
+// grayAlphaPNG writes a PNG of colour type 4 (grey with alpha) at the given bit depth: image/png
+// reads it, but as NRGBA (NRGBA64 at 16 bits), and cannot write it.
+func grayAlphaPNG(t *testing.T, w, h, depth int, grey func(x, y int) uint16) []byte {
+	t.Helper()
+	var raw bytes.Buffer
+	for y := range h {
+		raw.WriteByte(0) // filter: none
+		for x := range w {
+			v := grey(x, y)
+			if depth == 16 {
+				_ = binary.Write(&raw, binary.BigEndian, [2]uint16{v, 0xFFFF - uint16(x)})
+			} else {
+				raw.Write([]byte{uint8(v), uint8(255 - x)})
+			}
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	_, err := zw.Write(raw.Bytes())
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, body []byte) {
+		_ = binary.Write(&out, binary.BigEndian, uint32(len(body)))
+		out.WriteString(typ)
+		out.Write(body)
+		_ = binary.Write(&out, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), body...)))
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = byte(depth), 4
+	chunk("IHDR", ihdr)
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return out.Bytes()
+}
+
+// TestGreyFilesStayGrey: a PNG that is grey in its file — grey with alpha (8 and 16 bits) or
+// with a palette of greys — is fitted with one channel like a plain grey one, at its depth and
+// with its values; a palette with a colour in it gives three channels.
+func TestGreyFilesStayGrey(t *testing.T) {
+	const w, h = 7, 5
+	for _, depth := range []int{8, 16} {
+		max := 255
+		if depth == 16 {
+			max = 65535
+		}
+		grey := func(x, y int) uint16 { return uint16((x*31 + y*17) * max / (6*31 + 4*17)) }
+		im, err := DecodeImage(bytes.NewReader(grayAlphaPNG(t, w, h, depth, grey)))
+		require.NoError(t, err)
+		require.Equal(t, [4]int{w, h, 1, depth}, [4]int{im.W, im.H, im.C, im.Depth})
+		for y := range h {
+			for x := range w {
+				require.Equal(t, float64(grey(x, y))/float64(max), im.At(x, y, 0), "depth %d (%d, %d)", depth, x, y)
+			}
+		}
+	}
+	for _, c := range []struct {
+		palette  color.Palette
+		channels int
+	}{
+		{color.Palette{color.Gray{0}, color.Gray{90}, color.Gray{255}}, 1},
+		{color.Palette{color.Gray{0}, color.RGBA{90, 20, 20, 255}, color.Gray{255}}, 3},
+	} {
+		p := image.NewPaletted(image.Rect(0, 0, w, h), c.palette)
+		for i := range p.Pix {
+			p.Pix[i] = uint8(i % 3)
+		}
+		var b bytes.Buffer
+		require.NoError(t, png.Encode(&b, p))
+		im, err := DecodeImage(&b)
+		require.NoError(t, err)
+		require.Equal(t, [2]int{c.channels, 8}, [2]int{im.C, im.Depth})
+		require.InDelta(t, 90.0/255, im.At(1, 0, 0), 1e-15)
+	}
+}
+
+// TestTranslucentColoursExact: the colour of a translucent pixel is read as stored, not through
+// premultiplied values (which were off by up to 1/alpha).
+func TestTranslucentColoursExact(t *testing.T) {
+	src := image.NewNRGBA(image.Rect(0, 0, 3, 2))
+	for i := range src.Pix {
+		src.Pix[i] = uint8(37*i + 11)
+	}
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, src))
+	im, err := DecodeImage(&b)
+	require.NoError(t, err)
+	require.Equal(t, 3, im.C)
+	for p := range 6 {
+		for c := range 3 {
+			require.Equal(t, float64(src.Pix[4*p+c])/255, im.Pix[3*p+c], "pixel %d channel %d (alpha %d)", p, c, src.Pix[4*p+3])
+		}
+	}
 }
