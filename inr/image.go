@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/inrstudio/studio/internal/fsutil"
+	"github.com/inrstudio/studio/internal/sysmem"
 )
 
 // Image is a decoded picture as float64 samples in [0, 1]: row-major, H rows of W pixels of C
@@ -54,6 +55,13 @@ func LoadImage(path string) (*Image, error) {
 	return im, nil
 }
 
+// decodeBytesPerPixel bounds the memory of a decoded picture per pixel: Go's image (at most 8
+// bytes, 16-bit RGBA) and the float64 samples (at most 3 channels of 8 bytes).
+const decodeBytesPerPixel = 8 + 3*8
+
+// availableMemory is the memory a decoded picture may take (tests replace it).
+var availableMemory = sysmem.Available
+
 // minImageSide is the smallest width or height that is worth fitting (PSNR and SSIM need a grid).
 const minImageSide = 2
 
@@ -62,6 +70,15 @@ func DecodeImage(r io.Reader) (*Image, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read image: %w", err)
+	}
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		// A picture too large to hold (or a decompression bomb: a small file that claims
+		// gigapixels) is refused before decoding allocates it.
+		need := int64(cfg.Width) * int64(cfg.Height) * decodeBytesPerPixel
+		if avail, ok := availableMemory(); ok && need > avail {
+			return nil, fmt.Errorf("%s image is %d×%d: holding it needs about %.1f GiB and %.1f GiB is available: downscale the file",
+				format, cfg.Width, cfg.Height, float64(need)/(1<<30), float64(avail)/(1<<30))
+		}
 	}
 	src, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

@@ -293,3 +293,17 @@ func TestTranslucentColoursExact(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeImageRefused: a PNG header claiming 100000×100000 pixels (a decompression bomb, or a
+// picture larger than memory) is refused before decoding allocates anything, with the figures.
+func TestHugeImageRefused(t *testing.T) {
+	old := availableMemory
+	availableMemory = func() (int64, bool) { return 16 << 30, true }
+	t.Cleanup(func() { availableMemory = old })
+	data := grayAlphaPNG(t, 4, 3, 8, func(x, y int) uint16 { return uint16(x + y) })
+	binary.BigEndian.PutUint32(data[16:], 100000)
+	binary.BigEndian.PutUint32(data[20:], 100000)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	_, err := DecodeImage(bytes.NewReader(data))
+	require.EqualError(t, err, "png image is 100000×100000: holding it needs about 298.0 GiB and 16.0 GiB is available: downscale the file")
+}
