@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 inr=${1:-bin/inr}
 "$inr" version | grep '^kernel:'
 out=runs/demo-camera-siren
+rm -f "$out/checkpoint.safetensors" # a demo stopped with Ctrl-C starts over (inr fit refuses to overwrite it)
 "$inr" fit assets/camera-128.png --model siren --steps 300 --out "$out"
 echo
 echo "demo outputs in $out/:"

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
@@ -155,6 +156,14 @@ func TestFitResumeAfterInterrupt(t *testing.T) {
 	require.ErrorContains(t, err, "drop the IMAGE argument")
 	_, _, err = run(context.Background(), "fit", "--resume", t.TempDir())
 	require.ErrorContains(t, err, "no such file")
+	// A new fit into the folder would overwrite the unfinished one: refused.
+	ckpt, err := os.ReadFile(filepath.Join(dir, inr.CheckpointFile))
+	require.NoError(t, err)
+	_, _, err = run(context.Background(), append([]string{"fit", "--out", dir}, args...)...)
+	require.ErrorContains(t, err, fmt.Sprintf("--out %s holds an unfinished fit (siren, step %d of 400): continue it with `inr fit --resume %s`", dir, int(stopped), dir))
+	after, err := os.ReadFile(filepath.Join(dir, inr.CheckpointFile))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(ckpt, after), "the checkpoint is untouched")
 
 	_, errOut, err = run(context.Background(), "fit", "--resume", dir)
 	require.NoError(t, err, errOut)

@@ -136,6 +136,9 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("--out %s exists and is not a directory", dir)
 	}
+	if err := refuseUnfinished(dir); err != nil {
+		return nil, err
+	}
 	opt.Checkpoint, opt.CheckpointEvery = filepath.Join(dir, inr.CheckpointFile), f.CheckpointEvery
 	opt.CheckpointCaller = map[string]string{"image": path, "size": strconv.Itoa(f.Size), "crop": strconv.FormatBool(f.Crop),
 		"threads": strconv.Itoa(runtime.GOMAXPROCS(0))}
@@ -144,6 +147,21 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 		return nil, err
 	}
 	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: f.Size}, nil
+}
+
+// refuseUnfinished refuses a new fit into a run folder that holds an unfinished fit's
+// checkpoint: the new fit would overwrite it, and hours of work with it.
+func refuseUnfinished(dir string) error {
+	path := filepath.Join(dir, inr.CheckpointFile)
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	what := "an unfinished fit"
+	if c, err := inr.ReadCheckpoint(path); err == nil {
+		what = fmt.Sprintf("an unfinished fit (%s, step %d of %d)", c.Options.Arch, c.Done, c.Options.Steps)
+	}
+	return fmt.Errorf("--out %s holds %s: continue it with `inr fit --resume %s`, or choose another --out (delete %s to start over there)",
+		dir, what, dir, path)
 }
 
 // prepareResume builds the continuation of the fit whose checkpoint is in the run folder
