@@ -105,3 +105,40 @@ func TestTanhJet(t *testing.T) {
 		}
 	}
 }
+
+// TestTanhJetVectorKernelsAgree: the AVX-512 and AVX2 chain rules are one generated sequence of
+// instructions on registers of two widths, so from the same t and q they give the same bits,
+// forwards and backwards (the generic Go loop rounds without FMA and may differ in the last
+// bit; TanhJet's tanh itself comes from each implementation's vmath).
+func TestTanhJetVectorKernelsAgree(t *testing.T) {
+	a512, err1 := Lookup("avx512")
+	a2, err2 := Lookup("avx2")
+	if err1 != nil || err2 != nil {
+		t.Skip("needs both AVX-512 and AVX2")
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	const n = 1031
+	for name, l := range tanhJetLayouts {
+		nb := l.Blocks()
+		z, g := randSlice(r, nb*n), randSlice(r, nb*n)
+		tq, q := make([]float64, n), make([]float64, n)
+		for i := range n {
+			tq[i] = math.Tanh(z[i])
+			q[i] = 1 - tq[i]*tq[i]
+		}
+		var ys, dzs [2][]float64
+		for k, impl := range []*Impl{a512, a2} {
+			y := make([]float64, nb*n)
+			copy(y, tq)
+			m := n &^ 7
+			if l.first > 0 || len(l.second) > 0 {
+				impl.b.tanhJetFwd(&y[0], &q[0], &z[0], m, 8*n, &l.desc[0])
+			}
+			dz := append([]float64(nil), g...)
+			impl.TanhJetBackward(dz, z, tq, q, n, l)
+			ys[k], dzs[k] = y, dz
+		}
+		require.Equal(t, ys[0], ys[1], "%s: forward", name)
+		require.Equal(t, dzs[0], dzs[1], "%s: backward", name)
+	}
+}

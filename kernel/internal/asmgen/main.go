@@ -1,7 +1,8 @@
 // Command asmgen writes the register-blocked GEMM micro-kernels of package kernel as Go
 // assembly. The kernels are long runs of nearly identical instructions (one broadcast and two
 // FMAs per row of the tile, unrolled over k), which are easier to get right generated than typed.
-// It also writes the fused first-layer sine kernels of LinearSin (linsin.go).
+// It also writes the fused first-layer sine kernels of LinearSin (linsin.go) and the fused tanh
+// jet kernels of TanhJet (tanhjet.go).
 //
 // Run from the kernel directory: go run ./internal/asmgen (go generate does this).
 package main
@@ -23,9 +24,11 @@ func main() {
 		z.WriteString(kernel(zmm, rowA))
 		y.WriteString(kernel(ymm, rowA))
 	}
-	var ls bytes.Buffer
+	var ls, tj bytes.Buffer
 	ls.WriteString(header + linSinKernels())
-	for name, b := range map[string]*bytes.Buffer{"gemm_avx512_amd64.s": &z, "gemm_avx2_amd64.s": &y, "linsin_amd64.s": &ls} {
+	tj.WriteString(header + tanhJetKernels(zmm) + "\n" + tanhJetKernels(ymm))
+	for name, b := range map[string]*bytes.Buffer{"gemm_avx512_amd64.s": &z, "gemm_avx2_amd64.s": &y, "linsin_amd64.s": &ls,
+		"tanhjet_amd64.s": &tj} {
 		if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
 			log.Fatalf("asmgen: %v", err)
 		}
