@@ -83,9 +83,13 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	}
 	stderr := cmd.ErrOrStderr()
 	if !f.quiet {
-		fmt.Fprintf(stderr, "fitting %s (%d×%d×%d) with %s: %d parameters, %d steps, lr %g, %s batch, %d threads, kernel %s\n",
+		mem := ""
+		if prep.Memory > 0 {
+			mem = ", about " + fitcli.HumanBytes(prep.Memory) + " of memory"
+		}
+		fmt.Fprintf(stderr, "fitting %s (%d×%d×%d) with %s: %d parameters, %d steps, lr %g, %s batch, %d threads, kernel %s%s\n",
 			path, im.W, im.H, im.C, opt.Arch, fitter.Model().NumParams(), opt.Steps, fitLR(fitter, opt), batchName(opt.Batch, im),
-			runtime.GOMAXPROCS(0), kernelName())
+			runtime.GOMAXPROCS(0), kernelName(), mem)
 		if note := inr.OrientationNote(im.Orientation); note != "" {
 			fmt.Fprintf(stderr, "the image is %s, as viewers show it\n", note)
 		}

@@ -51,6 +51,7 @@ func TestFitWritesTheRunFolder(t *testing.T) {
 	require.Contains(t, out, "PSNR")
 	require.Contains(t, out, dir)
 	require.Contains(t, errOut, "step 30/30", "plain log lines when stderr is not a terminal")
+	require.Regexp(t, `kernel \w+, about [0-9.]+ MiB of memory\n`, errOut, "the estimated memory")
 	for _, f := range inr.RunFiles {
 		st, err := os.Stat(filepath.Join(dir, f))
 		require.NoError(t, err, f)

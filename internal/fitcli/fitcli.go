@@ -79,6 +79,8 @@ type Prepared struct {
 	Size      int
 	// Resumed is the number of steps the checkpoint had done (0 for a new fit).
 	Resumed int
+	// Memory is the estimated memory of the fit in bytes (0 for a resumed fit, not estimated).
+	Memory int64
 }
 
 // Prepare validates every flag and the image at path and builds the fitter. changed says
@@ -125,7 +127,8 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkMemory(path, im, opt); err != nil {
+	memory, err := checkMemory(path, im, opt)
+	if err != nil {
 		return nil, err
 	}
 	dir := f.Out
@@ -146,7 +149,7 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
-	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: f.Size}, nil
+	return &Prepared{Fitter: fitter, Options: opt, Image: im, Dir: dir, ImagePath: path, Size: f.Size, Memory: memory}, nil
 }
 
 // refuseUnfinished refuses a new fit into a run folder that holds an unfinished fit's

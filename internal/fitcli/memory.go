@@ -21,19 +21,17 @@ var suggestSizes = []int{8192, 6144, 4096, 3072, 2048, 1536, 1024, 768, 512, 384
 // needs more memory than the system has available — a full-batch fit of a photograph at its
 // own size needs hundreds of gigabytes, and the system would kill the process part-way — and
 // names a --size and a --batch that would fit.
-func checkMemory(path string, im *inr.Image, opt inr.FitOptions) error {
-	avail, ok := availableMemory()
-	if !ok {
-		return nil
-	}
+// It returns the estimate.
+func checkMemory(path string, im *inr.Image, opt inr.FitOptions) (int64, error) {
 	est, err := inr.EstimateMemory(opt, im.C)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	pixels := im.W * im.H
 	need := est.Bytes(pixels, opt.Batch)
-	if need <= avail {
-		return nil
+	avail, ok := availableMemory()
+	if !ok || need <= avail {
+		return need, nil
 	}
 	mode := "a full-batch fit"
 	if opt.Batch > 0 && opt.Batch < pixels {
@@ -48,7 +46,7 @@ func checkMemory(path string, im *inr.Image, opt inr.FitOptions) error {
 			continue
 		}
 		if b := est.Bytes(w*h, opt.Batch); b <= budget {
-			alts = append(alts, fmt.Sprintf("--size %d (%d×%d, about %s)", s, w, h, humanBytes(b)))
+			alts = append(alts, fmt.Sprintf("--size %d (%d×%d, about %s)", s, w, h, HumanBytes(b)))
 			break
 		}
 	}
@@ -57,20 +55,20 @@ func checkMemory(path string, im *inr.Image, opt inr.FitOptions) error {
 			continue
 		}
 		if n := est.Bytes(pixels, b); n <= budget {
-			alts = append(alts, fmt.Sprintf("--batch %d (about %s)", b, humanBytes(n)))
+			alts = append(alts, fmt.Sprintf("--batch %d (about %s)", b, HumanBytes(n)))
 			break
 		}
 	}
 	msg := fmt.Sprintf("image %s is %d×%d (%d pixels): %s with %s needs about %s of memory, and %s is available",
-		path, im.W, im.H, pixels, mode, opt.Arch, humanBytes(need), humanBytes(avail))
+		path, im.W, im.H, pixels, mode, opt.Arch, HumanBytes(need), HumanBytes(avail))
 	if len(alts) == 0 {
-		return fmt.Errorf("%s; free memory or choose a smaller network (--set)", msg)
+		return need, fmt.Errorf("%s; free memory or choose a smaller network (--set)", msg)
 	}
-	return fmt.Errorf("%s; fit it with %s", msg, strings.Join(alts, " or "))
+	return need, fmt.Errorf("%s; fit it with %s", msg, strings.Join(alts, " or "))
 }
 
-// humanBytes writes a byte count in binary units with about three significant digits.
-func humanBytes(n int64) string {
+// HumanBytes writes a byte count in binary units with about three significant digits.
+func HumanBytes(n int64) string {
 	v, u := float64(n), "B"
 	for _, next := range []string{"KiB", "MiB", "GiB", "TiB"} {
 		if v < 1000 {

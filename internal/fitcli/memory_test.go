@@ -77,7 +77,7 @@ func TestHumanBytes(t *testing.T) {
 		0: "0 B", 999: "999 B", 1000: "0.98 KiB", 10 << 20: "10.0 MiB", 3 << 30: "3.00 GiB",
 		6914897592: "6.44 GiB", 1 << 40: "1.00 TiB", 300 << 30: "300 GiB",
 	} {
-		require.Equal(t, want, humanBytes(n), "%d", n)
+		require.Equal(t, want, HumanBytes(n), "%d", n)
 	}
-	require.False(t, strings.Contains(humanBytes(999<<20), "e+"))
+	require.False(t, strings.Contains(HumanBytes(999<<20), "e+"))
 }
