@@ -64,9 +64,11 @@ func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 			return 0, err
 		}
 		res, err := f.Run(context.Background())
-		if err != nil {
+		if res == nil {
 			return 0, fmt.Errorf("memory probe: %w", err)
 		}
+		// A probe that diverged (a learning rate far too high) has still allocated the step's
+		// buffers; the fit itself will report the divergence.
 		use := liveHeap(false) - base
 		runtime.KeepAlive(f)
 		runtime.KeepAlive(res)

@@ -17,11 +17,10 @@ const suggestShare = 0.75
 // suggestSizes are the --size values a refusal may suggest (the largest that fits is named).
 var suggestSizes = []int{8192, 6144, 4096, 3072, 2048, 1536, 1024, 768, 512, 384, 256, 192, 128, 96, 64, 32}
 
-// checkMemory refuses, before anything is allocated or written, a fit of im (from path) that
-// needs more memory than the system has available — a full-batch fit of a photograph at its
-// own size needs hundreds of gigabytes, and the system would kill the process part-way — and
-// names a --size and a --batch that would fit.
-// It returns the estimate.
+// checkMemory estimates the memory of a fit of im (from path) and returns it. It refuses, before
+// the fit allocates anything or writes a file, a fit that needs more than the system has
+// available — a full-batch fit of a photograph at its own size needs hundreds of gigabytes, and
+// the system would kill the process part-way — and names a --size and a --batch that would fit.
 func checkMemory(path string, im *inr.Image, opt inr.FitOptions) (int64, error) {
 	est, err := inr.EstimateMemory(opt, im.C)
 	if err != nil {
