@@ -37,6 +37,7 @@ type checkpointDoc struct {
 	Steps     int     `json:"steps"`
 	LR        float64 `json:"lr"`
 	Schedule  string  `json:"schedule"`
+	Warmup    int     `json:"warmup,omitempty"`
 	Batch     int     `json:"batch"`
 	Seed      uint64  `json:"seed"`
 	EvalEvery int     `json:"eval_every"`
@@ -60,7 +61,7 @@ type checkpointDoc struct {
 type Checkpoint struct {
 	Path    string
 	Model   *Model
-	Options FitOptions // Arch, Config, Steps, LR, Schedule, Batch, Seed, EvalEvery, KeepBest, InitFrom
+	Options FitOptions // Arch, Config, Steps, LR, Schedule, Warmup, Batch, Seed, EvalEvery, KeepBest, InitFrom
 	Done    int
 	Caller  map[string]string
 
@@ -99,7 +100,7 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := FitOptions{Arch: m.Arch, Config: m.Config, Steps: doc.Steps, LR: doc.LR, Schedule: doc.Schedule,
+	opt := FitOptions{Arch: m.Arch, Config: m.Config, Steps: doc.Steps, LR: doc.LR, Schedule: doc.Schedule, Warmup: doc.Warmup,
 		Batch: doc.Batch, Seed: doc.Seed, EvalEvery: doc.EvalEvery, KeepBest: doc.KeepBest, InitFrom: doc.InitFrom}
 	return &Checkpoint{Path: path, Model: m, Options: opt, Done: doc.Done, Caller: doc.Caller, doc: doc, tensors: state}, nil
 }
@@ -122,7 +123,7 @@ func targetDigest(im *Image) string {
 // writeCheckpoint saves the trainer's state after done updates to the path of the options,
 // atomically.
 func (t *Fitter) writeCheckpoint(done int) error {
-	doc := checkpointDoc{Steps: t.opt.Steps, LR: t.opt.LR, Schedule: t.opt.Schedule, Batch: t.opt.Batch,
+	doc := checkpointDoc{Steps: t.opt.Steps, LR: t.opt.LR, Schedule: t.opt.Schedule, Warmup: t.opt.Warmup, Batch: t.opt.Batch,
 		Seed: t.opt.Seed, EvalEvery: t.opt.EvalEvery, KeepBest: t.opt.KeepBest, InitFrom: t.opt.InitFrom,
 		Target: targetDigest(t.sig.im), Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(),
 		BestStep: t.bestStep, LastEval: t.lastEval, Caller: t.opt.CheckpointCaller}
@@ -192,7 +193,7 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		was, now any
 	}{
 		{"settings", string(cfgWas), string(cfgNow)}, {"--steps", d.Steps, t.opt.Steps}, {"--lr", d.LR, t.opt.LR},
-		{"--schedule", d.Schedule, t.opt.Schedule}, {"--batch", d.Batch, t.opt.Batch}, {"--seed", d.Seed, t.opt.Seed},
+		{"--schedule", d.Schedule, t.opt.Schedule}, {"--warmup", d.Warmup, t.opt.Warmup}, {"--batch", d.Batch, t.opt.Batch}, {"--seed", d.Seed, t.opt.Seed},
 		{"--eval-every", d.EvalEvery, t.opt.EvalEvery}, {"--keep-best", d.KeepBest, t.opt.KeepBest},
 	} {
 		if s.was != s.now {

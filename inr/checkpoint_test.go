@@ -23,6 +23,7 @@ func TestFitResumeBitIdentical(t *testing.T) {
 		{"full batch", FitOptions{Arch: "siren", Steps: 60, EvalEvery: 7}},
 		{"mini-batch keep-best", FitOptions{Arch: "gauss", Steps: 60, EvalEvery: 9, Batch: 100, KeepBest: true, Seed: 3}},
 		{"schedule", FitOptions{Arch: "finer", Steps: 60, EvalEvery: 10, Schedule: "cosine"}},
+		{"warm-up", FitOptions{Arch: "wire", Steps: 60, EvalEvery: 10, Warmup: 50}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			im := smallCamera(t, 16)
@@ -99,6 +100,7 @@ func TestFitResumeRefusals(t *testing.T) {
 		"steps":    func(o *FitOptions, _ **Image) { o.Steps = 31 },
 		"lr":       func(o *FitOptions, _ **Image) { o.LR = 1e-3 },
 		"schedule": func(o *FitOptions, _ **Image) { o.Schedule = "cosine" },
+		"warmup":   func(o *FitOptions, _ **Image) { o.Warmup = 10 },
 		"seed":     func(o *FitOptions, _ **Image) { o.Seed = 9 },
 		"image":    func(_ *FitOptions, im **Image) { *im = smallCamera(t, 17) },
 		"settings": func(o *FitOptions, _ **Image) { o.Config = Config(nil); o.Arch = "gauss" },
@@ -112,7 +114,7 @@ func TestFitResumeRefusals(t *testing.T) {
 		assert.Error(t, f.Resume(c), name)
 		refused++
 	}
-	assert.Equal(t, 6, refused, "every change reaches Resume and is refused there")
+	assert.Equal(t, 7, refused, "every change reaches Resume and is refused there")
 
 	// run to the end: the checkpoint goes
 	resumeFit(t, im, ckpt, ckpt)

@@ -29,6 +29,9 @@ type FitOptions struct {
 	LR     float64
 	// Schedule names the learning-rate schedule ("" is constant).
 	Schedule string
+	// Warmup is the number of steps of linear learning-rate warm-up (0: none): the rate ramps
+	// from 1/Warmup of the schedule's to all of it (nn.Warmup).
+	Warmup int
 	// Batch is the number of random pixels per step; 0 (or ≥ the pixel count) is full batch, every
 	// pixel in every step. Mini-batches are drawn without replacement within each pass over the
 	// image (a fresh permutation per pass), from a generator seeded with Seed.
@@ -90,6 +93,7 @@ type FitResult struct {
 	Seconds        float64
 	LR             float64
 	Schedule       string
+	Warmup         int // steps of learning-rate warm-up
 	Range          string
 	Stop           StopReason
 	// KeptBest is true when Model holds the best evaluation's weights rather than the last ones
@@ -121,6 +125,8 @@ func (o *FitOptions) validate() (Config, Training, error) {
 		return nil, tr, fmt.Errorf("batch %d: need ≥ 0 (0 is full batch)", o.Batch)
 	case o.EvalEvery < 0:
 		return nil, tr, fmt.Errorf("eval-every %d: need ≥ 0", o.EvalEvery)
+	case o.Warmup < 0 || o.Warmup > o.Steps:
+		return nil, tr, fmt.Errorf("warmup %d: need 0 (none) to the number of steps (%d)", o.Warmup, o.Steps)
 	}
 	if o.LR > 0 {
 		tr.LR = o.LR
@@ -232,6 +238,9 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	s, err := nn.NewSchedule(sched, opt.Steps)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Warmup > 0 {
+		s = nn.Warmup{Steps: opt.Warmup, Then: s}
 	}
 	adam := nn.NewAdam(ps, tr.LR)
 	adam.Schedule = s
@@ -535,7 +544,7 @@ func (t *Fitter) result(steps int, stop StopReason, lastPSNR float64, kept bool)
 	res := &FitResult{
 		Model: t.model, Target: im, Reconstruction: rec, Steps: steps, Loss: t.loss, Evals: t.evals,
 		PSNR: psnr, LastPSNR: lastPSNR, BestPSNR: t.bestPSNR, BestStep: t.bestStep, SSIM: SSIM(rec, im),
-		Seconds: t.elapsed(), LR: t.lr, Schedule: t.sched, Range: t.sig.norm.Range,
+		Seconds: t.elapsed(), LR: t.lr, Schedule: t.sched, Warmup: t.opt.Warmup, Range: t.sig.norm.Range,
 		Stop: stop, KeptBest: kept, Batch: t.batch,
 	}
 	return res

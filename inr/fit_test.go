@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/nn"
 )
 
 // smallCamera is camera-128 area-averaged to side², the fast target of the fitting tests.
@@ -271,6 +272,8 @@ func TestFitOptionErrors(t *testing.T) {
 		{FitOptions{Arch: "siren", Steps: 1, Batch: -2}, "batch"},
 		{FitOptions{Arch: "siren", Steps: 1, EvalEvery: -1}, "eval-every"},
 		{FitOptions{Arch: "siren", Steps: 1, Schedule: "sometimes"}, "schedule"},
+		{FitOptions{Arch: "siren", Steps: 10, Warmup: 11}, "warmup 11: need 0 (none) to the number of steps (10)"},
+		{FitOptions{Arch: "siren", Steps: 10, Warmup: -1}, "warmup"},
 		{FitOptions{Arch: "siren", Steps: 1, Config: &SirenConfig{Width: 0, HiddenOmega: 30, FirstOmega: 30, LR: 1}}, "width"},
 	} {
 		_, err := NewFitter(im, c.opt)
@@ -296,4 +299,24 @@ func TestSirenQualityBar(t *testing.T) {
 		t.Logf("%s: %.2f dB (reference %.2f, %d threads)", c.image, res.PSNR, c.ref, runtime.GOMAXPROCS(0))
 		require.GreaterOrEqual(t, res.PSNR, c.ref-0.3)
 	}
+}
+
+// TestFitWarmup: with Warmup W the rate of step t is base·(t+1)/W until it reaches base (the
+// schedule's factor multiplied in), and metrics name it.
+func TestFitWarmup(t *testing.T) {
+	im := smallCamera(t, 8)
+	f, err := NewFitter(im, FitOptions{Arch: "siren", Steps: 6, Warmup: 4, Schedule: "cosine"})
+	require.NoError(t, err)
+	base, cos := f.lr, nn.Cosine{Steps: 6}
+	for step := range 6 {
+		want := base * math.Min(1, float64(step+1)/4) * cos.Factor(step)
+		require.InDelta(t, want, f.adam.Rate(), 1e-18, "step %d", step)
+		_, err := f.step(-1)
+		require.NoError(t, err)
+	}
+	res, err := Fit(context.Background(), im, FitOptions{Arch: "siren", Steps: 6, Warmup: 4})
+	require.NoError(t, err)
+	m, err := NewMetrics(res, FitOptions{Arch: "siren", Steps: 6, Warmup: 4}, RunInfo{})
+	require.NoError(t, err)
+	require.Equal(t, 4, m.Warmup)
 }

@@ -51,7 +51,7 @@ const memoryProbeSide = 16
 // while nothing else allocates much (other goroutines' allocations would count).
 func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 	o := opt
-	o.Steps, o.EvalEvery, o.Observers, o.Checkpoint, o.CheckpointEvery = 1, 1, nil, "", 0
+	o.Steps, o.EvalEvery, o.Warmup, o.Observers, o.Checkpoint, o.CheckpointEvery = 1, 1, 0, nil, "", 0
 	probe := func(h, batch int) (int64, error) {
 		im := NewImage(memoryProbeSide, h, c, 8)
 		for i := range im.Pix {

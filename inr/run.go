@@ -57,6 +57,7 @@ type Metrics struct {
 	Init        string          `json:"init,omitempty"` // the model file the weights started from (--init)
 	LR          float64         `json:"lr"`
 	Schedule    string          `json:"schedule"`
+	Warmup      int             `json:"warmup"` // steps of linear learning-rate warm-up (0: none)
 	Batch       int             `json:"batch"`
 	FullBatch   bool            `json:"full_batch"`
 	EvalEvery   int             `json:"eval_every"`
@@ -108,7 +109,7 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		BestPSNR: jsonFloat(res.BestPSNR), BestStep: res.BestStep, SSIM: jsonFloat(res.SSIM),
 		Steps: res.Steps, StepsAsked: info.StepsAsked, Seconds: res.Seconds,
 		Params: res.Model.NumParams(), ParamsTorch: TorchParamCount(res.Model.Net),
-		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Batch: res.Batch,
+		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Warmup: res.Warmup, Batch: res.Batch,
 		FullBatch: res.Batch == res.Target.W*res.Target.H, EvalEvery: info.EvalEvery,
 		KeepBest: opt.KeepBest, SavedModel: saved, Stop: res.Stop, Range: res.Range,
 		Image: info.Image, Size: info.Size, Width: res.Target.W, Height: res.Target.H, Channels: res.Target.C,

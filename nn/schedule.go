@@ -37,7 +37,26 @@ type PowerDecay struct {
 	Ratio float64
 }
 
+// Warmup ramps the rate up linearly over the first Steps steps — factor (t+1)/Steps at step t —
+// and multiplies Then's factor (nil: constant): the usual linear warm-up, which keeps Adam's
+// first updates, taken before its moment estimates settle, small.
+type Warmup struct {
+	Steps int
+	Then  Schedule
+}
+
 func (Constant) Factor(int) float64 { return 1 }
+
+func (s Warmup) Factor(t int) float64 {
+	f := 1.0
+	if s.Then != nil {
+		f = s.Then.Factor(t)
+	}
+	if t+1 < s.Steps {
+		f *= float64(t+1) / float64(s.Steps)
+	}
+	return f
+}
 
 func (s StepDecay) Factor(t int) float64 {
 	if s.Every <= 0 {

@@ -31,8 +31,9 @@
 # 35.84 (README, "Image fitting").
 #
 # Schedules (SCHEDULES="model:schedule …", default none): the listed models train with that
-# learning-rate schedule (inr fit --schedule), their rows are labelled "+schedule" and their
-# folders end in -schedule. The table as published runs every model at constant lr, as the
+# learning-rate schedule (inr fit --schedule; "warmupN" adds N steps of linear warm-up, --warmup,
+# alone or as "cosine+warmupN"), their rows are labelled "+schedule" and their folders end in
+# -schedule. The table as published runs every model at constant lr, as the
 # reference did. Tried for SPDER, which collapses and recovers under constant-lr Adam at most
 # seeds (ours: best 114.97, 141.72, 93.64, 98.70, 98.90 dB on camera at seeds 0–4): cosine
 # annealing removes the collapse on camera (seeds 0 and 2: 146.49 and 149.23 dB, best = final)
@@ -115,6 +116,18 @@ schedule_of() {
   for e in $schedules; do [ "${e%%:*}" = "$1" ] && { echo "${e#*:}"; return; }; done
   echo constant
 }
+# schedule_flags MODEL: the inr fit flags of its schedule ("cosine+warmup50": --schedule cosine
+# --warmup 50).
+schedule_flags() {
+  local part name=constant warm=0
+  for part in $(schedule_of "$1" | tr '+' ' '); do
+    case $part in
+    warmup[0-9]*) warm=${part#warmup} ;;
+    *) name=$part ;;
+    esac
+  done
+  echo "--schedule $name --warmup $warm"
+}
 # rundir MODEL IMAGE SEED: the run folder (named after the schedule when it is not constant).
 rundir() {
   local sc
@@ -143,7 +156,7 @@ fit() { # model image seed
     return 0
   fi
   "$inr" fit "assets/$2-$side.png" --model "$1" --steps "$steps" --seed "$3" --eval-every "$every" \
-    --schedule "$(schedule_of "$1")" --threads 1 --out "$dir" -q >"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
+    $(schedule_flags "$1") --threads 1 --out "$dir" -q >"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
 }
 
 # eval_at FILE STEP: the PSNR evaluated at STEP, with two decimals ("—" if there was none).

@@ -28,6 +28,7 @@ type Flags struct {
 	Config    string
 	Set       []string
 	Schedule  string
+	Warmup    int
 	EvalEvery int
 	KeepBest  bool
 	Threads   int
@@ -54,6 +55,7 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.Config, "config", "", "architecture settings from a JSON or TOML file (`inr models` shows the keys)")
 	fl.StringArrayVar(&f.Set, "set", nil, "one architecture setting, key=value (repeatable; applied after --config)")
 	fl.StringVar(&f.Schedule, "schedule", "constant", "learning-rate schedule: "+strings.Join(inr.Schedules, ", "))
+	fl.IntVar(&f.Warmup, "warmup", 0, "steps of linear learning-rate warm-up before (and multiplying) the schedule (0: none)")
 	fl.IntVar(&f.EvalEvery, "eval-every", inr.DefaultEvalEvery, "steps between full evaluations (PSNR, best weights, snapshots)")
 	fl.BoolVar(&f.KeepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
 	fl.IntVar(&f.Threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
@@ -65,7 +67,7 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 
 // resumeConflicts are the flags that a resumed fit takes from its checkpoint instead.
 var resumeConflicts = []string{"model", "steps", "lr", "size", "crop", "batch", "seed", "init", "out", "config", "set",
-	"schedule", "eval-every", "keep-best"}
+	"schedule", "warmup", "eval-every", "keep-best"}
 
 // Prepared is a validated fit, nothing written yet.
 type Prepared struct {
@@ -118,7 +120,7 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	} else if model, cfg, err = ArchConfig(f.Model, f.Config, f.Set, changed("model")); err != nil {
 		return nil, err
 	}
-	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Batch: f.Batch,
+	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Warmup: f.Warmup, Batch: f.Batch,
 		Seed: f.Seed, Init: start, InitFrom: f.Init, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest}
 	if err := inr.ValidateFit(opt); err != nil {
 		return nil, flagError(err)
@@ -279,7 +281,7 @@ func flagError(err error) error {
 	msg := err.Error()
 	for _, p := range []struct{ prefix, flag string }{
 		{"steps", "--steps"}, {"learning rate", "--lr"}, {"batch", "--batch"}, {"eval-every", "--eval-every"},
-		{"unknown learning-rate schedule", "--schedule"},
+		{"unknown learning-rate schedule", "--schedule"}, {"warmup", "--warmup"},
 	} {
 		if strings.HasPrefix(msg, p.prefix) {
 			return fmt.Errorf("%s: %w", p.flag, err)
