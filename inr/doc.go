@@ -17,10 +17,10 @@
 //
 // Image (PNG/JPEG, grayscale or colour, 8 or 16 bits, samples on [0, 1]; a JPEG turned as its
 // EXIF orientation says) with LoadImage, Resize (area averaging down, Catmull–Rom up) and
-// CropSquare; PSNR (prediction clipped to [0, 1],
-// −10·log10 MSE) and SSIM (Gaussian 11×11, σ = 1.5). Pixel coordinates are GridCoords: each
-// axis on [−1, 1]. Targets are mapped to the architecture's range ([−1, 1] or [0, 1]) and back
-// through the model's Normalization.
+// CropSquare; PSNR (prediction clipped to [0, 1], −10·log10 MSE) and SSIM (Gaussian 11×11,
+// σ = 1.5). Pixel coordinates are GridCoords: each axis on [−1, 1]. Targets are mapped to the
+// architecture's range ([−1, 1] or [0, 1]) and back through the model's Normalization.
+// EstimateMemory measures what a fit will need before it allocates it.
 //
 // # Fitting
 //
