@@ -129,10 +129,6 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
-	memory, err := checkMemory(path, im, opt)
-	if err != nil {
-		return nil, err
-	}
 	dir := f.Out
 	if dir == "" {
 		stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -142,6 +138,10 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 		return nil, fmt.Errorf("--out %s exists and is not a directory", dir)
 	}
 	if err := refuseUnfinished(dir); err != nil {
+		return nil, err
+	}
+	memory, err := checkMemory(path, im, opt) // last: it runs the fit on small images
+	if err != nil {
 		return nil, err
 	}
 	opt.Checkpoint, opt.CheckpointEvery = filepath.Join(dir, inr.CheckpointFile), f.CheckpointEvery
