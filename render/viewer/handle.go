@@ -90,11 +90,12 @@ func (h *Handle) Settle(timeout time.Duration) (Capture, error) {
 	return h.Capture(time.Until(deadline))
 }
 
-// Capture returns the first frame composed after the call, once the window has drawn it.
+// Capture returns the first frame whose composition started after the call (so it shows the
+// state the viewer had at the call, or a newer one), once the window has drawn it.
 func (h *Handle) Capture(timeout time.Duration) (Capture, error) {
 	g := h.g
 	g.mu.Lock()
-	req := &captureReq{after: g.frameSeq, viewVer: g.viewVer, reply: make(chan Capture, 1)}
+	req := &captureReq{after: g.composeSeq, viewVer: g.viewVer, reply: make(chan Capture, 1)}
 	g.captures = append(g.captures, req)
 	g.mu.Unlock()
 	g.kick()

@@ -109,11 +109,14 @@ type Game struct {
 	size     image.Point
 	frame    *panel.Frame // newest composed frame
 	frameSeq int64
-	flash    string
-	flashEnd time.Time
-	quitting bool
-	quitMsg  string
-	captures []*captureReq
+	// composeSeq counts the compositions started (frameSeq is the number of the latest one
+	// finished); captures wait for a composition started after them.
+	composeSeq int64
+	flash      string
+	flashEnd   time.Time
+	quitting   bool
+	quitMsg    string
+	captures   []*captureReq
 
 	wake    chan struct{} // something to render
 	done    chan struct{} // closed when the window goes
@@ -237,6 +240,12 @@ func (g *Game) renderLoop() {
 				}
 			}
 		}
+		// The frame's number is taken before it reads the state, so a capture asked for after a
+		// state change (Handle.Capture) is never served a frame composed from an older state.
+		g.mu.Lock()
+		g.composeSeq++
+		seq := g.composeSeq
+		g.mu.Unlock()
 		st := g.state.Load()
 		ctx := &panel.Context{State: st, View: &view, Sampler: g.sampler}
 		f, err := comp.Compose(ctx, size, g.chrome(st))
@@ -246,7 +255,7 @@ func (g *Game) renderLoop() {
 		}
 		g.mu.Lock()
 		g.frame = f
-		g.frameSeq++
+		g.frameSeq = seq
 		g.frameVer = ver
 		if g.viewVer == ver {
 			g.view.Page = view.Page // the composer clamps the page to those that exist
