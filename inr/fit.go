@@ -93,7 +93,6 @@ type FitResult struct {
 	Seconds        float64
 	LR             float64
 	Schedule       string
-	Warmup         int // steps of learning-rate warm-up
 	Range          string
 	Stop           StopReason
 	// KeptBest is true when Model holds the best evaluation's weights rather than the last ones
@@ -544,7 +543,7 @@ func (t *Fitter) result(steps int, stop StopReason, lastPSNR float64, kept bool)
 	res := &FitResult{
 		Model: t.model, Target: im, Reconstruction: rec, Steps: steps, Loss: t.loss, Evals: t.evals,
 		PSNR: psnr, LastPSNR: lastPSNR, BestPSNR: t.bestPSNR, BestStep: t.bestStep, SSIM: SSIM(rec, im),
-		Seconds: t.elapsed(), LR: t.lr, Schedule: t.sched, Warmup: t.opt.Warmup, Range: t.sig.norm.Range,
+		Seconds: t.elapsed(), LR: t.lr, Schedule: t.sched, Range: t.sig.norm.Range,
 		Stop: stop, KeptBest: kept, Batch: t.batch,
 	}
 	return res

@@ -48,7 +48,7 @@ func LoadImage(path string) (*Image, error) {
 		}
 		return nil, fmt.Errorf("image %s: %w", path, err)
 	}
-	im, err := DecodeImage(bytes.NewReader(data))
+	im, err := decodeImage(data)
 	if err != nil {
 		return nil, fmt.Errorf("image %s: %w", path, err)
 	}
@@ -71,6 +71,11 @@ func DecodeImage(r io.Reader) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read image: %w", err)
 	}
+	return decodeImage(data)
+}
+
+// decodeImage decodes a PNG or JPEG file's bytes (DecodeImage).
+func decodeImage(data []byte) (*Image, error) {
 	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 		// A picture too large to hold (or a decompression bomb: a small file that claims
 		// gigapixels) is refused before decoding allocates it.

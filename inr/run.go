@@ -109,7 +109,7 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		BestPSNR: jsonFloat(res.BestPSNR), BestStep: res.BestStep, SSIM: jsonFloat(res.SSIM),
 		Steps: res.Steps, StepsAsked: info.StepsAsked, Seconds: res.Seconds,
 		Params: res.Model.NumParams(), ParamsTorch: TorchParamCount(res.Model.Net),
-		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Warmup: res.Warmup, Batch: res.Batch,
+		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Warmup: opt.Warmup, Batch: res.Batch,
 		FullBatch: res.Batch == res.Target.W*res.Target.H, EvalEvery: info.EvalEvery,
 		KeepBest: opt.KeepBest, SavedModel: saved, Stop: res.Stop, Range: res.Range,
 		Image: info.Image, Size: info.Size, Width: res.Target.W, Height: res.Target.H, Channels: res.Target.C,

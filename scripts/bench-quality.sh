@@ -57,15 +57,10 @@ images=${IMAGES:-"camera coffee"}
 seeds=${SEEDS:-0}
 jobs=${JOBS:-2}
 if [ -n "$long" ]; then
-  schedules=${SCHEDULES-}
-else
-  schedules=${SCHEDULES-wire:warmup50}
-fi
-if [ -n "$long" ]; then
-  side=256 steps=${STEPS:-2000} out=${OUT:-runs/bench-quality-long}
+  side=256 steps=${STEPS:-2000} out=${OUT:-runs/bench-quality-long} schedules=${SCHEDULES-}
   every=$((steps < 250 ? steps : 250))
 else
-  side=128 steps=${STEPS:-300} every=1 out=${OUT:-runs/bench-quality}
+  side=128 steps=${STEPS:-300} every=1 out=${OUT:-runs/bench-quality} schedules=${SCHEDULES-wire:warmup50}
 fi
 mkdir -p "$out"
 
