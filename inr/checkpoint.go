@@ -42,6 +42,7 @@ type checkpointDoc struct {
 	Seed      uint64  `json:"seed"`
 	EvalEvery int     `json:"eval_every"`
 	KeepBest  bool    `json:"keep_best"`
+	Rollback  float64 `json:"rollback,omitempty"`
 	InitFrom  string  `json:"init,omitempty"`
 	Target    string  `json:"target_sha256"` // of the prepared target's pixels (size and channels included)
 
@@ -51,7 +52,10 @@ type checkpointDoc struct {
 	BestStep  int               `json:"best_step"`
 	LastEval  int               `json:"last_eval"`
 	BatchPos  int               `json:"batch_pos,omitempty"`
-	RNG       []byte            `json:"rng,omitempty"` // the mini-batch generator (PCG state)
+	RNG       []byte            `json:"rng,omitempty"`             // the mini-batch generator (PCG state)
+	Rollbacks []int             `json:"rollbacks,omitempty"`       // the steps that rolled back (Rollback)
+	RewindTo  int               `json:"rewind_to,omitempty"`       // Adam's step count in the state Rollback returns to
+	Streak    int               `json:"rollback_streak,omitempty"` // rollbacks since that state was saved
 	Caller    map[string]string `json:"caller,omitempty"`
 }
 
@@ -61,7 +65,7 @@ type checkpointDoc struct {
 type Checkpoint struct {
 	Path    string
 	Model   *Model
-	Options FitOptions // Arch, Config, Steps, LR, Schedule, Warmup, Batch, Seed, EvalEvery, KeepBest, InitFrom
+	Options FitOptions // Arch, Config, Steps, LR, Schedule, Warmup, Batch, Seed, EvalEvery, KeepBest, Rollback, InitFrom
 	Done    int
 	Caller  map[string]string
 
@@ -101,7 +105,7 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 		return nil, err
 	}
 	opt := FitOptions{Arch: m.Arch, Config: m.Config, Steps: doc.Steps, LR: doc.LR, Schedule: doc.Schedule, Warmup: doc.Warmup,
-		Batch: doc.Batch, Seed: doc.Seed, EvalEvery: doc.EvalEvery, KeepBest: doc.KeepBest, InitFrom: doc.InitFrom}
+		Batch: doc.Batch, Seed: doc.Seed, EvalEvery: doc.EvalEvery, KeepBest: doc.KeepBest, Rollback: doc.Rollback, InitFrom: doc.InitFrom}
 	return &Checkpoint{Path: path, Model: m, Options: opt, Done: doc.Done, Caller: doc.Caller, doc: doc, tensors: state}, nil
 }
 
@@ -124,9 +128,9 @@ func targetDigest(im *Image) string {
 // atomically.
 func (t *Fitter) writeCheckpoint(done int) error {
 	doc := checkpointDoc{Steps: t.opt.Steps, LR: t.opt.LR, Schedule: t.opt.Schedule, Warmup: t.opt.Warmup, Batch: t.opt.Batch,
-		Seed: t.opt.Seed, EvalEvery: t.opt.EvalEvery, KeepBest: t.opt.KeepBest, InitFrom: t.opt.InitFrom,
+		Seed: t.opt.Seed, EvalEvery: t.opt.EvalEvery, KeepBest: t.opt.KeepBest, Rollback: t.opt.Rollback, InitFrom: t.opt.InitFrom,
 		Target: targetDigest(t.sig.im), Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(),
-		BestStep: t.bestStep, LastEval: t.lastEval, Caller: t.opt.CheckpointCaller}
+		BestStep: t.bestStep, LastEval: t.lastEval, Caller: t.opt.CheckpointCaller, Rollbacks: t.rb.at, RewindTo: t.rb.t, Streak: t.rb.streak}
 	if t.src != nil {
 		rng, err := t.src.MarshalBinary()
 		if err != nil {
@@ -156,6 +160,12 @@ func (t *Fitter) writeCheckpoint(done int) error {
 	}
 	add("eval_steps", steps)
 	add("eval_psnr", psnr)
+	if t.rb.saved() {
+		add("rewind_weights", t.rb.p)
+		add("rewind_adam_m", t.rb.m)
+		add("rewind_adam_v", t.rb.v)
+		add("rewind_loss", []float64{t.rb.loss})
+	}
 	if t.perm != nil {
 		perm := make([]float64, len(t.perm))
 		for i, p := range t.perm {
@@ -194,7 +204,7 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 	}{
 		{"settings", string(cfgWas), string(cfgNow)}, {"--steps", d.Steps, t.opt.Steps}, {"--lr", d.LR, t.opt.LR},
 		{"--schedule", d.Schedule, t.opt.Schedule}, {"--warmup", d.Warmup, t.opt.Warmup}, {"--batch", d.Batch, t.opt.Batch}, {"--seed", d.Seed, t.opt.Seed},
-		{"--eval-every", d.EvalEvery, t.opt.EvalEvery}, {"--keep-best", d.KeepBest, t.opt.KeepBest},
+		{"--eval-every", d.EvalEvery, t.opt.EvalEvery}, {"--keep-best", d.KeepBest, t.opt.KeepBest}, {"--rollback", d.Rollback, t.opt.Rollback},
 	} {
 		if s.was != s.now {
 			return bad(s.what, s.was, s.now)
@@ -232,6 +242,21 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		if bestPSNR, err = need("best_psnr", 1); err != nil {
 			return err
 		}
+	}
+	var rw [4][]float64 // the state Rollback returns to: weights, Adam's moments, loss
+	if _, ok := c.tensors["rewind_weights"]; ok {
+		for i, name := range []string{"rewind_weights", "rewind_adam_m", "rewind_adam_v", "rewind_loss"} {
+			size := n
+			if i == 3 {
+				size = 1
+			}
+			if rw[i], err = need(name, size); err != nil {
+				return err
+			}
+		}
+	}
+	if d.RewindTo < 0 || d.Streak < 0 || d.Streak > len(d.Rollbacks) || len(d.Rollbacks) > 0 && rw[0] == nil {
+		return fmt.Errorf("checkpoint %s: rollback state missing or out of range", c.Path)
 	}
 	var perm []float64
 	var src rand.PCG
@@ -272,6 +297,14 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		t.best = append([]float64(nil), best...)
 		t.bestPSNR = bestPSNR[0]
 	}
+	if rw[0] != nil {
+		t.rb.p = append([]float64(nil), rw[0]...)
+		t.rb.m = append([]float64(nil), rw[1]...)
+		t.rb.v = append([]float64(nil), rw[2]...)
+		t.rb.loss, t.rb.t, t.rb.streak = rw[3][0], d.RewindTo, d.Streak
+	}
+	t.rb.at = append([]int(nil), d.Rollbacks...)
+	t.adam.LR = rolledRate(t.lr, len(t.rb.at))
 	t.bestStep, t.lastEval, t.prior = d.BestStep, d.LastEval, d.Seconds
 	t.resumed = true
 	return nil

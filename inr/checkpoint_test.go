@@ -24,6 +24,8 @@ func TestFitResumeBitIdentical(t *testing.T) {
 		{"mini-batch keep-best", FitOptions{Arch: "gauss", Steps: 60, EvalEvery: 9, Batch: 100, KeepBest: true, Seed: 3}},
 		{"schedule", FitOptions{Arch: "finer", Steps: 60, EvalEvery: 10, Schedule: "cosine"}},
 		{"warm-up", FitOptions{Arch: "wire", Steps: 60, EvalEvery: 10, Warmup: 50}},
+		// rolls back at step 27, between the two checkpoints resumed from (TestFitRollback)
+		{"rollback", FitOptions{Arch: "siren", Steps: 60, EvalEvery: 7, LR: 1e-3, Rollback: 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			im := smallCamera(t, 16)
@@ -68,6 +70,7 @@ func TestFitResumeBitIdentical(t *testing.T) {
 				assert.Equal(t, whole.BestStep, res.BestStep)
 				assert.Equal(t, whole.PSNR, res.PSNR)
 				assert.Equal(t, whole.KeptBest, res.KeptBest)
+				assert.Equal(t, whole.Rollbacks, res.Rollbacks)
 				assert.Equal(t, whole.Model.Net.State()[0].Value, res.Model.Net.State()[0].Value)
 				wp, _ := whole.Model.Net.ParamSet()
 				rp, _ := res.Model.Net.ParamSet()
@@ -101,6 +104,7 @@ func TestFitResumeRefusals(t *testing.T) {
 		"lr":       func(o *FitOptions, _ **Image) { o.LR = 1e-3 },
 		"schedule": func(o *FitOptions, _ **Image) { o.Schedule = "cosine" },
 		"warmup":   func(o *FitOptions, _ **Image) { o.Warmup = 10 },
+		"rollback": func(o *FitOptions, _ **Image) { o.Rollback = 100 },
 		"seed":     func(o *FitOptions, _ **Image) { o.Seed = 9 },
 		"image":    func(_ *FitOptions, im **Image) { *im = smallCamera(t, 17) },
 		"settings": func(o *FitOptions, _ **Image) { o.Config = Config(nil); o.Arch = "gauss" },
@@ -114,7 +118,7 @@ func TestFitResumeRefusals(t *testing.T) {
 		assert.Error(t, f.Resume(c), name)
 		refused++
 	}
-	assert.Equal(t, 7, refused, "every change reaches Resume and is refused there")
+	assert.Equal(t, 8, refused, "every change reaches Resume and is refused there")
 
 	// run to the end: the checkpoint goes
 	resumeFit(t, im, ckpt, ckpt)
@@ -162,4 +166,34 @@ func resumeFit(t *testing.T, im *Image, path, keep string) (*Checkpoint, *FitRes
 	res, err := f.Run(context.Background())
 	require.NoError(t, err)
 	return c, res
+}
+
+// The checkpoint carries the rollback state (the rewind point, the rollbacks so far, the streak
+// and so the halved rate) exactly.
+func TestFitResumeKeepsRollbackState(t *testing.T) {
+	im := smallCamera(t, 16)
+	ckpt := filepath.Join(t.TempDir(), CheckpointFile)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opt := FitOptions{Arch: "siren", Steps: 60, EvalEvery: 7, LR: 1e-3, Rollback: 2, Checkpoint: ckpt}
+	opt.Observers = []Observer{ObserverFunc(func(s *Snapshot) {
+		if s.Step == 28 { // the step after the rollback at 27 (TestFitRollback)
+			cancel()
+		}
+	})}
+	part, err := NewFitter(im, opt)
+	require.NoError(t, err)
+	res, err := part.Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []int{27}, res.Rollbacks)
+
+	c, err := ReadCheckpoint(ckpt)
+	require.NoError(t, err)
+	again, err := NewFitter(im, c.Options)
+	require.NoError(t, err)
+	require.NoError(t, again.Resume(c))
+	require.Equal(t, part.rb, again.rb)
+	require.Equal(t, 1, again.rb.streak)
+	require.Equal(t, part.adam.LR, again.adam.LR)
+	require.Equal(t, opt.LR/2, again.adam.LR)
 }

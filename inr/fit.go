@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/inrstudio/studio/nn"
@@ -48,6 +50,14 @@ type FitOptions struct {
 	// KeepBest makes the result's model hold the weights of the best evaluation instead of the
 	// last ones.
 	KeepBest bool
+	// Rollback, when not 0 (it must then be > 1), undoes loss spikes: a step whose loss is above
+	// Rollback times the lowest loss so far, or whose loss or gradient is not finite, rewinds the
+	// fit to the state that gave that lowest loss (the weights, and Adam's moments and step
+	// count, so a schedule rewinds too) and halves the learning rate; the step is spent on it.
+	// MaxRollbacks rollbacks in a row with no new lowest loss between them end the fit as
+	// diverged; without Rollback a non-finite loss does. In mini-batches the losses compared are
+	// batch losses.
+	Rollback float64
 	// Observers receive a snapshot after every step (loss only) and at every evaluation (metrics
 	// and the target, reconstruction and error fields).
 	Observers []Observer
@@ -99,6 +109,9 @@ type FitResult struct {
 	// (KeepBest, or a divergence).
 	KeptBest bool
 	Batch    int // points per step
+	// Rollbacks are the steps spent rewinding the fit (FitOptions.Rollback); the rate ended at
+	// LR·2^−len(Rollbacks) (times the schedule's factor).
+	Rollbacks []int
 }
 
 // ErrDiverged is wrapped by the error Fit returns when training diverges.
@@ -126,6 +139,8 @@ func (o *FitOptions) validate() (Config, Training, error) {
 		return nil, tr, fmt.Errorf("eval-every %d: need ≥ 0", o.EvalEvery)
 	case o.Warmup < 0 || o.Warmup > o.Steps:
 		return nil, tr, fmt.Errorf("warmup %d: need 0 (none) to the number of steps (%d)", o.Warmup, o.Steps)
+	case o.Rollback != 0 && !(o.Rollback > 1 && !math.IsInf(o.Rollback, 1)):
+		return nil, tr, fmt.Errorf("rollback %v: need 0 (off) or a finite factor > 1 (1000: undo a loss that jumps a thousandfold)", o.Rollback)
 	}
 	if o.LR > 0 {
 		tr.LR = o.LR
@@ -193,6 +208,8 @@ type Fitter struct {
 	bestStep int
 	lastEval int
 
+	rb rewind // the state Rollback returns to
+
 	loss  []float64
 	evals []Evaluation
 	start time.Time
@@ -246,7 +263,7 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	p := sig.points()
 	t := &Fitter{opt: opt, sig: sig, model: m, ps: ps, adam: adam, lr: tr.LR, sched: sched,
 		batch: p, full: true, every: opt.EvalEvery, plan: nn.ValuePlan(2),
-		recon: make([]float64, p*im.C), bestPSNR: math.Inf(-1), bestStep: -1, lastEval: -1,
+		recon: make([]float64, p*im.C), bestPSNR: math.Inf(-1), bestStep: -1, lastEval: -1, rb: rewind{loss: math.Inf(1)},
 		loss: make([]float64, 0, opt.Steps)}
 	if t.every == 0 {
 		t.every = DefaultEvalEvery
@@ -325,18 +342,94 @@ func (t *Fitter) step(evalAt int) (float64, error) {
 	tm := yv
 	tm.Data = target
 	loss := nn.MSE{}.Eval(yv, tm, dy.Value(), 1, false)
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return loss, fmt.Errorf("the loss is %v", loss)
-	}
-	if t.full && evalAt >= 0 {
+	finite := !math.IsNaN(loss) && !math.IsInf(loss, 0)
+	if t.full && evalAt >= 0 && finite {
 		t.evaluateOutput(evalAt, yv.Data[:yv.Rows*yv.Cols], loss)
+	}
+	if t.opt.Rollback > 0 {
+		if finite && loss < t.rb.loss {
+			t.rb.save(t.ps.Value, t.adam, loss)
+		} else if (!finite || loss > t.opt.Rollback*t.rb.loss) && t.rb.saved() {
+			return loss, t.rollback(fmt.Sprintf("the loss is %v", loss))
+		}
+	}
+	if !finite {
+		return loss, fmt.Errorf("the loss is %v", loss)
 	}
 	t.model.Net.Backward(dy, false)
 	if err := t.adam.Step(); err != nil {
+		if t.opt.Rollback > 0 && t.rb.saved() {
+			return loss, t.rollback("the gradient is not finite")
+		}
 		return loss, errors.New("the gradient is not finite")
 	}
 	return loss, nil
 }
+
+// rewind is the state FitOptions.Rollback returns to: the weights that gave the lowest loss so
+// far and Adam's state before it stepped from them.
+type rewind struct {
+	loss    float64 // +Inf before the first save
+	p, m, v []float64
+	t       int
+	at      []int // the steps that rolled back
+	streak  int   // rollbacks since the last save
+}
+
+// MaxRollbacks is the number of rollbacks in a row (no new lowest loss between them, the rate
+// down 2^MaxRollbacks-fold) after which a fit with FitOptions.Rollback stops as diverged.
+const MaxRollbacks = 10
+
+func (r *rewind) saved() bool { return r.p != nil }
+
+// save records the weights p that gave loss and Adam's current state.
+func (r *rewind) save(p []float64, a *nn.Adam, loss float64) {
+	if r.p == nil {
+		r.p, r.m, r.v = make([]float64, len(p)), make([]float64, len(p)), make([]float64, len(p))
+	}
+	m, v := a.Moments()
+	copy(r.p, p)
+	copy(r.m, m)
+	copy(r.v, v)
+	r.t, r.loss, r.streak = a.Steps(), loss, 0
+}
+
+// rollback rewinds the fit to the saved state and halves the learning rate (the step being
+// taken, len(loss)+1, is spent on it). A spike after MaxRollbacks in a row instead returns an
+// error saying why (the spike), and the fit stops as diverged.
+func (t *Fitter) rollback(why string) error {
+	if t.rb.streak >= MaxRollbacks {
+		return fmt.Errorf("%s after %d rollbacks in a row (learning rate halved each time)", why, t.rb.streak)
+	}
+	copy(t.ps.Value, t.rb.p)
+	_ = t.adam.Restore(t.rb.m, t.rb.v, t.rb.t) // same sizes: saved from this Adam
+	t.rb.at = append(t.rb.at, len(t.loss)+1)
+	t.rb.streak++
+	t.adam.LR = rolledRate(t.lr, len(t.rb.at))
+	return nil
+}
+
+// RollbackNote describes the fit's rollbacks for a report ("" when there were none).
+func (r *FitResult) RollbackNote() string {
+	n := len(r.Rollbacks)
+	if n == 0 {
+		return ""
+	}
+	steps := make([]string, n)
+	for i, s := range r.Rollbacks {
+		steps[i] = strconv.Itoa(s)
+	}
+	times := "once"
+	if n > 1 {
+		times = strconv.Itoa(n) + " times"
+	}
+	return fmt.Sprintf("loss spikes rolled back %s (step %s); the learning rate ended at %g of %g", times,
+		strings.Join(steps, ", "), math.Ldexp(1, -n), r.LR)
+}
+
+// rolledRate is the base learning rate after n rollbacks (halving is exact, so a resumed fit
+// recomputes it bit for bit).
+func rolledRate(lr float64, n int) float64 { return math.Ldexp(lr, -n) }
 
 func (t *Fitter) evalDue(k int) bool { return k%t.every == 0 || k == t.opt.Steps }
 
@@ -544,7 +637,7 @@ func (t *Fitter) result(steps int, stop StopReason, lastPSNR float64, kept bool)
 		Model: t.model, Target: im, Reconstruction: rec, Steps: steps, Loss: t.loss, Evals: t.evals,
 		PSNR: psnr, LastPSNR: lastPSNR, BestPSNR: t.bestPSNR, BestStep: t.bestStep, SSIM: SSIM(rec, im),
 		Seconds: t.elapsed(), LR: t.lr, Schedule: t.sched, Range: t.sig.norm.Range,
-		Stop: stop, KeptBest: kept, Batch: t.batch,
+		Stop: stop, KeptBest: kept, Batch: t.batch, Rollbacks: t.rb.at,
 	}
 	return res
 }

@@ -85,6 +85,9 @@ func runFit(path string, f fitcli.Flags, changed func(string) bool, script func(
 		run.writer.SetModel(filepath.Join(dir, inr.ModelFile))
 		summary := fmt.Sprintf("%s %s: PSNR %.2f dB, best %.2f dB at step %d, SSIM %.4f, %d steps in %.1f s; outputs in %s/",
 			filepath.Base(path), opt.Arch, res.PSNR, res.BestPSNR, res.BestStep, res.SSIM, res.Steps, res.Seconds, dir)
+		if note := res.RollbackNote(); note != "" {
+			summary += "; " + note
+		}
 		if res.Stop == inr.StopInterrupted {
 			summary += fmt.Sprintf(" (stopped after %d of %d steps; continue with inr fit --resume %s)", res.Steps, opt.Steps, dir)
 		}

@@ -42,6 +42,7 @@ stopped (same --threads). --view opens the desktop viewer on the run
 architectures.`,
 		Example: `  inr fit assets/camera-128.png
   inr fit photo.jpg --model wire --size 256 --steps 2000 --schedule wire --keep-best
+  inr fit assets/camera-128.png --model spder --steps 300 --rollback 1000
   inr fit photo.png --model siren --set width=128 --set first_omega=20 --out runs/small
   inr fit assets/coffee-128.png --model finer --view
   inr fit --resume runs/photo-wire`,
@@ -141,6 +142,9 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	}
 	fmt.Fprintf(w, "%s %s: PSNR %.2f dB%s, best %.2f dB at step %d, SSIM %.4f, %d steps in %.1f s\n",
 		filepath.Base(path), opt.Arch, res.PSNR, saved, res.BestPSNR, res.BestStep, res.SSIM, res.Steps, res.Seconds)
+	if note := res.RollbackNote(); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	fmt.Fprintf(w, "outputs: %s/ (%s)\n", dir, strings.Join(inr.RunFiles, ", "))
 	switch {
 	case fitErr != nil:

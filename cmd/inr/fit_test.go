@@ -70,7 +70,7 @@ func TestFitWritesTheRunFolder(t *testing.T) {
 	require.GreaterOrEqual(t, best, psnr)
 	require.Greater(t, m["ssim"].(float64), 0.5)
 	require.Greater(t, m["seconds"].(float64), 0.0)
-	for _, k := range []string{"lr", "threads", "kernel", "image", "size", "keep_best", "config", "evals"} {
+	for _, k := range []string{"lr", "threads", "kernel", "image", "size", "keep_best", "rollback", "rollbacks", "config", "evals"} {
 		require.Contains(t, m, k)
 	}
 	require.NotContains(t, m, "exif_orientation", "a PNG is not turned")
@@ -219,6 +219,7 @@ func TestFitBadInput(t *testing.T) {
 		{"negative lr", []string{camera, "--lr", "-1"}, "--lr"},
 		{"negative batch", []string{camera, "--batch", "-5"}, "--batch"},
 		{"unknown schedule", []string{camera, "--schedule", "sometimes"}, "--schedule"},
+		{"rollback factor ≤ 1", []string{camera, "--rollback", "0.5"}, "--rollback"},
 		{"size 1", []string{camera, "--size", "1"}, "--size"},
 		{"unknown --set key", []string{camera, "--set", "widht=3"}, "widht"},
 		{"--set without =", []string{camera, "--set", "width"}, "key=value"},

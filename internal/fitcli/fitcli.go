@@ -31,6 +31,7 @@ type Flags struct {
 	Warmup    int
 	EvalEvery int
 	KeepBest  bool
+	Rollback  float64
 	Threads   int
 	// Resume is the run folder of an unfinished fit to continue (its checkpoint holds the image
 	// path and every setting); CheckpointEvery is the wall time between checkpoints.
@@ -58,6 +59,8 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.IntVar(&f.Warmup, "warmup", 0, "steps of linear learning-rate warm-up before (and multiplying) the schedule (0: none)")
 	fl.IntVar(&f.EvalEvery, "eval-every", inr.DefaultEvalEvery, "steps between full evaluations (PSNR, best weights, snapshots)")
 	fl.BoolVar(&f.KeepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
+	fl.Float64Var(&f.Rollback, "rollback", 0, "undo loss spikes: a loss above this factor times the lowest so far (or a NaN) rewinds to the lowest's "+
+		"weights and optimiser state and halves the learning rate (e.g. 1000; 0: off, a NaN stops the fit)")
 	fl.IntVar(&f.Threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
 	fl.StringVar(&f.Resume, "resume", "", "continue the unfinished fit in this run folder from its "+inr.CheckpointFile+
 		" (same image and settings, no IMAGE argument; bit-identical to a run never stopped at the same --threads)")
@@ -67,7 +70,7 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 
 // resumeConflicts are the flags that a resumed fit takes from its checkpoint instead.
 var resumeConflicts = []string{"model", "steps", "lr", "size", "crop", "batch", "seed", "init", "out", "config", "set",
-	"schedule", "warmup", "eval-every", "keep-best"}
+	"schedule", "warmup", "eval-every", "keep-best", "rollback"}
 
 // Prepared is a validated fit, nothing written yet.
 type Prepared struct {
@@ -121,7 +124,7 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 		return nil, err
 	}
 	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Warmup: f.Warmup, Batch: f.Batch,
-		Seed: f.Seed, Init: start, InitFrom: f.Init, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest}
+		Seed: f.Seed, Init: start, InitFrom: f.Init, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest, Rollback: f.Rollback}
 	if err := inr.ValidateFit(opt); err != nil {
 		return nil, flagError(err)
 	}
@@ -281,7 +284,7 @@ func flagError(err error) error {
 	msg := err.Error()
 	for _, p := range []struct{ prefix, flag string }{
 		{"steps", "--steps"}, {"learning rate", "--lr"}, {"batch", "--batch"}, {"eval-every", "--eval-every"},
-		{"unknown learning-rate schedule", "--schedule"}, {"warmup", "--warmup"},
+		{"unknown learning-rate schedule", "--schedule"}, {"warmup", "--warmup"}, {"rollback", "--rollback"},
 	} {
 		if strings.HasPrefix(msg, p.prefix) {
 			return fmt.Errorf("%s: %w", p.flag, err)
