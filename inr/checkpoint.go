@@ -24,8 +24,9 @@ const CheckpointFile = "checkpoint.safetensors"
 // A checkpoint is a model file (safetensors: the model's tensors and metadata, so Python and
 // `inr eval` read it like any model file) with the trainer's state added: tensors named
 // "checkpoint.*" (Adam's moments, the best weights, the loss history, the evaluations, the
-// mini-batch permutation) and a "checkpoint" metadata document (checkpointDoc). Resuming from it
-// continues the fit bit for bit: same thread count, same results as a run never stopped.
+// mini-batch permutation, the state --rollback returns to) and a "checkpoint" metadata document
+// (checkpointDoc). Resuming from it continues the fit bit for bit: same thread count, same
+// results as a run never stopped.
 const (
 	ckptPrefix = "checkpoint."
 	ckptMeta   = "checkpoint"

@@ -33,7 +33,7 @@
 #
 # Schedules (SCHEDULES="model:schedule …"): the listed models train with that learning-rate
 # schedule (inr fit --schedule; "warmupN" adds N steps of linear warm-up, --warmup, alone or as
-# "cosine+warmupN"), their rows are labelled "+schedule" and their folders end in -schedule.
+# "cosine+warmupN"; "rollbackF" undoes loss spikes above F times the lowest, --rollback F), their rows are labelled "+schedule" and their folders end in -schedule.
 # The 128² table as published (the default, SCHEDULES unset) runs every model at constant lr as
 # the reference did, except WIRE, after 50 steps of linear warm-up ("wire:warmup50"): at constant
 # lr WIRE's 300-step result is bimodal, decided by the sign of one initial weight (above), and
@@ -122,16 +122,17 @@ schedule_of() {
   echo constant
 }
 # schedule_flags MODEL: the inr fit flags of its schedule ("cosine+warmup50": --schedule cosine
-# --warmup 50).
+# --warmup 50; "rollback1000": --rollback 1000).
 schedule_flags() {
-  local part name=constant warm=0
+  local part name=constant warm=0 rb=""
   for part in $(schedule_of "$1" | tr '+' ' '); do
     case $part in
     warmup[0-9]*) warm=${part#warmup} ;;
+    rollback[0-9]*) rb=" --rollback ${part#rollback}" ;;
     *) name=$part ;;
     esac
   done
-  echo "--schedule $name --warmup $warm"
+  echo "--schedule $name --warmup $warm$rb"
 }
 # rundir MODEL IMAGE SEED: the run folder (named after the schedule when it is not constant).
 rundir() {
