@@ -423,8 +423,8 @@ func (r *FitResult) RollbackNote() string {
 	if n > 1 {
 		times = strconv.Itoa(n) + " times"
 	}
-	return fmt.Sprintf("loss spikes rolled back %s (step %s); the learning rate ended at %g of %g", times,
-		strings.Join(steps, ", "), math.Ldexp(1, -n), r.LR)
+	return fmt.Sprintf("loss spikes rolled back %s (step %s); the learning rate, halved each time, ended at %g (from %g)", times,
+		strings.Join(steps, ", "), rolledRate(r.LR, n), r.LR)
 }
 
 // rolledRate is the base learning rate after n rollbacks (halving is exact, so a resumed fit
