@@ -226,8 +226,13 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a, ok := cfg.(SignalAdapter); ok {
-		a.AdaptTo([]int{im.W, im.H})
+	if _, ok := cfg.(SignalAdapter); ok {
+		// Adapt a copy: the caller's configuration may serve other fits (the memory estimate's
+		// probes on 16-pixel images ran first and left relu_pe at their 2 levels).
+		if cfg, err = cloneConfig(opt.Arch, cfg); err != nil {
+			return nil, err
+		}
+		cfg.(SignalAdapter).AdaptTo([]int{im.W, im.H})
 	}
 	sig, err := newImageSignal(im, tr.Range)
 	if err != nil {

@@ -366,3 +366,16 @@ func TestFitWarmup(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 4, m.Warmup)
 }
+
+// NewFitter adapts a copy of the configuration to the image, never the caller's: one
+// configuration serves several fits (the memory estimate's probes, then the fit).
+func TestFitAdaptsACopyOfTheConfig(t *testing.T) {
+	cfg := &ReluPEConfig{Width: 16, Hidden: 1, LR: 1e-3}
+	_, err := EstimateMemory(FitOptions{Arch: "relu_pe", Config: cfg, Steps: 1}, 1)
+	require.NoError(t, err)
+	require.Zero(t, cfg.Levels, "the probes left the caller's configuration as it was")
+	f, err := NewFitter(smallCamera(t, 64), FitOptions{Arch: "relu_pe", Config: cfg, Steps: 1})
+	require.NoError(t, err)
+	require.Zero(t, cfg.Levels)
+	require.Equal(t, 4, f.Model().Config.(*ReluPEConfig).Levels, "floor(log2(64/4))")
+}

@@ -91,6 +91,15 @@ func ConfigFor(name string, overrides json.RawMessage) (Config, error) {
 	return cfg, nil
 }
 
+// cloneConfig returns a copy of cfg, a configuration of the architecture name.
+func cloneConfig(name string, cfg Config) (Config, error) {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("model %s configuration: %w", name, err)
+	}
+	return ConfigFor(name, b)
+}
+
 // SetOption applies one key=value override (value in JSON syntax, or a bare string) to cfg, as
 // the command line's --set does.
 func SetOption(name string, cfg Config, key, value string) error {

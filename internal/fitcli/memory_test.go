@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
+
+	"github.com/inrstudio/studio/inr"
 )
 
 const camera512 = "../../assets/camera.png"
@@ -80,4 +82,17 @@ func TestHumanBytes(t *testing.T) {
 		require.Equal(t, want, HumanBytes(n), "%d", n)
 	}
 	require.False(t, strings.Contains(HumanBytes(999<<20), "e+"))
+}
+
+// TestMemoryCheckLeavesTheModelAlone: the memory estimate fits the model on 16-pixel images
+// first; relu_pe derives its encoding levels from the image, and the fit of the 128² camera must
+// still get floor(log2(128/4)) = 5 of them (it once got the probes' 2).
+func TestMemoryCheckLeavesTheModelAlone(t *testing.T) {
+	p, err := prepare(t, "../../assets/camera-128.png", "--model", "relu_pe", "--steps", "1")
+	require.NoError(t, err)
+	require.Positive(t, p.Memory, "the memory estimate ran")
+	cfg, ok := p.Fitter.Model().Config.(*inr.ReluPEConfig)
+	require.True(t, ok)
+	require.Equal(t, 5, cfg.Levels)
+	require.Equal(t, 203521, p.Fitter.Model().NumParams(), "22 encoded inputs, 4 ReLU layers of 256, 1 output")
 }

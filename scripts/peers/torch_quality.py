@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The reference configuration of the 128² quality table (shared/ref/reference-psnr.md) in PyTorch,
-float64, to measure its seed spread beside ours: SIREN, WIRE, Gauss, SPDER and FINER built as the
+float64, to measure its seed spread beside ours: SIREN, WIRE, Gauss, SPDER, FINER and ReLU+PE built as the
 configuration table and inr-architectures.md describe them (the official repositories' inits), full
 batch, Adam at the default learning rate, no schedule, PSNR of the prediction before every update
 (and after the last), as scripts/bench-quality.sh evaluates ours.
@@ -193,6 +193,18 @@ class Gabor(nn.Module):
         return torch.exp(1j * self.omega * z - (self.s * z).abs().square())
 
 
+class PosEnc(nn.Module):
+    """NeRF's encoding [x | sin(2^i·πx) | cos(2^i·πx)], i < levels, laid out as the studio's."""
+
+    def __init__(self, levels):
+        super().__init__()
+        self.register_buffer("f", math.pi * 2.0 ** torch.arange(levels, dtype=torch.float64))
+
+    def forward(self, x):
+        z = (x[:, None, :] * self.f[None, :, None]).reshape(x.shape[0], -1)
+        return torch.cat([x, torch.sin(z), torch.cos(z)], dim=1)
+
+
 class Net(nn.Module):
     def __init__(self, layers, last, real_part=False):
         super().__init__()
@@ -203,7 +215,7 @@ class Net(nn.Module):
         return y.real if self.real_part else y
 
 
-def build(model, c):
+def build(model, c, side):
     """The network and its (lr, target range) per reference-psnr.md's configuration table."""
     if model in ("siren", "spder", "finer"):
         cls, hidden, lr = {"siren": (Sine, 3, 1e-4), "spder": (Spder, 5, 1e-4), "finer": (Finer, 3, 5e-4)}[model]
@@ -216,6 +228,12 @@ def build(model, c):
     if model == "gauss":
         layers = [Gauss(2, 256, 30.0)] + [Gauss(256, 256, 30.0) for _ in range(3)]
         return Net(layers, nn.Linear(256, c)), 1e-4, "pm1"
+    if model == "relu_pe":
+        levels = max(1, int(math.floor(math.log2(side / 4))))
+        layers = [PosEnc(levels), nn.Linear(2 * (1 + 2 * levels), 256), nn.ReLU()]
+        for _ in range(3):
+            layers += [nn.Linear(256, 256), nn.ReLU()]
+        return Net(layers, nn.Linear(256, c)), 1e-3, "01"
     if model == "wire":
         w = int(256 / math.sqrt(2))
         layers = [Gabor(2, w, 20.0, 30.0, True)] + [Gabor(w, w, 20.0, 30.0, False) for _ in range(3)]
@@ -241,7 +259,7 @@ def main():
     h, w, c = img.shape
     gt01 = torch.from_numpy(img.reshape(h * w, c).copy())
     torch.manual_seed(a.seed)
-    model, lr, rng = build(a.model, c)
+    model, lr, rng = build(a.model, c, max(h, w))
     if a.export_init:
         save_studio(model, *a.export_init)
         return
