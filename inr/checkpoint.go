@@ -244,16 +244,16 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 			return err
 		}
 	}
-	var rw [4][]float64 // the state Rollback returns to: weights, Adam's moments, loss
+	var rw [3][]float64 // the state Rollback returns to: the weights and Adam's moments
+	var rwLoss []float64
 	if _, ok := c.tensors["rewind_weights"]; ok {
-		for i, name := range []string{"rewind_weights", "rewind_adam_m", "rewind_adam_v", "rewind_loss"} {
-			size := n
-			if i == 3 {
-				size = 1
-			}
-			if rw[i], err = need(name, size); err != nil {
+		for i, name := range []string{"rewind_weights", "rewind_adam_m", "rewind_adam_v"} {
+			if rw[i], err = need(name, n); err != nil {
 				return err
 			}
+		}
+		if rwLoss, err = need("rewind_loss", 1); err != nil {
+			return err
 		}
 	}
 	if d.RewindTo < 0 || d.Streak < 0 || d.Streak > len(d.Rollbacks) || len(d.Rollbacks) > 0 && rw[0] == nil {
@@ -302,7 +302,7 @@ func (t *Fitter) Resume(c *Checkpoint) error {
 		t.rb.p = append([]float64(nil), rw[0]...)
 		t.rb.m = append([]float64(nil), rw[1]...)
 		t.rb.v = append([]float64(nil), rw[2]...)
-		t.rb.loss, t.rb.t, t.rb.streak = rw[3][0], d.RewindTo, d.Streak
+		t.rb.loss, t.rb.t, t.rb.streak = rwLoss[0], d.RewindTo, d.Streak
 	}
 	t.rb.at = append([]int(nil), d.Rollbacks...)
 	t.adam.LR = rolledRate(t.lr, len(t.rb.at))

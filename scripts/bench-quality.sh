@@ -3,7 +3,7 @@
 # beside the reference. Every architecture fits the prepared targets assets/camera-128.png and
 # assets/coffee-128.png at 128², float64, 300 full-batch steps, its default learning rate, no
 # schedule except WIRE's 50-step warm-up and SPDER's rollback of loss spikes (SCHEDULES, below),
-# seed 0, evaluating every step (best = max over the evaluations, as the reference's).
+# seeds 0–4, evaluating every step (best = max over the evaluations, as the reference's).
 # The bars of the issue: SIREN's final PSNR ≥ the reference's final − 0.3 dB; every other model's
 # best ≥ the reference's best − 1.5 dB (− 3 dB where the reference oscillated: final ≠ best).
 #

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The reference configuration of the 128² quality table (shared/ref/reference-psnr.md) in PyTorch,
-float64, to measure its seed spread beside ours: SIREN, WIRE, Gauss, SPDER, FINER and ReLU+PE built as the
-configuration table and inr-architectures.md describe them (the official repositories' inits), full
+float64, to measure its seed spread beside ours: SIREN, WIRE, Gauss, SPDER, FINER and ReLU+PE built
+as the configuration table and inr-architectures.md describe them (the official repositories' inits), full
 batch, Adam at the default learning rate, no schedule, PSNR of the prediction before every update
 (and after the last), as scripts/bench-quality.sh evaluates ours.
 
