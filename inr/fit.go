@@ -69,7 +69,22 @@ type FitOptions struct {
 	Checkpoint       string
 	CheckpointEvery  time.Duration
 	CheckpointCaller map[string]string
+
+	// renderByBatch makes a mini-batch fit render its evaluations in chunks of Batch points, as
+	// EstimateMemory's probes need to tell the memory per point from the memory per pixel.
+	renderByBatch bool
 }
+
+// minRenderRows is the fewest points a mini-batch fit renders an evaluation with at a time. A
+// forward pass of a few points costs nearly what one of a thousand does (every layer packs its
+// weights for the GEMM once per pass): rendering the 128² grid in batches of 1 point took 2.2 s
+// against 30 ms in one pass, so `--batch 1` spent 99% of its time evaluating. The network's
+// buffers grow to this many points (a few megabytes at 256-wide layers).
+const minRenderRows = 1024
+
+// renderRows is how many points a mini-batch fit with batch points per step renders at a time
+// (EstimateMemory counts them as the points of a step).
+func renderRows(batch, pixels int) int { return min(pixels, max(batch, minRenderRows)) }
 
 // StopReason says why a fit ended.
 type StopReason string
@@ -191,6 +206,7 @@ type Fitter struct {
 	sched  string
 	batch  int
 	full   bool
+	chunk  int // points rendered at a time in mini-batches (renderRows)
 	every  int
 	plan   *nn.Plan
 	inBuf  nn.JetBuffer
@@ -275,6 +291,10 @@ func NewFitter(im *Image, opt FitOptions) (*Fitter, error) {
 	}
 	if opt.Batch > 0 && opt.Batch < p {
 		t.batch, t.full = opt.Batch, false
+		t.chunk = renderRows(opt.Batch, p)
+		if opt.renderByBatch {
+			t.chunk = opt.Batch
+		}
 		t.xb = make([]float64, 2*opt.Batch)
 		t.tb = make([]float64, im.C*opt.Batch)
 		t.perm = make([]int, p)
@@ -543,8 +563,8 @@ func (t *Fitter) evaluateOutput(k int, y []float64, loss float64) {
 	t.record(k, loss)
 }
 
-// renderGrid fills recon with the current weights' rendering of the grid, batch by batch through
-// the training buffers (so that evaluations do not make the network's buffers grow).
+// renderGrid fills recon with the current weights' rendering of the grid; in mini-batches
+// chunk points at a time, through the training buffers.
 func (t *Fitter) renderGrid() {
 	if t.full {
 		y := t.model.Net.Forward(t.fullIn).Value()
@@ -555,8 +575,8 @@ func (t *Fitter) renderGrid() {
 		return
 	}
 	p, c := t.sig.points(), t.sig.im.C
-	for r0 := 0; r0 < p; r0 += t.batch {
-		n := min(t.batch, p-r0)
+	for r0 := 0; r0 < p; r0 += t.chunk {
+		n := min(t.chunk, p-r0)
 		in := t.inBuf.Get(t.plan, n, 2)
 		copy(in.Data(), t.sig.x.Data[2*r0:2*(r0+n)])
 		y := t.model.Net.Forward(in).Value()

@@ -134,6 +134,24 @@ func TestMiniBatchesCoverEveryPixel(t *testing.T) {
 	require.NotEqual(t, orders[0], orders[1])
 }
 
+// A mini-batch fit renders its evaluations minRenderRows points at a time, not a batch at a
+// time (a forward pass per point made `--batch 1` spend 99% of its time evaluating), and what it
+// renders is the model's own rendering of the grid.
+func TestMiniBatchRendersInChunks(t *testing.T) {
+	im := smallCamera(t, 48) // 2304 pixels: two full chunks and a part
+	for _, c := range []struct{ batch, chunk int }{{1, minRenderRows}, {700, minRenderRows}, {1500, 1500}} {
+		f, err := NewFitter(im, FitOptions{Arch: "siren", Steps: 1, Batch: c.batch})
+		require.NoError(t, err)
+		require.Equal(t, c.chunk, f.chunk, "batch %d", c.batch)
+		f.renderGrid()
+		want, err := f.model.RenderImage(48, 48)
+		require.NoError(t, err)
+		for i, v := range f.recon {
+			require.InDelta(t, want.Pix[i], clip01(v), 1e-12, "batch %d, value %d", c.batch, i)
+		}
+	}
+}
+
 // After the first step, the fitting loop's own code allocates nothing per step (full batch and
 // mini-batch, no observers). Allocations inside nn and kernel are theirs and only reported.
 func TestFitStepAllocatesNothing(t *testing.T) {

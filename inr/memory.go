@@ -18,6 +18,9 @@ import (
 // bytes for every pixel of the image and PerPoint bytes for every point of a training step.
 type MemoryUse struct {
 	Fixed, PerPixel, PerPoint int64
+	// PerRenderPoint is what each point an evaluation renders at a time beyond a step's points
+	// adds (the network's forward buffers): a mini-batch fit renders renderRows points at once.
+	PerRenderPoint int64
 }
 
 // Bytes is the memory of a fit on an image of pixels pixels with batch points per step.
@@ -37,27 +40,27 @@ func (e MemoryEstimate) Bytes(pixels, batch int) int64 {
 	if batch <= 0 || batch >= pixels {
 		return e.Full.Bytes(pixels, pixels)
 	}
-	return e.Mini.Bytes(pixels, batch)
+	return e.Mini.Bytes(pixels, batch) + e.Mini.PerRenderPoint*int64(renderRows(batch, pixels)-batch)
 }
 
 // memoryProbeSide is the width of the synthetic images EstimateMemory fits (heights 8 to 32).
 const memoryProbeSide = 16
 
 // EstimateMemory measures the memory a fit with opt's architecture, settings and options takes
-// on c-channel images. It runs one step and the final evaluation of the same fit on five small
-// synthetic images, full batch and in mini-batches, and fits MemoryUse to the live heap each
+// on c-channel images. It runs one step and the final evaluation of the same fit on six small
+// synthetic images, full batch and in mini-batches (rendering a batch or the whole grid at a time), and fits MemoryUse to the live heap each
 // leaves (the measurement is exact up to the size classes of Go's allocator; steps allocate
 // nothing, so the live heap is the working set). It takes a fraction of a second and should run
 // while nothing else allocates much (other goroutines' allocations would count).
 func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 	o := opt
 	o.Steps, o.EvalEvery, o.Warmup, o.Observers, o.Checkpoint, o.CheckpointEvery = 1, 1, 0, nil, "", 0
-	probe := func(h, batch int) (int64, error) {
+	probe := func(h, batch int, byBatch bool) (int64, error) {
 		im := NewImage(memoryProbeSide, h, c, 8)
 		for i := range im.Pix {
 			im.Pix[i] = float64(i%7) / 6
 		}
-		o.Batch = batch
+		o.Batch, o.renderByBatch = batch, byBatch
 		base := liveHeap(true)
 		f, err := NewFitter(im, o)
 		if err != nil {
@@ -74,10 +77,11 @@ func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 		runtime.KeepAlive(res)
 		return use, nil
 	}
-	var h [5]int64
-	for i, p := range [5][2]int{{8, 0}, {16, 0}, {16, 64}, {32, 64}, {32, 128}} {
+	var h [6]int64
+	for i, p := range [6][2]int{{8, 0}, {16, 0}, {16, 64}, {32, 64}, {32, 128}, {32, 64}} {
 		var err error
-		if h[i], err = probe(p[0], p[1]); err != nil {
+		// The first five render a batch at a time; the last renders its 512 pixels at once.
+		if h[i], err = probe(p[0], p[1], i < 5); err != nil {
 			return MemoryEstimate{}, err
 		}
 	}
@@ -91,6 +95,8 @@ func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 	e.Mini.PerPixel = max(0, (h[3]-h[2])/(2*p1))
 	e.Mini.PerPoint = max(0, (h[4]-h[3])/64)
 	e.Mini.Fixed = max(0, h[2]-e.Mini.PerPixel*2*p1-e.Mini.PerPoint*64)
+	// The same fit rendering 4p1 points at a time instead of 64.
+	e.Mini.PerRenderPoint = max(0, (h[5]-h[3])/(4*p1-64))
 	return e, nil
 }
 

@@ -24,6 +24,7 @@ func TestEstimateMemory(t *testing.T) {
 	}{
 		{"siren", 1, 96, 64, 0, 20 << 10},
 		{"siren", 3, 128, 96, 1500, 20 << 10},
+		{"siren", 1, 96, 64, 100, 20 << 10}, // evaluations render minRenderRows points at a time
 		{"wire", 3, 96, 64, 0, 40 << 10},
 		{"sl2a", 1, 64, 48, 0, 60 << 10},
 	} {
@@ -34,6 +35,8 @@ func TestEstimateMemory(t *testing.T) {
 			require.GreaterOrEqual(t, est.Full.PerPixel, c.minPerPoint, "a point's activations")
 			require.GreaterOrEqual(t, est.Mini.PerPoint, c.minPerPoint)
 			require.Less(t, est.Mini.PerPixel, int64(1)<<10, "a mini-batch fit keeps little per pixel")
+			require.Positive(t, est.Mini.PerRenderPoint, "a rendering chunk's forward buffers")
+			require.Less(t, est.Mini.PerRenderPoint, est.Mini.PerPoint, "a rendering keeps no gradients")
 
 			im := NewImage(c.w, c.h, c.channels, 8)
 			for i := range im.Pix {
@@ -49,6 +52,7 @@ func TestEstimateMemory(t *testing.T) {
 			runtime.KeepAlive(f)
 			runtime.KeepAlive(res)
 			want := est.Bytes(c.w*c.h, c.batch)
+			t.Logf("measured %d bytes, estimated %d (per point %d, per rendered point %d)", got, want, est.Mini.PerPoint, est.Mini.PerRenderPoint)
 			// Never much below (a refused fit must not have fitted), at most 15 % above: scratch
 			// that grows with the points up to a chunk size counts as per point in the probes.
 			require.LessOrEqual(t, float64(got), 1.05*float64(want), "measured %d bytes, estimated %d", got, want)
