@@ -152,7 +152,8 @@ label() {
   echo "$1$([ "$sc" = constant ] || echo " +$sc")"
 }
 
-# One fit; its folder is kept under $out for inspection.
+# One fit; its folder is kept under $out for inspection. A checkpoint every minute: a killed
+# session loses at most a minute of a long fit.
 fit() { # model image seed
   local dir
   dir=$(rundir "$1" "$2" "$3")
@@ -163,11 +164,11 @@ fit() { # model image seed
   if [ -f "$dir/checkpoint.safetensors" ]; then
     # an unfinished fit of an earlier run of this script (killed or interrupted): continue it,
     # to the same result as a fit never stopped
-    "$inr" fit --resume "$dir" -q >>"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
+    "$inr" fit --resume "$dir" --checkpoint-every 1m -q >>"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
     return 0
   fi
   "$inr" fit "assets/$2-$side.png" --model "$1" --steps "$steps" --seed "$3" --eval-every "$every" \
-    $(schedule_flags "$1") --threads 1 --out "$dir" -q >"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
+    $(schedule_flags "$1") --threads 1 --checkpoint-every 1m --out "$dir" -q >"$dir.log" 2>&1 || echo "note: $1 on $2 (seed $3) failed: $(tail -1 "$dir.log")"
 }
 
 # eval_at FILE STEP: the PSNR evaluated at STEP, with two decimals ("—" if there was none).
