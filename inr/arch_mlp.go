@@ -39,8 +39,8 @@ func (c *SirenConfig) Training() Training { return Training{LR: c.LR, Range: "pm
 
 // Build constructs the SIREN.
 func (c *SirenConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
-	if c.Width < 1 || c.Hidden < 0 {
-		return nil, fmt.Errorf("siren: width %d, hidden_layers %d", c.Width, c.Hidden)
+	if err := checkStack("siren", c.Width, c.Hidden); err != nil {
+		return nil, err
 	}
 	first, err := act.New("sine", act.Config{"omega": c.FirstOmega})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/nn"
@@ -68,6 +69,9 @@ func NewModel(arch string, cfg Config, in, out int, seed uint64) (*Model, error)
 	}
 	net, err := cfg.Build(in, out, nn.NewRNG(seed))
 	if err != nil {
+		if strings.HasPrefix(err.Error(), arch+":") {
+			return nil, err // the architecture's own message names it
+		}
 		return nil, fmt.Errorf("model %s: %w", arch, err)
 	}
 	if net.InWidth() != in || net.OutWidth() != out {

@@ -3,6 +3,7 @@ package inr
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -114,10 +115,14 @@ func SetOption(name string, cfg Config, key, value string) error {
 	if err := dec.Decode(cfg); err != nil {
 		keys, _ := ConfigKeys(cfg)
 		msg := err.Error()
-		if strings.Contains(msg, "unknown field") {
+		var te *json.UnmarshalTypeError
+		switch {
+		case strings.Contains(msg, "unknown field"):
 			msg = fmt.Sprintf("model %s has no setting %q", name, key)
+		case errors.As(err, &te):
+			msg = fmt.Sprintf("setting %s takes a value of type %s, not %s", key, te.Type, value)
 		}
-		return fmt.Errorf("--set %s=%s: %s (settings: %s)", key, value, msg, strings.Join(keys, ", "))
+		return fmt.Errorf("%s (settings: %s)", msg, strings.Join(keys, ", "))
 	}
 	return nil
 }

@@ -132,6 +132,13 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
+	if start == nil {
+		// Build the model once for the image's channels: a bad setting is reported as such, not
+		// as the memory probe's small image failing to fit.
+		if _, err := inr.NewModel(model, cfg, 2, im.C, f.Seed); err != nil {
+			return nil, settingsError(f, err)
+		}
+	}
 	dir := f.Out
 	if dir == "" {
 		stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -277,6 +284,21 @@ func ApplySets(model string, cfg inr.Config, sets []string) error {
 		}
 	}
 	return nil
+}
+
+// settingsError names the flags the architecture's settings came from.
+func settingsError(f Flags, err error) error {
+	var from []string
+	if f.Config != "" {
+		from = append(from, "--config "+f.Config)
+	}
+	for _, kv := range f.Set {
+		from = append(from, "--set "+kv)
+	}
+	if len(from) == 0 {
+		return err
+	}
+	return fmt.Errorf("%s: %w", strings.Join(from, ", "), err)
 }
 
 // flagError names the flag a fit validation error is about.
