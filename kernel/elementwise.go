@@ -55,6 +55,15 @@ func (k *Impl) AffineSinCos(s, c, z Matrix, b []float64, omega float64) {
 	j.exec(z.Rows, 16*z.Cols)
 }
 
+// SinSqrt sets, with u = omega·x[i], v[i] = sin(u)·√|u| and d[i] = omega·√|u|·(cos u + S/2),
+// S = sin(u)/u (S(0) = 1): SPDER's activation and its derivative (vmath.SinSqrtJet of this
+// implementation's sine and cosine of u). It runs on the calling goroutine.
+func (k *Impl) SinSqrt(v, d, x []float64, omega float64) {
+	checkLen("sinsqrt", v, x)
+	checkLen("sinsqrt", d, x)
+	k.b.vm.SinSqrt(v, d, x, omega)
+}
+
 // Sin runs the default implementation; see Impl.Sin.
 func Sin(dst, x []float64) { defaultImpl.Sin(dst, x) }
 
@@ -75,6 +84,9 @@ func Sigmoid(dst, x []float64) { defaultImpl.Sigmoid(dst, x) }
 
 // SinCos runs the default implementation; see Impl.SinCos.
 func SinCos(s, c, x []float64) { defaultImpl.SinCos(s, c, x) }
+
+// SinSqrt runs the default implementation; see Impl.SinSqrt.
+func SinSqrt(v, d, x []float64, omega float64) { defaultImpl.SinSqrt(v, d, x, omega) }
 
 // AffineSinCos runs the default implementation; see Impl.AffineSinCos.
 func AffineSinCos(s, c, z Matrix, b []float64, omega float64) {

@@ -16,6 +16,43 @@ type Funcs struct {
 	// AffineSinCos writes, with z = omega*(x[i]+b[i]), s[i] = sin(z) and c[i] = cos(z).
 	// c may be x itself (the pre-activation is overwritten by its cosine); s may be nil.
 	AffineSinCos func(s, c, x, b []float64, omega float64)
+	// SinSqrt is SPDER's activation with its derivative: with u = omega·x[i], it writes
+	// v[i] = sin(u)·√|u| and d[i] = omega·√|u|·(cos u + S/2), S = sin(u)/u (S(0) = 1), the
+	// x-derivative of v[i]. Each value is SinSqrtJet of the implementation's own sine and cosine
+	// of u, bit for bit. v or d may be x.
+	SinSqrt func(v, d, x []float64, omega float64)
+}
+
+// SinSqrtJet returns v = sin(u)·√|u|, its x-derivative d = ω·√|u|·(c + S/2) and S = sin(u)/u
+// (S(0) = 1, so that d is exact at u = 0), from u = ωx, s = sin u and c = cos u. Every SinSqrt
+// implementation performs these operations in this order.
+func SinSqrtJet(u, s, c, omega float64) (v, d, S float64) {
+	r := math.Sqrt(math.Abs(u))
+	S = 1.0
+	if u != 0 {
+		S = s / u
+	}
+	return s * r, omega * r * (c + S/2), S
+}
+
+// sinSqrtChunks is SinSqrt from any sincos over x: u, then the sines and cosines a chunk at a
+// time, then SinSqrtJet (x is read before v and d are written, so they may alias it).
+func sinSqrtChunks(sinCos func(s, c, x []float64)) func(v, d, x []float64, omega float64) {
+	return func(v, d, x []float64, omega float64) {
+		var ub, sb, cb [256]float64
+		v, d = v[:len(x)], d[:len(x)]
+		for lo := 0; lo < len(x); lo += len(ub) {
+			xs := x[lo:min(lo+len(ub), len(x))]
+			u, s, c := ub[:len(xs)], sb[:len(xs)], cb[:len(xs)]
+			for i, xv := range xs {
+				u[i] = omega * xv
+			}
+			sinCos(s, c, u)
+			for i, uv := range u {
+				v[lo+i], d[lo+i], _ = SinSqrtJet(uv, s[i], c[i], omega)
+			}
+		}
+	}
 }
 
 // Generic returns the portable implementation: branch-free polynomial kernels in pure Go, used
@@ -32,6 +69,7 @@ func Generic() Funcs {
 		SinCos:       sinCosGeneric,
 		TanhSech2:    tanhSech2Generic,
 		AffineSinCos: affineSinCosGeneric,
+		SinSqrt:      sinSqrtChunks(sinCosGeneric),
 	}
 }
 
@@ -70,6 +108,7 @@ func mathFuncs() Funcs {
 		SinCos:       mathSinCos,
 		TanhSech2:    mathTanhSech2,
 		AffineSinCos: mathAffineSinCos,
+		SinSqrt:      sinSqrtChunks(mathSinCos),
 	}
 }
 

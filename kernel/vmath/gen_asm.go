@@ -34,6 +34,7 @@ const (
 	ngeUQ  = 0x09
 	nleUQ  = 0x06
 	unordQ = 0x03
+	eqOQ   = 0x00
 )
 
 func f64(v float64) uint64 { return math.Float64bits(v) }
@@ -129,6 +130,7 @@ func (g *gen) xor(d, a int, b string)  { g.bop(g.logic("VPXOR"), b, g.v(a), g.v(
 func (g *gen) addq(d, a int, b string) { g.bop("VPADDQ", b, g.v(a), g.v(d)) }
 func (g *gen) sll(d, a, n int)         { g.i("VPSLLQ $%d, %s, %s", n, g.v(a), g.v(d)) }
 func (g *gen) srl(d, a, n int)         { g.i("VPSRLQ $%d, %s, %s", n, g.v(a), g.v(d)) }
+func (g *gen) sqrt(d, a int)           { g.i("VSQRTPD %s, %s", g.v(a), g.v(d)) }
 func (g *gen) mov(d int, src string) {
 	if g.avx512 && strings.HasSuffix(src, "(SB)") {
 		g.i("VBROADCASTSD %s, %s", src, g.v(d))
@@ -430,6 +432,26 @@ var kernels = []kernel{
 		g.sll(10, 10, 63)
 		g.xor(5, 2, g.v(10))
 		return []int{5}
+	}},
+	{"sinSqrt", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
+		// SinSqrtJet's operations in its order, on sincos's sine and cosine: u = ω·x,
+		// v = s·r and d = (ω·r)·(c + S/2) with r = √|u|, S = s/u (1 where u = 0).
+		g.mul(0, 0, g.v(14))
+		g.and(2, 0, g.c("absmask"))
+		g.trig()
+		g.sinOut(5, 0)
+		g.cosOut(1)
+		g.and(2, 0, g.c("absmask"))
+		g.sqrt(2, 2)
+		g.mul(6, 5, g.v(2))
+		g.div(7, 5, g.v(0))
+		g.cmp(0, 0, g.c("zero"), eqOQ)
+		g.blend(7, 0, g.c("one"), 7)
+		g.mul(7, 7, g.c("half"))
+		g.add(7, 7, g.v(1))
+		g.mul(8, 2, g.v(14))
+		g.mul(8, 8, g.v(7))
+		return []int{6, 8}
 	}},
 	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.maxc(2, g.expLo(), 0)

@@ -85,6 +85,23 @@ func affineDriver(both func(s, c, x, b *float64, n int, omega float64) int,
 	}
 }
 
+// sinSqrtDriver finishes a vector the kernel stopped at (an |ωx| beyond TrigLimit, ±Inf or NaN)
+// as sinCosDriver does, with SinSqrtJet on the scalar sine and cosine.
+func sinSqrtDriver(k func(v, d, x *float64, n int, omega float64) int) func(v, d, x []float64, omega float64) {
+	return func(v, d, x []float64, omega float64) {
+		n := len(x)
+		v, d = v[:n], d[:n]
+		for i := 0; i < n; {
+			i += k(&v[i], &d[i], &x[i], n-i, omega)
+			for end := min(i+stride, n); i < end; i++ {
+				u := omega * x[i]
+				s, c := sinCosOne(u)
+				v[i], d[i], _ = SinSqrtJet(u, s, c, omega)
+			}
+		}
+	}
+}
+
 // vectorFuncs returns the assembly implementation named name when this CPU can run it. It only
 // builds function values; no vector instruction runs here.
 func vectorFuncs(name string) (Funcs, bool) {
@@ -104,6 +121,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			SinCos:       sinCosDriver(sinCosAVX2),
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX2),
 			AffineSinCos: affineDriver(affineSinCosAVX2, affineCosAVX2),
+			SinSqrt:      sinSqrtDriver(sinSqrtAVX2),
 		}, true
 	case "avx512":
 		if !cpu.X86.HasAVX512F {
@@ -120,6 +138,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			SinCos:       sinCosDriver(sinCosAVX512),
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX512),
 			AffineSinCos: affineDriver(affineSinCosAVX512, affineCosAVX512),
+			SinSqrt:      sinSqrtDriver(sinSqrtAVX512),
 		}, true
 	}
 	return Funcs{}, false

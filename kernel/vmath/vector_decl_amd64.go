@@ -20,6 +20,9 @@ func affineSinCosAVX2(s, c, x, b *float64, n int, omega float64) int
 func affineCosAVX2(c, x, b *float64, n int, omega float64) int
 
 //go:noescape
+func sinSqrtAVX2(v, d, x *float64, n int, omega float64) int
+
+//go:noescape
 func expAVX2(dst, x *float64, n int) int
 
 //go:noescape
@@ -48,6 +51,9 @@ func affineSinCosAVX512(s, c, x, b *float64, n int, omega float64) int
 
 //go:noescape
 func affineCosAVX512(c, x, b *float64, n int, omega float64) int
+
+//go:noescape
+func sinSqrtAVX512(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
 func expAVX512(dst, x *float64, n int) int
