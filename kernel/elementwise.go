@@ -64,6 +64,16 @@ func (k *Impl) SinSqrt(v, d, x []float64, omega float64) {
 	k.b.vm.SinSqrt(v, d, x, omega)
 }
 
+// FKANJet sets v[i] and d[i] to FKAN's hidden activation and its derivative from the elementary
+// values t[i] = tanh(k·x[i]), e2[i] = exp(−2|k·x[i]|) and e1[i] = exp(−|x[i]|) (vmath.FKANJet,
+// bit for bit). It runs on the calling goroutine.
+func (k *Impl) FKANJet(v, d, x, t, e2, e1 []float64, kk float64) {
+	for _, s := range [][]float64{v, d, t, e2, e1} {
+		checkLen("fkanjet", s, x)
+	}
+	k.b.vm.FKANJet(v, d, x, t, e2, e1, kk)
+}
+
 // Sin runs the default implementation; see Impl.Sin.
 func Sin(dst, x []float64) { defaultImpl.Sin(dst, x) }
 
@@ -87,6 +97,9 @@ func SinCos(s, c, x []float64) { defaultImpl.SinCos(s, c, x) }
 
 // SinSqrt runs the default implementation; see Impl.SinSqrt.
 func SinSqrt(v, d, x []float64, omega float64) { defaultImpl.SinSqrt(v, d, x, omega) }
+
+// FKANJet runs the default implementation; see Impl.FKANJet.
+func FKANJet(v, d, x, t, e2, e1 []float64, k float64) { defaultImpl.FKANJet(v, d, x, t, e2, e1, k) }
 
 // AffineSinCos runs the default implementation; see Impl.AffineSinCos.
 func AffineSinCos(s, c, z Matrix, b []float64, omega float64) {

@@ -21,6 +21,47 @@ type Funcs struct {
 	// x-derivative of v[i]. Each value is SinSqrtJet of the implementation's own sine and cosine
 	// of u, bit for bit. v or d may be x.
 	SinSqrt func(v, d, x []float64, omega float64)
+	// FKANJet is FKAN's hidden activation with its derivative, from elementary values the
+	// caller computed: with t[i] = tanh(k·x[i]), e2[i] = exp(−2|k·x[i]|) and e1[i] = exp(−|x[i]|),
+	// it writes v[i] and d[i] of the scalar FKANJet, bit for bit.
+	FKANJet func(v, d, x, t, e2, e1 []float64, k float64)
+}
+
+// FKANJet returns FKAN's hidden activation f = (x + t)·σ(x) and its derivative
+// f′ = (1 + k·q)·σ(x) + (x + t)·σ′(x), with t = tanh(kx), q = sech²(kx) = 4e2/(1+e2)² from
+// e2 = exp(−2|kx|), and σ, σ′ from e1 = exp(−|x|) (σ = 1/(1+e1), or e1/(1+e1) for x < 0;
+// σ′ = e1/(1+e1)²), both exponentials flushed to +0 below 2⁻¹⁰²². It also returns q, σ and σ′,
+// which the higher derivatives use. Every FKANJet implementation performs these operations in
+// this order.
+func FKANJet(x, t, e2, e1, k float64) (v, d, q, s, p float64) {
+	e2 = flushTiny(e2)
+	r2 := 1 / (1 + e2)
+	q = 4 * e2 * r2 * r2
+	e1 = flushTiny(e1)
+	r := 1 / (1 + e1)
+	er := e1 * r
+	s = r
+	if x < 0 {
+		s = er
+	}
+	p = er * r
+	g0 := x + t
+	return g0 * s, (1+k*q)*s + g0*p, q, s, p
+}
+
+// flushTiny returns +0 for a zero or subnormal e and e otherwise.
+func flushTiny(e float64) float64 {
+	if e > -minNormal && e < minNormal {
+		return 0
+	}
+	return e
+}
+
+func fkanJetScalar(v, d, x, t, e2, e1 []float64, k float64) {
+	v, d, t, e2, e1 = v[:len(x)], d[:len(x)], t[:len(x)], e2[:len(x)], e1[:len(x)]
+	for i, xv := range x {
+		v[i], d[i], _, _, _ = FKANJet(xv, t[i], e2[i], e1[i], k)
+	}
 }
 
 // SinSqrtJet returns v = sin(u)·√|u|, its x-derivative d = ω·√|u|·(c + S/2) and S = sin(u)/u
@@ -70,6 +111,7 @@ func Generic() Funcs {
 		TanhSech2:    tanhSech2Generic,
 		AffineSinCos: affineSinCosGeneric,
 		SinSqrt:      sinSqrtChunks(sinCosGeneric),
+		FKANJet:      fkanJetScalar,
 	}
 }
 
@@ -109,6 +151,7 @@ func mathFuncs() Funcs {
 		TanhSech2:    mathTanhSech2,
 		AffineSinCos: mathAffineSinCos,
 		SinSqrt:      sinSqrtChunks(mathSinCos),
+		FKANJet:      fkanJetScalar,
 	}
 }
 

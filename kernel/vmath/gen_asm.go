@@ -453,6 +453,39 @@ var kernels = []kernel{
 		g.mul(8, 8, g.v(7))
 		return []int{6, 8}
 	}},
+	{"fkanJet", []string{"v", "d"}, []string{"x", "t", "e2", "e1"}, true, func(g *gen) []int {
+		// FKANJet's operations in its order (ω is k): the exponentials flushed below 2⁻¹⁰²²,
+		// q = ((4·e2)·r2)·r2 with r2 = 1/(1+e2); r = 1/(1+e1), er = e1·r, σ = x < 0 ? er : r,
+		// σ′ = er·r; v = (x+t)·σ and d = (k·q+1)·σ + (x+t)·σ′.
+		g.and(4, 2, g.c("absmask"))
+		g.cmp(0, 4, g.c("minnormal"), ltOQ)
+		g.blend(2, 0, g.c("zero"), 2)
+		g.add(4, 2, g.c("one"))
+		g.mov(5, g.c("one"))
+		g.div(5, 5, g.v(4))
+		g.mov(6, g.c("four"))
+		g.mul(6, 6, g.v(2))
+		g.mul(6, 6, g.v(5))
+		g.mul(6, 6, g.v(5))
+		g.and(4, 3, g.c("absmask"))
+		g.cmp(0, 4, g.c("minnormal"), ltOQ)
+		g.blend(3, 0, g.c("zero"), 3)
+		g.add(4, 3, g.c("one"))
+		g.mov(7, g.c("one"))
+		g.div(7, 7, g.v(4))
+		g.mul(8, 3, g.v(7))
+		g.mul(9, 8, g.v(7))
+		g.cmp(1, 0, g.c("zero"), ltOQ)
+		g.blend(10, 1, g.v(8), 7)
+		g.add(11, 0, g.v(1))
+		g.mul(5, 6, g.v(14))
+		g.add(5, 5, g.c("one"))
+		g.mul(5, 5, g.v(10))
+		g.mul(9, 11, g.v(9))
+		g.add(5, 5, g.v(9))
+		g.mul(4, 11, g.v(10))
+		return []int{4, 5}
+	}},
 	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
 		g.maxc(2, g.expLo(), 0)
 		g.minc(3, "exphicap", 2)
@@ -543,7 +576,7 @@ var kernels = []kernel{
 }
 
 var outRegs = []string{"DI", "R9"}
-var inRegs = []string{"SI", "R10"}
+var inRegs = []string{"SI", "R10", "R11", "R12"}
 
 func (g *gen) kernel(k kernel) {
 	args := append(append([]string{}, k.outs...), k.ins...)

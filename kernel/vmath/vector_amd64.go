@@ -102,6 +102,18 @@ func sinSqrtDriver(k func(v, d, x *float64, n int, omega float64) int) func(v, d
 	}
 }
 
+// fkanJetDriver runs the kernel over the whole slice: it takes every argument.
+func fkanJetDriver(k func(v, d, x, t, e2, e1 *float64, n int, k float64) int) func(v, d, x, t, e2, e1 []float64, k float64) {
+	return func(v, d, x, t, e2, e1 []float64, kk float64) {
+		n := len(x)
+		if n == 0 {
+			return
+		}
+		v, d, t, e2, e1 = v[:n], d[:n], t[:n], e2[:n], e1[:n]
+		k(&v[0], &d[0], &x[0], &t[0], &e2[0], &e1[0], n, kk)
+	}
+}
+
 // vectorFuncs returns the assembly implementation named name when this CPU can run it. It only
 // builds function values; no vector instruction runs here.
 func vectorFuncs(name string) (Funcs, bool) {
@@ -122,6 +134,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX2),
 			AffineSinCos: affineDriver(affineSinCosAVX2, affineCosAVX2),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX2),
+			FKANJet:      fkanJetDriver(fkanJetAVX2),
 		}, true
 	case "avx512":
 		if !cpu.X86.HasAVX512F {
@@ -139,6 +152,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX512),
 			AffineSinCos: affineDriver(affineSinCosAVX512, affineCosAVX512),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX512),
+			FKANJet:      fkanJetDriver(fkanJetAVX512),
 		}, true
 	}
 	return Funcs{}, false

@@ -23,6 +23,9 @@ func affineCosAVX2(c, x, b *float64, n int, omega float64) int
 func sinSqrtAVX2(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
+func fkanJetAVX2(v, d, x, t, e2, e1 *float64, n int, omega float64) int
+
+//go:noescape
 func expAVX2(dst, x *float64, n int) int
 
 //go:noescape
@@ -54,6 +57,9 @@ func affineCosAVX512(c, x, b *float64, n int, omega float64) int
 
 //go:noescape
 func sinSqrtAVX512(v, d, x *float64, n int, omega float64) int
+
+//go:noescape
+func fkanJetAVX512(v, d, x, t, e2, e1 *float64, n int, omega float64) int
 
 //go:noescape
 func expAVX512(dst, x *float64, n int) int

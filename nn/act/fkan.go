@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/kernel/vmath"
 )
 
 func init() {
@@ -47,28 +48,27 @@ func (f *fkanFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 // sech²(kx)), e1 = exp(−|x|) (for σ(x)) and, for orders ≥ 2, th = tanh(x/2).
 func (f *fkanFunc) derive(x, t, e2, e1, th float64, order int, d *[4]float64) {
 	k := f.k
-	q := sech2(e2)
-	l := logisticFrom(x, e1)
-	g0, h0 := x+t, l.s
-	d[0] = g0 * h0
+	d0, d1, q, h0, h1 := vmath.FKANJet(x, t, e2, e1, k)
+	d[0] = d0
 	if order == 0 {
 		return
 	}
-	g1, h1 := 1+k*q, l.p
-	d[1] = g1*h0 + g0*h1
+	d[1] = d1
 	if order == 1 {
 		return
 	}
-	g2, h2 := -2*k*k*t*q, -l.p*th
+	g0, g1 := x+t, 1+k*q
+	g2, h2 := -2*k*k*t*q, -h1*th
 	d[2] = g2*h0 + 2*g1*h1 + g0*h2
 	if order >= 3 {
-		g3, h3 := k*k*k*q*(4-6*q), l.p*(1-6*l.p)
+		g3, h3 := k*k*k*q*(4-6*q), h1*(1-6*h1)
 		d[3] = g3*h0 + 3*g2*h1 + 3*g1*h2 + g0*h3
 	}
 }
 
 // EvalSlice takes tanh(kx), the two exponentials and (orders ≥ 2) tanh(x/2) from the kernel, a
-// chunk at a time.
+// chunk at a time; at order 1 with both outputs (the training step) the kernel's FKANJet forms
+// σ and σ′ from them, vectorised.
 func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	w := wanted(order, d, len(x))
 	var tb, e2b, e1b, hb [sliceChunk]float64
@@ -91,6 +91,10 @@ func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 				th[i] = v / 2
 			}
 			kernel.Tanh(th, th)
+		}
+		if order == 1 && w[0] != nil && w[1] != nil {
+			kernel.FKANJet(w[0][lo:lo+n], w[1][lo:lo+n], xs, t, e2, e1, f.k)
+			continue
 		}
 		for i, v := range xs {
 			f.derive(v, t[i], e2[i], e1[i], th[i], order, &r)

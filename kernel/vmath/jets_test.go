@@ -1,0 +1,128 @@
+package vmath
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSinSqrt checks SinSqrt of every implementation against SinSqrtJet of the same
+// implementation's SinCos of u = ω·x, bit for bit: random arguments over twelve decades of |u|,
+// zeros of both signs (S(0) = 1, so the derivative is ω·0·(1 + 1/2) = 0 and the value keeps the
+// sign of sin u), arguments past TrigLimit, ±Inf and NaN (the vectors holding them go to the
+// scalar path), every length up to 17 (tails), nothing written past the end, and v or d in place
+// of x.
+func TestSinSqrt(t *testing.T) {
+	const omega = 30
+	r := rand.New(rand.NewPCG(11, 12))
+	big := []float64{0, math.Copysign(0, -1), 2 * TrigLimit / omega, math.Inf(1), math.Inf(-1), math.NaN(), 1e-300, -1e-300}
+	forEachImpl(t, func(t *testing.T, f Funcs) {
+		check := func(x []float64, what string) {
+			n := len(x)
+			u := make([]float64, n)
+			for i, v := range x {
+				u[i] = omega * v
+			}
+			s, c := make([]float64, n), make([]float64, n)
+			f.SinCos(s, c, u)
+			v, d := guarded(n), guarded(n)
+			f.SinSqrt(v[:n], d[:n], x, omega)
+			checkGuard(t, v, n, "%s %s v", f.Name, what)
+			checkGuard(t, d, n, "%s %s d", f.Name, what)
+			inV := append([]float64(nil), x...)
+			d2 := make([]float64, n)
+			f.SinSqrt(inV, d2, inV, omega)
+			inD := append([]float64(nil), x...)
+			v2 := make([]float64, n)
+			f.SinSqrt(v2, inD, inD, omega)
+			for i := range n {
+				wv, wd, _ := SinSqrtJet(u[i], s[i], c[i], omega)
+				assertSame(t, wv, v[i], "%s %s v at x=%v", f.Name, what, x[i])
+				assertSame(t, wd, d[i], "%s %s d at x=%v", f.Name, what, x[i])
+				assertSame(t, wv, inV[i], "%s %s v in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wd, d2[i], "%s %s d with v in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wv, v2[i], "%s %s v with d in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wd, inD[i], "%s %s d in place of x, x=%v", f.Name, what, x[i])
+			}
+		}
+		x := logUniform(r, -40, 0, true, 4000)
+		check(x, "log-uniform |x| in [2^-40, 1]")
+		for k, b := range big {
+			y := append([]float64(nil), x[:37]...)
+			y[3+k] = b // inside a vector, next to ordinary arguments
+			check(y, "special value")
+		}
+		for n := 0; n <= 17; n++ {
+			check(uniform(r, -2, 2, n), "tail")
+		}
+	})
+	// At u = 0: σ = ±0 and σ′ = ω·0·(cos 0 + 1/2) = 0.
+	v, d, S := SinSqrtJet(0, 0, 1, omega)
+	assertSame(t, 0, v, "σ(0)")
+	assertSame(t, 0, d, "σ′(0)")
+	assertSame(t, 1, S, "S(0)")
+}
+
+// TestFKANJet checks FKANJet of every implementation against the scalar FKANJet, bit for bit,
+// on elementary values from the math package over the range the activation sees and on the
+// special ones: exponentials that are zero, subnormal (flushed) or NaN, x = −0 and x < 0 (σ
+// takes the other quotient), every length up to 17, nothing written past the end, and v or d
+// in place of x.
+func TestFKANJet(t *testing.T) {
+	const k = 30
+	r := rand.New(rand.NewPCG(13, 14))
+	elementary := func(x []float64) (tt, e2, e1 []float64) {
+		tt, e2, e1 = make([]float64, len(x)), make([]float64, len(x)), make([]float64, len(x))
+		for i, v := range x {
+			tt[i], e2[i], e1[i] = math.Tanh(k*v), math.Exp(-2*math.Abs(k*v)), math.Exp(-math.Abs(v))
+		}
+		return tt, e2, e1
+	}
+	forEachImpl(t, func(t *testing.T, f Funcs) {
+		check := func(x, tt, e2, e1 []float64, what string) {
+			n := len(x)
+			v, d := guarded(n), guarded(n)
+			f.FKANJet(v[:n], d[:n], x, tt, e2, e1, k)
+			checkGuard(t, v, n, "%s %s v", f.Name, what)
+			checkGuard(t, d, n, "%s %s d", f.Name, what)
+			inV := append([]float64(nil), x...)
+			d2 := make([]float64, n)
+			f.FKANJet(inV, d2, inV, tt, e2, e1, k)
+			for i := range n {
+				wv, wd, _, _, _ := FKANJet(x[i], tt[i], e2[i], e1[i], k)
+				assertSame(t, wv, v[i], "%s %s v at x=%v", f.Name, what, x[i])
+				assertSame(t, wd, d[i], "%s %s d at x=%v", f.Name, what, x[i])
+				assertSame(t, wv, inV[i], "%s %s v in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wd, d2[i], "%s %s d with v in place of x, x=%v", f.Name, what, x[i])
+			}
+		}
+		x := append(uniform(r, -3, 3, 3000), logUniform(r, -30, 9, true, 3000)...)
+		tt, e2, e1 := elementary(x)
+		check(x, tt, e2, e1, "random")
+		for _, e := range []float64{0, 0x1p-1030, 0x1p-1022, math.NaN()} {
+			y := []float64{0.3, -0.2, math.Copysign(0, -1), 0, -5, 2, 1e-9, -1e-9, 0.7}
+			ty, e2y, e1y := elementary(y)
+			for i := range y {
+				if i%2 == 0 {
+					e2y[i] = e
+				} else {
+					e1y[i] = e
+				}
+			}
+			check(y, ty, e2y, e1y, fmt.Sprintf("exponential %v", e))
+		}
+		for n := 0; n <= 17; n++ {
+			y := uniform(r, -2, 2, n)
+			ty, e2y, e1y := elementary(y)
+			check(y, ty, e2y, e1y, "tail")
+		}
+	})
+	// σ(0) = 1/2 and σ′(0) = 1/4: f(0) = 0, f′(0) = (1 + k)/2.
+	v, d, q, s, p := FKANJet(0, 0, 1, 1, k)
+	assertSame(t, 0, v, "f(0)")
+	assertSame(t, (1+k)/2.0, d, "f′(0)")
+	assertSame(t, 1, q, "sech²(0)")
+	assertSame(t, 0.5, s, "σ(0)")
+	assertSame(t, 0.25, p, "σ′(0)")
+}
