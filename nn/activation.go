@@ -40,6 +40,40 @@ type Activation struct {
 	d     [3][]float64
 	res   Jet
 	pg    [][4]float64
+	ev    evalRanges
+}
+
+// evalRanges is one evaluation of the slice path, run over ranges of elements on the kernel's
+// threads (kernel.ForRanges): the slice functions are pure, and every element's values are
+// the same whichever range holds it (ranges start at multiples of sliceAlign, of whole rows for
+// per-unit parameters), so the result is bit-identical for any thread count.
+type evalRanges struct {
+	a     *Activation
+	z, th []float64
+	order int
+	dst   [4][]float64
+}
+
+// sliceAlign is where ranges of a shared-parameter slice path may start: a multiple of the slice
+// functions' chunk (256 elements) and of every vector width.
+const sliceAlign = 256
+
+// sliceWork is the rough cost of an activation with its derivatives, per element, in the
+// kernel's units of work (multiply-adds).
+const sliceWork = 16
+
+func (e *evalRanges) RunRange(lo, hi int) {
+	var d [4][]float64
+	for k, s := range e.dst {
+		if s != nil {
+			d[k] = s[lo:hi]
+		}
+	}
+	if e.a.sf != nil {
+		e.a.sf.EvalSlice(e.z[lo:hi], e.th, e.order, d)
+		return
+	}
+	e.a.uf.EvalUnits(e.z[lo:hi], e.a.width, e.a.theta.Value, e.order, d)
 }
 
 // fusedTanhValues is the most elements a value-only tanh jet takes the fused path for: below it
@@ -109,16 +143,17 @@ func (a *Activation) evalValue(z []float64, out []float64, order int) {
 		a.d[k-1] = a.deriv[k-1].get(n)
 		dst[k] = a.d[k-1]
 	}
-	if a.sf != nil {
-		var th []float64
+	if a.sf != nil || a.uf != nil {
+		a.ev = evalRanges{a: a, z: z, order: order, dst: dst}
+		align := sliceAlign
 		if a.theta != nil {
-			th = a.theta.Value
+			a.ev.th = a.theta.Value
 		}
-		a.sf.EvalSlice(z, th, order, dst)
-		return
-	}
-	if a.uf != nil {
-		a.uf.EvalUnits(z, a.width, a.theta.Value, order, dst)
+		if a.uf != nil {
+			align = a.width
+		}
+		kernel.ForRanges(n, align, sliceWork, &a.ev)
+		a.ev = evalRanges{}
 		return
 	}
 	var d [4]float64

@@ -71,7 +71,9 @@ func (f *fkanFunc) derive(x, t, e2, e1, th float64, order int, d *[4]float64) {
 // σ and σ′ from them, vectorised.
 func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	w := wanted(order, d, len(x))
-	var tb, e2b, e1b, hb [sliceChunk]float64
+	bufs := getChunkBuffers()
+	defer putChunkBuffers(bufs)
+	tb, e2b, e1b, hb := &bufs[0], &bufs[1], &bufs[2], &bufs[3]
 	var r [4]float64
 	for lo := 0; lo < len(x); lo += sliceChunk {
 		xs := x[lo:min(lo+sliceChunk, len(x))]

@@ -67,7 +67,9 @@ func (f *gaussFunc) d3(t, e float64) float64 { return ftzMask(f.s3 * 4 * t * (3 
 // order in its own loop: the same expressions as derive, without the dispatch per element.
 func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	w := wanted(order, d, len(x))
-	var eb, tb [sliceChunk]float64
+	bufs := getChunkBuffers()
+	defer putChunkBuffers(bufs)
+	eb, tb := &bufs[0], &bufs[1]
 	for lo := 0; lo < len(x); lo += sliceChunk {
 		xs := x[lo:min(lo+sliceChunk, len(x))]
 		e, t := eb[:len(xs)], tb[:len(xs)]

@@ -35,6 +35,29 @@ func ftzMask(v float64) float64 {
 // closed forms read them while they are still in L1.
 const sliceChunk = 256
 
+// chunkBuffers is the scratch of one chunked slice-path call: up to four chunks of elementary
+// values. Passed to the kernel they cannot live on the stack, so they are recycled instead of
+// allocated per call (a layer's evaluation makes a call per range of elements on each thread).
+type chunkBuffers [4][sliceChunk]float64
+
+var freeChunkBuffers = make(chan *chunkBuffers, 64)
+
+func getChunkBuffers() *chunkBuffers {
+	select {
+	case b := <-freeChunkBuffers:
+		return b
+	default:
+		return new(chunkBuffers)
+	}
+}
+
+func putChunkBuffers(b *chunkBuffers) {
+	select {
+	case freeChunkBuffers <- b:
+	default:
+	}
+}
+
 // sgn is the sign of x with sgn(0) = 0: the convention for the derivative of |x| at its kink.
 func sgn(x float64) float64 {
 	switch {
