@@ -3,6 +3,7 @@ package inr
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/nn"
@@ -43,11 +44,30 @@ type gaborLayer struct {
 	general   *nn.ComplexActivation // for jets with derivative blocks
 
 	usedGeneral bool
-	sawInf      bool // an infinite pre-activation: the backward pass must avoid 0·∞
+	sawInf      atomic.Bool // an infinite pre-activation: the backward pass must avoid 0·∞
 	x           nn.Jet
 	y, dx       nn.JetBuffer
 	res         nn.Jet
-	e, sn, cs   []float64 // one chunk of rows: exponent → modulus, sin and ω0·a → cos
+	fwd         gaborForward
+	bwd         gaborBackward
+	scratch     chan *gaborScratch // recycled chunk buffers, one in use per thread
+}
+
+// gaborScratch holds one chunk of rows: exponent → modulus, sin and ω0·a → cos.
+type gaborScratch struct{ e, sn, cs []float64 }
+
+// gaborForward and gaborBackward run the passes over ranges of rows on the kernel's threads
+// (kernel.ForRanges). Forward ranges are whole chunks of gaborChunkElems/w rows, the chunks
+// the exponential and sincos have always been called on, and every element's arithmetic is its
+// own: the results are the same bits for any thread count.
+type gaborForward struct {
+	l      *gaborLayer
+	xs, ys []float64
+}
+
+type gaborBackward struct {
+	l              *gaborLayer
+	xs, ys, gs, ds []float64
 }
 
 // gaborChunkElems is the number of units one batch call of exp and sincos covers: two of the
@@ -92,29 +112,67 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 	if l.usedGeneral {
 		return l.general.Forward(in)
 	}
-	l.x, l.sawInf = in, false
+	l.x = in
+	l.sawInf.Store(false)
 	w, n := l.w, in.N
 	y := l.y.Like(in, 2*w)
-	rows := max(1, gaborChunkElems/w)
-	if len(l.e) < min(rows, n)*w {
-		m := min(rows, n) * w
-		l.e, l.sn, l.cs = make([]float64, m), make([]float64, m), make([]float64, m)
+	rows := l.chunkRows()
+	l.fwd = gaborForward{l: l, xs: in.M.Data, ys: y.M.Data}
+	kernel.ForRanges(n, rows, gaborWork*w, &l.fwd)
+	l.fwd = gaborForward{}
+	l.res = y
+	return y
+}
+
+// gaborWork is the rough cost of a unit of the layer, forward or backward, in the kernel's units
+// of work (an exponential and a sincos per unit forward).
+const gaborWork = 40
+
+// chunkRows is the number of rows the exponential and sincos take at a time.
+func (l *gaborLayer) chunkRows() int { return max(1, gaborChunkElems/l.w) }
+
+// getScratch returns chunk buffers for one range (recycled: a forward pass allocates nothing
+// once each thread has had its buffers).
+func (l *gaborLayer) getScratch() *gaborScratch {
+	if l.scratch == nil {
+		l.scratch = make(chan *gaborScratch, 64)
 	}
-	xs, ys := in.M.Data, y.M.Data
-	wi := l.InWidth()
-	for r0 := 0; r0 < n; r0 += rows {
-		r1 := min(n, r0+rows)
+	select {
+	case b := <-l.scratch:
+		return b
+	default:
+		m := l.chunkRows() * l.w
+		return &gaborScratch{e: make([]float64, m), sn: make([]float64, m), cs: make([]float64, m)}
+	}
+}
+
+func (l *gaborLayer) putScratch(b *gaborScratch) {
+	select {
+	case l.scratch <- b:
+	default:
+	}
+}
+
+// RunRange computes ψ for rows [lo, hi), a chunk at a time.
+func (f *gaborForward) RunRange(lo, hi int) {
+	l := f.l
+	w, wi, rows := l.w, l.InWidth(), l.chunkRows()
+	b := l.getScratch()
+	defer l.putScratch(b)
+	sawInf := false
+	for r0 := lo; r0 < hi; r0 += rows {
+		r1 := min(hi, r0+rows)
 		m := (r1 - r0) * w
-		e, sn, cs := l.e[:m], l.sn[:m], l.cs[:m]
+		e, sn, cs := b.e[:m], b.sn[:m], b.cs[:m]
 		for p := r0; p < r1; p++ {
-			row := xs[p*wi : p*wi+wi]
+			row := f.xs[p*wi : p*wi+wi]
 			eo, co := e[(p-r0)*w:(p-r0+1)*w], cs[(p-r0)*w:(p-r0+1)*w]
 			if l.realInput {
 				for k, a := range row {
 					eo[k] = -l.s2 * a * a
 					co[k] = l.omega * a
 					if math.IsInf(a, 0) {
-						co[k], l.sawInf = 0, true // ψ = 0·(1 + 0i), not 0·NaN
+						co[k], sawInf = 0, true // ψ = 0·(1 + 0i), not 0·NaN
 					}
 				}
 				continue
@@ -126,7 +184,7 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 				eo[k] = -b*(l.omega+l.s2*b) - l.s2*a*a
 				co[k] = l.omega * a
 				if math.IsInf(a, 0) || math.IsInf(b, 0) {
-					co[k], l.sawInf = 0, true
+					co[k], sawInf = 0, true
 				}
 			}
 		}
@@ -134,7 +192,7 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 		kernel.SinCos(sn, cs, cs)
 		for p := r0; p < r1; p++ {
 			q := (p - r0) * w
-			out := ys[p*2*w : (p+1)*2*w]
+			out := f.ys[p*2*w : (p+1)*2*w]
 			re, im := out[:w], out[w:]
 			c, s := cs[q:q+w], sn[q:q+w]
 			for k, mod := range e[q : q+w] {
@@ -143,8 +201,9 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 			}
 		}
 	}
-	l.res = y
-	return y
+	if sawInf {
+		l.sawInf.Store(true)
+	}
 }
 
 func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
@@ -158,17 +217,26 @@ func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
 	if !needIn {
 		return nn.Jet{}
 	}
+	dx := l.dx.Like(g, l.InWidth())
+	l.bwd = gaborBackward{l: l, xs: l.x.M.Data, ys: l.res.M.Data, gs: g.M.Data, ds: dx.M.Data}
+	kernel.ForRanges(g.N, 1, gaborWork*l.w, &l.bwd)
+	l.bwd = gaborBackward{}
+	return dx
+}
+
+// RunRange computes the input gradient of rows [lo, hi).
+func (b *gaborBackward) RunRange(lo, hi int) {
+	l := b.l
 	w, wi := l.w, l.InWidth()
-	dx := l.dx.Like(g, wi)
-	xs, ys, gs, ds := l.x.M.Data, l.res.M.Data, g.M.Data, dx.M.Data
 	s2x2 := 2 * l.s2
-	for p := range g.N {
-		psi := ys[p*2*w : (p+1)*2*w]
+	sawInf := l.sawInf.Load()
+	for p := lo; p < hi; p++ {
+		psi := b.ys[p*2*w : (p+1)*2*w]
 		pr, pi := psi[:w], psi[w:]
-		gg := gs[p*2*w : (p+1)*2*w]
+		gg := b.gs[p*2*w : (p+1)*2*w]
 		gr, gi := gg[:w], gg[w:]
-		x := xs[p*wi : (p+1)*wi]
-		d := ds[p*wi : (p+1)*wi]
+		x := b.xs[p*wi : (p+1)*wi]
+		d := b.ds[p*wi : (p+1)*wi]
 		if l.realInput {
 			for k, a := range x {
 				r, i := pr[k], pi[k]
@@ -183,7 +251,7 @@ func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
 				db[k] = ftzNormal((-l.omega - s2x2*xb[k]) * dot)
 			}
 		}
-		if l.sawInf {
+		if sawInf {
 			// ψ = 0 where |z| = ∞, and so are both partials (the loop above made 0·∞ = NaN).
 			for k := range w {
 				if math.IsInf(x[k], 0) || (!l.realInput && math.IsInf(x[w+k], 0)) {
@@ -195,7 +263,6 @@ func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
 			}
 		}
 	}
-	return dx
 }
 
 // compile-time check: the wavelet is a layer of the graph.

@@ -3,6 +3,7 @@ package inr
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -185,4 +186,43 @@ func TestFtzNormal(t *testing.T) {
 		assert.Equal(t, math.Float64bits(tc.want), math.Float64bits(got), "ftz(%v) = %v", tc.in, got)
 	}
 	assert.True(t, math.IsNaN(ftzNormal(math.NaN())))
+}
+
+// The layer runs its passes over ranges of rows on the kernel's threads, in the chunks the
+// exponential and sincos always took: one thread and four give the same bits, forward and
+// backward, with infinite inputs among the rows, and the passes allocate nothing once each
+// thread has its chunk buffers.
+func TestGaborLayerThreadsBitIdentical(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, realInput := range []bool{true, false} {
+		l, err := newGaborLayer(20, 30, 181, realInput)
+		require.NoError(t, err)
+		const n = 1000 // five and a half chunks of 181 rows
+		x := gaborInputs(l, n, 3)
+		x.M.Data[5*l.InWidth()+3] = math.Inf(1)
+		g := nn.NewJet(nn.ValuePlan(2), n, 2*l.w)
+		rng := nn.NewRNG(5)
+		for i := range g.M.Data {
+			g.M.Data[i] = 2*rng.Float64() - 1
+		}
+		pass := func(threads int) (y, dx []float64) {
+			runtime.GOMAXPROCS(threads)
+			y = append([]float64(nil), l.Forward(x).M.Data...)
+			gc := nn.NewJet(nn.ValuePlan(2), n, 2*l.w)
+			copy(gc.M.Data, g.M.Data)
+			return y, append([]float64(nil), l.Backward(gc, true).M.Data...)
+		}
+		y1, d1 := pass(1)
+		y4, d4 := pass(4)
+		for i := range y1 {
+			require.Equal(t, math.Float64bits(y1[i]), math.Float64bits(y4[i]), "real input %v: forward element %d", realInput, i)
+		}
+		for i := range d1 {
+			require.Equal(t, math.Float64bits(d1[i]), math.Float64bits(d4[i]), "real input %v: backward element %d", realInput, i)
+		}
+		require.Zero(t, testing.AllocsPerRun(5, func() {
+			l.Forward(x)
+			l.Backward(g, true)
+		}), "allocations per forward and backward pass at 4 threads")
+	}
 }
