@@ -14,7 +14,7 @@ import (
 // a low-rank-fusion network, full batch and in mini-batches: the estimate is at most 5 % below
 // and 15 % above. (The operating system's figure, the peak resident set of `inr fit`, was 0–4 %
 // above the estimate for SIREN, SL²A, FKAN, Cauchy and relu_pe at 128², 256² and 1024² in
-// batches, and 11–13 % below it for WIRE.)
+// batches, and 0–1 % above it for WIRE at 256², full batch and in batches of 8192.)
 func TestEstimateMemory(t *testing.T) {
 	for _, c := range []struct {
 		arch        string

@@ -50,7 +50,8 @@ type gaborLayer struct {
 	res         nn.Jet
 	fwd         gaborForward
 	bwd         gaborBackward
-	scratch     chan *gaborScratch // recycled chunk buffers, one in use per thread
+	scratch     chan *gaborScratch // a chunk's buffers for each of the kernel's threads
+	nScratch    int                // buffer sets made (all in scratch between passes)
 }
 
 // gaborScratch holds one chunk of rows: exponent → modulus, sin and ω0·a → cos.
@@ -117,6 +118,7 @@ func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 	w, n := l.w, in.N
 	y := l.y.Like(in, 2*w)
 	rows := l.chunkRows()
+	l.ensureScratch()
 	l.fwd = gaborForward{l: l, xs: in.M.Data, ys: y.M.Data}
 	kernel.ForRanges(n, rows, gaborWork*w, &l.fwd)
 	l.fwd = gaborForward{}
@@ -131,16 +133,30 @@ const gaborWork = 40
 // chunkRows is the number of rows the exponential and sincos take at a time.
 func (l *gaborLayer) chunkRows() int { return max(1, gaborChunkElems/l.w) }
 
-// getScratch returns chunk buffers for one range (recycled: a forward pass allocates nothing
-// once each thread has had its buffers).
-func (l *gaborLayer) getScratch() *gaborScratch {
-	if l.scratch == nil {
-		l.scratch = make(chan *gaborScratch, 64)
+// ensureScratch makes the layer hold a chunk's buffers for each of the kernel's threads, the most
+// ranges that run at once: its memory is then the same however many ran (the memory estimate
+// fits the heap of small probe fits, which would otherwise count a second set as per pixel).
+func (l *gaborLayer) ensureScratch() {
+	t := kernel.Threads()
+	if l.scratch == nil || cap(l.scratch) < t {
+		old := l.scratch
+		l.scratch = make(chan *gaborScratch, max(t, 8))
+		for range l.nScratch {
+			l.scratch <- <-old
+		}
 	}
+	m := l.chunkRows() * l.w
+	for ; l.nScratch < t; l.nScratch++ {
+		l.scratch <- &gaborScratch{e: make([]float64, m), sn: make([]float64, m), cs: make([]float64, m)}
+	}
+}
+
+// getScratch takes a set of chunk buffers for one range (ensureScratch made one per thread).
+func (l *gaborLayer) getScratch() *gaborScratch {
 	select {
 	case b := <-l.scratch:
 		return b
-	default:
+	default: // more ranges at once than threads: cannot happen with kernel.ForRanges
 		m := l.chunkRows() * l.w
 		return &gaborScratch{e: make([]float64, m), sn: make([]float64, m), cs: make([]float64, m)}
 	}

@@ -188,10 +188,10 @@ func TestFtzNormal(t *testing.T) {
 	assert.True(t, math.IsNaN(ftzNormal(math.NaN())))
 }
 
-// The layer runs its passes over ranges of rows on the kernel's threads, in the chunks the
+// The layer runs its loops over ranges of rows on the kernel's threads, through the chunks the
 // exponential and sincos always took: one thread and four give the same bits, forward and
-// backward, with infinite inputs among the rows, and the passes allocate nothing once each
-// thread has its chunk buffers.
+// backward, with infinite inputs among the rows, and the passes allocate nothing once the
+// layer's buffers exist.
 func TestGaborLayerThreadsBitIdentical(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, realInput := range []bool{true, false} {

@@ -30,6 +30,9 @@ func (k *Impl) ForRanges(n, align, work int, r RangeRunner) {
 	rangeJobs.put(p)
 }
 
+// Threads is the number of workers a call of the default implementation uses now.
+func Threads() int { return defaultImpl.Threads() }
+
 // ForRanges runs the default implementation; see Impl.ForRanges.
 func ForRanges(n, align, work int, r RangeRunner) { defaultImpl.ForRanges(n, align, work, r) }
 
