@@ -280,6 +280,17 @@ func (g *gen) cosOut(d int) {
 	g.xor(d, d, g.v(10))
 }
 
+// flushedRecip sets register e to +0 where |e| is below 2⁻¹⁰²² (package act's ftz) and leaves
+// 1/(1+e) in register r, using register 4 and mask 0.
+func (g *gen) flushedRecip(e, r int) {
+	g.and(4, e, g.c("absmask"))
+	g.cmp(0, 4, g.c("minnormal"), ltOQ)
+	g.blend(e, 0, g.c("zero"), e)
+	g.add(4, e, g.c("one"))
+	g.mov(r, g.c("one"))
+	g.div(r, r, g.v(4))
+}
+
 // expParts: for y in register y, t (register 4) = y·log2e + magic, r (register y) the reduced
 // argument, and register 6 = Q(r), so that e^y = 2ⁿ·(1 + r·Q(r)); with withQ0 false, register 6
 // is (Q(r)−1)/r instead.
@@ -457,22 +468,12 @@ var kernels = []kernel{
 		// FKANJet's operations in its order (ω is k): the exponentials flushed below 2⁻¹⁰²²,
 		// q = ((4·e2)·r2)·r2 with r2 = 1/(1+e2); r = 1/(1+e1), er = e1·r, σ = x < 0 ? er : r,
 		// σ′ = er·r; v = (x+t)·σ and d = (k·q+1)·σ + (x+t)·σ′.
-		g.and(4, 2, g.c("absmask"))
-		g.cmp(0, 4, g.c("minnormal"), ltOQ)
-		g.blend(2, 0, g.c("zero"), 2)
-		g.add(4, 2, g.c("one"))
-		g.mov(5, g.c("one"))
-		g.div(5, 5, g.v(4))
+		g.flushedRecip(2, 5)
 		g.mov(6, g.c("four"))
 		g.mul(6, 6, g.v(2))
 		g.mul(6, 6, g.v(5))
 		g.mul(6, 6, g.v(5))
-		g.and(4, 3, g.c("absmask"))
-		g.cmp(0, 4, g.c("minnormal"), ltOQ)
-		g.blend(3, 0, g.c("zero"), 3)
-		g.add(4, 3, g.c("one"))
-		g.mov(7, g.c("one"))
-		g.div(7, 7, g.v(4))
+		g.flushedRecip(3, 7)
 		g.mul(8, 3, g.v(7))
 		g.mul(9, 8, g.v(7))
 		g.cmp(1, 0, g.c("zero"), ltOQ)
