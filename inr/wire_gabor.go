@@ -71,9 +71,8 @@ type gaborBackward struct {
 	xs, ys, gs, ds []float64
 }
 
-// gaborChunkElems is the number of units one batch call of exp and sincos covers: two of the
-// kernel's elementwise grains, so that two threads share a chunk, and its three buffers
-// (0.75 MB) stay in the L2 cache.
+// gaborChunkElems is the number of units one batch call of exp and sincos covers: its three
+// buffers (0.75 MB, one set per thread) stay in the L2 cache.
 const gaborChunkElems = 1 << 15
 
 // newGaborLayer returns the wavelet layer for w complex units (realInput: the input is the real
