@@ -74,6 +74,15 @@ func (k *Impl) FKANJet(v, d, x, t, e2, e1 []float64, kk float64) {
 	k.b.vm.FKANJet(v, d, x, t, e2, e1, kk)
 }
 
+// GaussJet sets, with u = s·x[i], v[i] = exp(−u²) and d[i] = −2s·t·v[i] (t = u clamped to
+// ±vmath.GaussClamp), both flushed to +0 below 2⁻¹⁰²² (vmath.GaussJet of this implementation's
+// exponential, bit for bit). It runs on the calling goroutine.
+func (k *Impl) GaussJet(v, d, x []float64, s float64) {
+	checkLen("gaussjet", v, x)
+	checkLen("gaussjet", d, x)
+	k.b.vm.GaussJet(v, d, x, s)
+}
+
 // Sin runs the default implementation; see Impl.Sin.
 func Sin(dst, x []float64) { defaultImpl.Sin(dst, x) }
 
@@ -100,6 +109,9 @@ func SinSqrt(v, d, x []float64, omega float64) { defaultImpl.SinSqrt(v, d, x, om
 
 // FKANJet runs the default implementation; see Impl.FKANJet.
 func FKANJet(v, d, x, t, e2, e1 []float64, k float64) { defaultImpl.FKANJet(v, d, x, t, e2, e1, k) }
+
+// GaussJet runs the default implementation; see Impl.GaussJet.
+func GaussJet(v, d, x []float64, s float64) { defaultImpl.GaussJet(v, d, x, s) }
 
 // AffineSinCos runs the default implementation; see Impl.AffineSinCos.
 func AffineSinCos(s, c, z Matrix, b []float64, omega float64) {

@@ -25,6 +25,10 @@ type Funcs struct {
 	// caller computed: with t[i] = tanh(k·x[i]), e2[i] = exp(−2|k·x[i]|) and e1[i] = exp(−|x[i]|),
 	// it writes v[i] and d[i] of the scalar FKANJet, bit for bit.
 	FKANJet func(v, d, x, t, e2, e1 []float64, k float64)
+	// GaussJet is the Gaussian activation with its derivative: with u = s·x[i], it writes
+	// v[i] and d[i] of the scalar GaussJet of u and the implementation's own exp(−u²), bit for
+	// bit. v or d may be x.
+	GaussJet func(v, d, x []float64, s float64)
 }
 
 // FKANJet returns FKAN's hidden activation f = (x + t)·σ(x) and its derivative
@@ -34,10 +38,10 @@ type Funcs struct {
 // which the higher derivatives use. Every FKANJet implementation performs these operations in
 // this order.
 func FKANJet(x, t, e2, e1, k float64) (v, d, q, s, p float64) {
-	e2 = flushTiny(e2)
+	e2 = FlushTiny(e2)
 	r2 := 1 / (1 + e2)
 	q = 4 * e2 * r2 * r2
-	e1 = flushTiny(e1)
+	e1 = FlushTiny(e1)
 	r := 1 / (1 + e1)
 	er := e1 * r
 	s = r
@@ -49,12 +53,49 @@ func FKANJet(x, t, e2, e1, k float64) (v, d, q, s, p float64) {
 	return g0 * s, (1+k*q)*s + g0*p, q, s, p
 }
 
-// flushTiny returns +0 for a zero or subnormal e and e otherwise.
-func flushTiny(e float64) float64 {
-	if e > -minNormal && e < minNormal {
-		return 0
+// FlushTiny returns +0 for a zero or subnormal e and e otherwise (NaN and ±Inf unchanged). It
+// tests the exponent field without a branch: where flushing is frequent and irregular (a Gauss
+// layer's exponentials underflow for half its units) a mispredicted branch costs more.
+func FlushTiny(e float64) float64 {
+	b := math.Float64bits(e)
+	keep := -((b>>52&0x7ff + 0x7ff) >> 11) // all ones unless the exponent field is zero
+	return math.Float64frombits(b & keep)
+}
+
+// GaussClamp bounds t = s·x in the Gaussian's derivatives: beyond |t| ≈ 26.62 exp(−t²) is below
+// the smallest normal and flushed to zero, so clamping there changes no result, while it keeps
+// t² finite (a huge t would give +Inf·0 = NaN) without a branch on e.
+const GaussClamp = 27
+
+// GaussJet returns the Gaussian activation v = exp(−u²) and its x-derivative
+// d = −2s·t·v, t = max(−GaussClamp, min(u, GaussClamp)), from u = s·x and e = exp(−u²), both
+// flushed to +0 below 2⁻¹⁰²² (FlushTiny). Every GaussJet implementation performs these
+// operations in this order.
+func GaussJet(u, e, s float64) (v, d float64) {
+	v = FlushTiny(e)
+	t := max(-GaussClamp, min(u, GaussClamp))
+	return v, FlushTiny(-2 * s * t * v)
+}
+
+// gaussJetChunks is GaussJet from any exp over x: the arguments, then the exponentials a chunk
+// at a time, then GaussJet (x is read before v and d are written, so they may alias it).
+func gaussJetChunks(exp func(dst, x []float64)) func(v, d, x []float64, s float64) {
+	return func(v, d, x []float64, s float64) {
+		var ub, eb [256]float64
+		v, d = v[:len(x)], d[:len(x)]
+		for lo := 0; lo < len(x); lo += len(ub) {
+			xs := x[lo:min(lo+len(ub), len(x))]
+			u, e := ub[:len(xs)], eb[:len(xs)]
+			for i, xv := range xs {
+				u[i] = s * xv
+				e[i] = -(u[i] * u[i])
+			}
+			exp(e, e)
+			for i, uv := range u {
+				v[lo+i], d[lo+i] = GaussJet(uv, e[i], s)
+			}
+		}
 	}
-	return e
 }
 
 func fkanJetScalar(v, d, x, t, e2, e1 []float64, k float64) {
@@ -112,6 +153,7 @@ func Generic() Funcs {
 		AffineSinCos: affineSinCosGeneric,
 		SinSqrt:      sinSqrtChunks(sinCosGeneric),
 		FKANJet:      fkanJetScalar,
+		GaussJet:     gaussJetChunks(expGeneric),
 	}
 }
 
@@ -152,6 +194,7 @@ func mathFuncs() Funcs {
 		AffineSinCos: mathAffineSinCos,
 		SinSqrt:      sinSqrtChunks(mathSinCos),
 		FKANJet:      fkanJetScalar,
+		GaussJet:     gaussJetChunks(mapFunc(math.Exp)),
 	}
 }
 

@@ -58,7 +58,8 @@ var constants = []struct {
 	{"q6", f64(coef.Q6)}, {"q7", f64(coef.Q7)}, {"q8", f64(coef.Q8)}, {"q9", f64(coef.Q9)}, {"q10", f64(coef.Q10)},
 	{"explo", f64(-708.5)}, {"explo512", f64(expLow)}, {"exphicap", f64(710)}, {"exphi", f64(0x1.62e42fefa39efp+9)}, {"minnormal", f64(0x1p-1022)},
 	{"tanhcap", f64(20)}, {"onebits", f64(1)}, {"maxfloat", f64(math.MaxFloat64)},
-	{"sech2cap", f64(354)}, {"four", f64(4)},
+	{"sech2cap", f64(354)}, {"four", f64(4)}, {"mtwo", f64(-2)},
+	{"gclamp", f64(27)}, {"mgclamp", f64(-27)}, // ±GaussClamp
 	{"logshift", 0x3ff0000000000000 - 0x3fe6a09e667f3bcd}, {"logoffset", 0x3fe6a09e667f3bcd},
 	{"fracmask", 1<<52 - 1}, {"kbias", f64(0x1p52)}, {"kbias1023", f64(0x1p52 + 1023)},
 	{"p0", f64(coef.P0)}, {"p1", f64(coef.P1)}, {"p2", f64(coef.P2)}, {"p3", f64(coef.P3)}, {"p4", f64(coef.P4)}, {"p5", f64(coef.P5)}, {"p6", f64(coef.P6)},
@@ -280,12 +281,32 @@ func (g *gen) cosOut(d int) {
 	g.xor(d, d, g.v(10))
 }
 
-// flushedRecip sets register e to +0 where |e| is below 2⁻¹⁰²² (package act's ftz) and leaves
-// 1/(1+e) in register r, using register 4 and mask 0.
-func (g *gen) flushedRecip(e, r int) {
+// expOf leaves e^x in register 6 for x in register 0, the exp kernel's whole computation (it
+// uses registers 2 to 7 and both masks).
+func (g *gen) expOf() {
+	g.maxc(2, g.expLo(), 0)
+	g.minc(3, "exphicap", 2)
+	g.expParts(3, true)
+	g.expScaled(3)
+	g.flushBelow(0)
+	if !g.avx512 {
+		// Beyond the largest finite result (the exponent-field sum may read as NaN).
+		g.cmp(1, 0, g.c("exphi"), gtOQ)
+		g.blend(6, 1, g.c("inf"), 6)
+	}
+}
+
+// flushTiny sets register e to +0 where |e| is below 2⁻¹⁰²² (zeros and subnormals; vmath's
+// FlushTiny), using register 4 and mask 0.
+func (g *gen) flushTiny(e int) {
 	g.and(4, e, g.c("absmask"))
 	g.cmp(0, 4, g.c("minnormal"), ltOQ)
 	g.blend(e, 0, g.c("zero"), e)
+}
+
+// flushedRecip flushes register e (flushTiny) and leaves 1/(1+e) in register r.
+func (g *gen) flushedRecip(e, r int) {
+	g.flushTiny(e)
 	g.add(4, e, g.c("one"))
 	g.mov(r, g.c("one"))
 	g.div(r, r, g.v(4))
@@ -487,17 +508,25 @@ var kernels = []kernel{
 		g.mul(4, 11, g.v(10))
 		return []int{4, 5}
 	}},
+	{"gaussJet", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
+		// GaussJet's operations in its order (ω is s), the exponential as the exp kernel's:
+		// u = s·x, e = flush(exp(−(u·u))), t = max(−c, min(u, c)), d = flush(((−2·s)·t)·e).
+		g.mul(8, 0, g.v(14))
+		g.mul(0, 8, g.v(8))
+		g.xor(0, 0, g.c("signmask"))
+		g.expOf()
+		g.flushTiny(6)
+		g.minc(9, "gclamp", 8)
+		g.maxc(11, "mgclamp", 9)
+		g.mov(10, g.c("mtwo"))
+		g.mul(10, 10, g.v(14))
+		g.mul(10, 10, g.v(11))
+		g.mul(10, 10, g.v(6))
+		g.flushTiny(10)
+		return []int{6, 10}
+	}},
 	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
-		g.maxc(2, g.expLo(), 0)
-		g.minc(3, "exphicap", 2)
-		g.expParts(3, true)
-		g.expScaled(3)
-		g.flushBelow(0)
-		if !g.avx512 {
-			// Beyond the largest finite result (the exponent-field sum may read as NaN).
-			g.cmp(1, 0, g.c("exphi"), gtOQ)
-			g.blend(6, 1, g.c("inf"), 6)
-		}
+		g.expOf()
 		return []int{6}
 	}},
 	{"tanh", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {

@@ -126,3 +126,53 @@ func TestFKANJet(t *testing.T) {
 	assertSame(t, 0.5, s, "σ(0)")
 	assertSame(t, 0.25, p, "σ′(0)")
 }
+
+// TestGaussJet checks GaussJet of every implementation against the scalar GaussJet of the same
+// implementation's Exp of −(s·x)², bit for bit: from the top of the bump to far past the
+// underflow (|s·x| > 26.62: both outputs +0) and the clamp, zeros of both signs, ±Inf and NaN,
+// every length up to 17, nothing written past the end, and v or d in place of x.
+func TestGaussJet(t *testing.T) {
+	const s = 30
+	r := rand.New(rand.NewPCG(15, 16))
+	forEachImpl(t, func(t *testing.T, f Funcs) {
+		check := func(x []float64, what string) {
+			n := len(x)
+			u, e := make([]float64, n), make([]float64, n)
+			for i, v := range x {
+				u[i] = s * v
+				e[i] = -(u[i] * u[i])
+			}
+			f.Exp(e, e)
+			v, d := guarded(n), guarded(n)
+			f.GaussJet(v[:n], d[:n], x, s)
+			checkGuard(t, v, n, "%s %s v", f.Name, what)
+			checkGuard(t, d, n, "%s %s d", f.Name, what)
+			inV := append([]float64(nil), x...)
+			d2 := make([]float64, n)
+			f.GaussJet(inV, d2, inV, s)
+			inD := append([]float64(nil), x...)
+			v2 := make([]float64, n)
+			f.GaussJet(v2, inD, inD, s)
+			for i := range n {
+				wv, wd := GaussJet(u[i], e[i], s)
+				assertSame(t, wv, v[i], "%s %s v at x=%v", f.Name, what, x[i])
+				assertSame(t, wd, d[i], "%s %s d at x=%v", f.Name, what, x[i])
+				assertSame(t, wv, inV[i], "%s %s v in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wd, d2[i], "%s %s d with v in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wv, v2[i], "%s %s v with d in place of x, x=%v", f.Name, what, x[i])
+				assertSame(t, wd, inD[i], "%s %s d in place of x, x=%v", f.Name, what, x[i])
+			}
+		}
+		check(append(uniform(r, -1.2, 1.2, 5000), logUniform(r, -40, 4, true, 2000)...), "random")
+		check([]float64{0, math.Copysign(0, -1), 26.6 / s, 26.7 / s, -26.7 / s, 1, -1, 1e300, math.Inf(1), math.Inf(-1), math.NaN()}, "special")
+		for n := 0; n <= 17; n++ {
+			check(uniform(r, -0.2, 0.2, n), "tail")
+		}
+	})
+	v, d := GaussJet(0, 1, s)
+	assertSame(t, 1, v, "σ(0)")
+	assertSame(t, 0, d, "σ′(0) = −2s·0·1 = −0, flushed to +0")
+	v, d = GaussJet(30, 0, s)
+	assertSame(t, 0, v, "σ far out")
+	assertSame(t, 0, d, "σ′ far out")
+}

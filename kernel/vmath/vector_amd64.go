@@ -102,6 +102,18 @@ func sinSqrtDriver(k func(v, d, x *float64, n int, omega float64) int) func(v, d
 	}
 }
 
+// gaussJetDriver runs the kernel over the whole slice: it takes every argument.
+func gaussJetDriver(k func(v, d, x *float64, n int, s float64) int) func(v, d, x []float64, s float64) {
+	return func(v, d, x []float64, s float64) {
+		n := len(x)
+		if n == 0 {
+			return
+		}
+		v, d = v[:n], d[:n]
+		k(&v[0], &d[0], &x[0], n, s)
+	}
+}
+
 // fkanJetDriver runs the kernel over the whole slice: it takes every argument.
 func fkanJetDriver(k func(v, d, x, t, e2, e1 *float64, n int, k float64) int) func(v, d, x, t, e2, e1 []float64, k float64) {
 	return func(v, d, x, t, e2, e1 []float64, kk float64) {
@@ -135,6 +147,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			AffineSinCos: affineDriver(affineSinCosAVX2, affineCosAVX2),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX2),
 			FKANJet:      fkanJetDriver(fkanJetAVX2),
+			GaussJet:     gaussJetDriver(gaussJetAVX2),
 		}, true
 	case "avx512":
 		if !cpu.X86.HasAVX512F {
@@ -153,6 +166,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			AffineSinCos: affineDriver(affineSinCosAVX512, affineCosAVX512),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX512),
 			FKANJet:      fkanJetDriver(fkanJetAVX512),
+			GaussJet:     gaussJetDriver(gaussJetAVX512),
 		}, true
 	}
 	return Funcs{}, false

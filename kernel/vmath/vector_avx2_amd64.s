@@ -753,6 +753,134 @@ bail:
 	MOVQ AX, ret+64(FP)
 	RET
 
+// func gaussJetAVX2(v, d, x *float64, n int, omega float64) int
+TEXT ·gaussJetAVX2(SB), NOSPLIT, $0-48
+	MOVQ v+0(FP), DI
+	MOVQ d+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ n+24(FP), R8
+	VBROADCASTSD omega+32(FP), Y14
+	XORQ AX, AX
+loop:
+	LEAQ 4(AX), DX
+	CMPQ DX, R8
+	JGT tail
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD Y14, Y0, Y8
+	VMULPD Y8, Y8, Y0
+	VPXOR constsAVX2<>+224(SB), Y0, Y0
+	VMOVUPD constsAVX2<>+1696(SB), Y2
+	VMAXPD Y0, Y2, Y2
+	VMOVUPD constsAVX2<>+1760(SB), Y3
+	VMINPD Y2, Y3, Y3
+	VMOVUPD constsAVX2<>+288(SB), Y4
+	VFMADD231PD constsAVX2<>+1248(SB), Y3, Y4
+	VSUBPD constsAVX2<>+288(SB), Y4, Y5
+	VFNMADD231PD constsAVX2<>+1280(SB), Y5, Y3
+	VFNMADD231PD constsAVX2<>+1312(SB), Y5, Y3
+	VMOVUPD constsAVX2<>+1664(SB), Y6
+	VFMADD213PD constsAVX2<>+1632(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1600(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1568(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1536(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1504(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1472(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1440(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1408(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1376(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1344(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+0(SB), Y3, Y6
+	VPSLLQ $52, Y4, Y7
+	VPADDQ Y7, Y6, Y6
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y6, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
+	VCMPPD $0x03, Y3, Y3, Y12
+	VBLENDVPD Y12, Y3, Y6, Y6
+	VCMPPD $0x1e, constsAVX2<>+1792(SB), Y0, Y13
+	VBLENDVPD Y13, constsAVX2<>+160(SB), Y6, Y6
+	VPAND constsAVX2<>+192(SB), Y6, Y4
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y4, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
+	VMOVUPD constsAVX2<>+2048(SB), Y9
+	VMINPD Y8, Y9, Y9
+	VMOVUPD constsAVX2<>+2080(SB), Y11
+	VMAXPD Y9, Y11, Y11
+	VMOVUPD constsAVX2<>+2016(SB), Y10
+	VMULPD Y14, Y10, Y10
+	VMULPD Y11, Y10, Y10
+	VMULPD Y6, Y10, Y10
+	VPAND constsAVX2<>+192(SB), Y10, Y4
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y4, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y10, Y10
+	VMOVUPD Y6, (DI)(AX*8)
+	VMOVUPD Y10, (R9)(AX*8)
+	MOVQ DX, AX
+	JMP loop
+tail:
+	CMPQ AX, R8
+	JGE done
+	MOVQ AX, DX
+	SUBQ R8, DX
+	LEAQ tailmask<>+32(SB), BX
+	VMOVUPD (BX)(DX*8), Y15
+	VMASKMOVPD (SI)(AX*8), Y15, Y0
+	VMOVUPD constsAVX2<>+0(SB), Y11
+	VBLENDVPD Y15, Y0, Y11, Y0
+	VMULPD Y14, Y0, Y8
+	VMULPD Y8, Y8, Y0
+	VPXOR constsAVX2<>+224(SB), Y0, Y0
+	VMOVUPD constsAVX2<>+1696(SB), Y2
+	VMAXPD Y0, Y2, Y2
+	VMOVUPD constsAVX2<>+1760(SB), Y3
+	VMINPD Y2, Y3, Y3
+	VMOVUPD constsAVX2<>+288(SB), Y4
+	VFMADD231PD constsAVX2<>+1248(SB), Y3, Y4
+	VSUBPD constsAVX2<>+288(SB), Y4, Y5
+	VFNMADD231PD constsAVX2<>+1280(SB), Y5, Y3
+	VFNMADD231PD constsAVX2<>+1312(SB), Y5, Y3
+	VMOVUPD constsAVX2<>+1664(SB), Y6
+	VFMADD213PD constsAVX2<>+1632(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1600(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1568(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1536(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1504(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1472(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1440(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1408(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1376(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+1344(SB), Y3, Y6
+	VFMADD213PD constsAVX2<>+0(SB), Y3, Y6
+	VPSLLQ $52, Y4, Y7
+	VPADDQ Y7, Y6, Y6
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y6, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
+	VCMPPD $0x03, Y3, Y3, Y12
+	VBLENDVPD Y12, Y3, Y6, Y6
+	VCMPPD $0x1e, constsAVX2<>+1792(SB), Y0, Y13
+	VBLENDVPD Y13, constsAVX2<>+160(SB), Y6, Y6
+	VPAND constsAVX2<>+192(SB), Y6, Y4
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y4, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y6, Y6
+	VMOVUPD constsAVX2<>+2048(SB), Y9
+	VMINPD Y8, Y9, Y9
+	VMOVUPD constsAVX2<>+2080(SB), Y11
+	VMAXPD Y9, Y11, Y11
+	VMOVUPD constsAVX2<>+2016(SB), Y10
+	VMULPD Y14, Y10, Y10
+	VMULPD Y11, Y10, Y10
+	VMULPD Y6, Y10, Y10
+	VPAND constsAVX2<>+192(SB), Y10, Y4
+	VCMPPD $0x11, constsAVX2<>+1824(SB), Y4, Y12
+	VBLENDVPD Y12, constsAVX2<>+128(SB), Y10, Y10
+	VMASKMOVPD Y6, Y15, (DI)(AX*8)
+	VMASKMOVPD Y10, Y15, (R9)(AX*8)
+	MOVQ R8, AX
+done:
+bail:
+	VZEROUPPER
+	MOVQ AX, ret+40(FP)
+	RET
+
 // func expAVX2(dst, x *float64, n int) int
 TEXT ·expAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
@@ -1217,23 +1345,23 @@ loop:
 	VMOVMSKPD Y12, BX
 	TESTL BX, BX
 	JNZ bail
-	VPADDQ constsAVX2<>+2016(SB), Y0, Y2
+	VPADDQ constsAVX2<>+2112(SB), Y0, Y2
 	VPSRLQ $52, Y2, Y3
-	VPOR constsAVX2<>+2112(SB), Y3, Y3
-	VSUBPD constsAVX2<>+2144(SB), Y3, Y3
-	VPAND constsAVX2<>+2080(SB), Y2, Y2
-	VPADDQ constsAVX2<>+2048(SB), Y2, Y2
+	VPOR constsAVX2<>+2208(SB), Y3, Y3
+	VSUBPD constsAVX2<>+2240(SB), Y3, Y3
+	VPAND constsAVX2<>+2176(SB), Y2, Y2
+	VPADDQ constsAVX2<>+2144(SB), Y2, Y2
 	VSUBPD constsAVX2<>+0(SB), Y2, Y2
 	VADDPD constsAVX2<>+32(SB), Y2, Y4
 	VDIVPD Y4, Y2, Y4
 	VMULPD Y4, Y4, Y5
-	VMOVUPD constsAVX2<>+2368(SB), Y6
+	VMOVUPD constsAVX2<>+2464(SB), Y6
+	VFMADD213PD constsAVX2<>+2432(SB), Y5, Y6
+	VFMADD213PD constsAVX2<>+2400(SB), Y5, Y6
+	VFMADD213PD constsAVX2<>+2368(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2336(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2304(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2272(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2240(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2208(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2176(SB), Y5, Y6
 	VMULPD Y5, Y6, Y6
 	VMULPD Y2, Y2, Y7
 	VMULPD constsAVX2<>+64(SB), Y7, Y7
@@ -1262,23 +1390,23 @@ tail:
 	VMOVMSKPD Y12, BX
 	TESTL BX, BX
 	JNZ bail
-	VPADDQ constsAVX2<>+2016(SB), Y0, Y2
+	VPADDQ constsAVX2<>+2112(SB), Y0, Y2
 	VPSRLQ $52, Y2, Y3
-	VPOR constsAVX2<>+2112(SB), Y3, Y3
-	VSUBPD constsAVX2<>+2144(SB), Y3, Y3
-	VPAND constsAVX2<>+2080(SB), Y2, Y2
-	VPADDQ constsAVX2<>+2048(SB), Y2, Y2
+	VPOR constsAVX2<>+2208(SB), Y3, Y3
+	VSUBPD constsAVX2<>+2240(SB), Y3, Y3
+	VPAND constsAVX2<>+2176(SB), Y2, Y2
+	VPADDQ constsAVX2<>+2144(SB), Y2, Y2
 	VSUBPD constsAVX2<>+0(SB), Y2, Y2
 	VADDPD constsAVX2<>+32(SB), Y2, Y4
 	VDIVPD Y4, Y2, Y4
 	VMULPD Y4, Y4, Y5
-	VMOVUPD constsAVX2<>+2368(SB), Y6
+	VMOVUPD constsAVX2<>+2464(SB), Y6
+	VFMADD213PD constsAVX2<>+2432(SB), Y5, Y6
+	VFMADD213PD constsAVX2<>+2400(SB), Y5, Y6
+	VFMADD213PD constsAVX2<>+2368(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2336(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2304(SB), Y5, Y6
 	VFMADD213PD constsAVX2<>+2272(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2240(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2208(SB), Y5, Y6
-	VFMADD213PD constsAVX2<>+2176(SB), Y5, Y6
 	VMULPD Y5, Y6, Y6
 	VMULPD Y2, Y2, Y7
 	VMULPD constsAVX2<>+64(SB), Y7, Y7
@@ -1548,55 +1676,67 @@ DATA constsAVX2<>+1984(SB)/8, $0x4010000000000000 // four
 DATA constsAVX2<>+1992(SB)/8, $0x4010000000000000 // four
 DATA constsAVX2<>+2000(SB)/8, $0x4010000000000000 // four
 DATA constsAVX2<>+2008(SB)/8, $0x4010000000000000 // four
-DATA constsAVX2<>+2016(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2024(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2032(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2040(SB)/8, $0x00095f619980c433 // logshift
-DATA constsAVX2<>+2048(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2056(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2064(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2072(SB)/8, $0x3fe6a09e667f3bcd // logoffset
-DATA constsAVX2<>+2080(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2088(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2096(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2104(SB)/8, $0x000fffffffffffff // fracmask
-DATA constsAVX2<>+2112(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2120(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2128(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2136(SB)/8, $0x4330000000000000 // kbias
-DATA constsAVX2<>+2144(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2152(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2160(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2168(SB)/8, $0x43300000000003ff // kbias1023
-DATA constsAVX2<>+2176(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2184(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2192(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2200(SB)/8, $0x3fe5555555555558 // p0
-DATA constsAVX2<>+2208(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2216(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2224(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2232(SB)/8, $0x3fd9999999995290 // p1
-DATA constsAVX2<>+2240(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2248(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2256(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2264(SB)/8, $0x3fd2492492df97ba // p2
-DATA constsAVX2<>+2272(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2280(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2288(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2296(SB)/8, $0x3fcc71c62dbdc093 // p3
-DATA constsAVX2<>+2304(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2312(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2320(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2328(SB)/8, $0x3fc7462b73a094cb // p4
-DATA constsAVX2<>+2336(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2344(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2352(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2360(SB)/8, $0x3fc39fe106c27ab8 // p5
-DATA constsAVX2<>+2368(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2376(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2384(SB)/8, $0x3fc2b5bf3163bb4c // p6
-DATA constsAVX2<>+2392(SB)/8, $0x3fc2b5bf3163bb4c // p6
-GLOBL constsAVX2<>(SB), RODATA|NOPTR, $2400
+DATA constsAVX2<>+2016(SB)/8, $0xc000000000000000 // mtwo
+DATA constsAVX2<>+2024(SB)/8, $0xc000000000000000 // mtwo
+DATA constsAVX2<>+2032(SB)/8, $0xc000000000000000 // mtwo
+DATA constsAVX2<>+2040(SB)/8, $0xc000000000000000 // mtwo
+DATA constsAVX2<>+2048(SB)/8, $0x403b000000000000 // gclamp
+DATA constsAVX2<>+2056(SB)/8, $0x403b000000000000 // gclamp
+DATA constsAVX2<>+2064(SB)/8, $0x403b000000000000 // gclamp
+DATA constsAVX2<>+2072(SB)/8, $0x403b000000000000 // gclamp
+DATA constsAVX2<>+2080(SB)/8, $0xc03b000000000000 // mgclamp
+DATA constsAVX2<>+2088(SB)/8, $0xc03b000000000000 // mgclamp
+DATA constsAVX2<>+2096(SB)/8, $0xc03b000000000000 // mgclamp
+DATA constsAVX2<>+2104(SB)/8, $0xc03b000000000000 // mgclamp
+DATA constsAVX2<>+2112(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2120(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2128(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2136(SB)/8, $0x00095f619980c433 // logshift
+DATA constsAVX2<>+2144(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2152(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2160(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2168(SB)/8, $0x3fe6a09e667f3bcd // logoffset
+DATA constsAVX2<>+2176(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2184(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2192(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2200(SB)/8, $0x000fffffffffffff // fracmask
+DATA constsAVX2<>+2208(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2216(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2224(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2232(SB)/8, $0x4330000000000000 // kbias
+DATA constsAVX2<>+2240(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2248(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2256(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2264(SB)/8, $0x43300000000003ff // kbias1023
+DATA constsAVX2<>+2272(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2280(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2288(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2296(SB)/8, $0x3fe5555555555558 // p0
+DATA constsAVX2<>+2304(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2312(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2320(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2328(SB)/8, $0x3fd9999999995290 // p1
+DATA constsAVX2<>+2336(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2344(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2352(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2360(SB)/8, $0x3fd2492492df97ba // p2
+DATA constsAVX2<>+2368(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2376(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2384(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2392(SB)/8, $0x3fcc71c62dbdc093 // p3
+DATA constsAVX2<>+2400(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2408(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2416(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2424(SB)/8, $0x3fc7462b73a094cb // p4
+DATA constsAVX2<>+2432(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2440(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2448(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2456(SB)/8, $0x3fc39fe106c27ab8 // p5
+DATA constsAVX2<>+2464(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2472(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2480(SB)/8, $0x3fc2b5bf3163bb4c // p6
+DATA constsAVX2<>+2488(SB)/8, $0x3fc2b5bf3163bb4c // p6
+GLOBL constsAVX2<>(SB), RODATA|NOPTR, $2496
 DATA tailmask<>+0(SB)/8, $0xffffffffffffffff
 DATA tailmask<>+8(SB)/8, $0xffffffffffffffff
 DATA tailmask<>+16(SB)/8, $0xffffffffffffffff

@@ -26,6 +26,9 @@ func sinSqrtAVX2(v, d, x *float64, n int, omega float64) int
 func fkanJetAVX2(v, d, x, t, e2, e1 *float64, n int, omega float64) int
 
 //go:noescape
+func gaussJetAVX2(v, d, x *float64, n int, omega float64) int
+
+//go:noescape
 func expAVX2(dst, x *float64, n int) int
 
 //go:noescape
@@ -60,6 +63,9 @@ func sinSqrtAVX512(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
 func fkanJetAVX512(v, d, x, t, e2, e1 *float64, n int, omega float64) int
+
+//go:noescape
+func gaussJetAVX512(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
 func expAVX512(dst, x *float64, n int) int

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/kernel/vmath"
 )
 
 func init() {
@@ -38,28 +39,20 @@ func (f *gaussFunc) Eval(x float64, _ []float64, order int, d *[4]float64) {
 	f.derive(t, math.Exp(-(t * t)), order, d)
 }
 
-// gaussClamp bounds t in the polynomial factors: beyond |t| ≈ 26.62 the exponential is below
-// the smallest normal and flushed to zero, so clamping there changes no result, while it keeps
-// t² finite (a huge t would give +Inf·0 = NaN) without a branch on e.
-const gaussClamp = 27
-
 func (f *gaussFunc) derive(t, e float64, order int, d *[4]float64) {
-	e = ftzMask(e)
-	t = max(-gaussClamp, min(t, gaussClamp))
-	d[0] = e
-	if order >= 1 {
-		d[1] = f.d1(t, e)
+	d[0], d[1] = vmath.GaussJet(t, e, f.s)
+	if order < 2 {
+		return
 	}
-	if order >= 2 {
-		d[2] = f.d2(t, e)
-	}
+	e = d[0]
+	t = max(-vmath.GaussClamp, min(t, vmath.GaussClamp))
+	d[2] = f.d2(t, e)
 	if order >= 3 {
 		d[3] = f.d3(t, e)
 	}
 }
 
-// d1, d2, d3 are σ′, σ″, σ‴ from the clamped t and the flushed e.
-func (f *gaussFunc) d1(t, e float64) float64 { return ftzMask(-2 * f.s * t * e) }
+// d2, d3 are σ″, σ‴ from the clamped t and the flushed e (σ and σ′ are vmath.GaussJet's).
 func (f *gaussFunc) d2(t, e float64) float64 { return ftzMask(f.s2 * (4*t*t - 2) * e) }
 func (f *gaussFunc) d3(t, e float64) float64 { return ftzMask(f.s3 * 4 * t * (3 - 2*t*t) * e) }
 
@@ -67,6 +60,10 @@ func (f *gaussFunc) d3(t, e float64) float64 { return ftzMask(f.s3 * 4 * t * (3 
 // order in its own loop: the same expressions as derive, without the dispatch per element.
 func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	w := wanted(order, d, len(x))
+	if order == 1 && w[0] != nil && w[1] != nil {
+		kernel.GaussJet(w[0], w[1], x, f.s) // the training step: one vectorised pass
+		return
+	}
 	bufs := getChunkBuffers()
 	defer putChunkBuffers(bufs)
 	eb, tb := &bufs[0], &bufs[1]
@@ -76,7 +73,7 @@ func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 		for i, v := range xs {
 			u := f.s * v
 			e[i] = -(u * u)
-			t[i] = max(-gaussClamp, min(u, gaussClamp))
+			t[i] = max(-vmath.GaussClamp, min(u, vmath.GaussClamp))
 		}
 		kernel.Exp(e, e)
 		for i, v := range e {
@@ -88,7 +85,7 @@ func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 		if w[1] != nil {
 			d1 := w[1][lo : lo+len(xs)]
 			for i, ti := range t {
-				d1[i] = f.d1(ti, e[i])
+				_, d1[i] = vmath.GaussJet(ti, e[i], f.s)
 			}
 		}
 		if w[2] != nil {

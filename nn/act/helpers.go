@@ -3,6 +3,8 @@ package act
 import (
 	"fmt"
 	"math"
+
+	"github.com/inrstudio/studio/kernel/vmath"
 )
 
 // minNormal is the smallest positive normal float64. Results below it are flushed to zero:
@@ -20,15 +22,11 @@ func ftz(v float64) float64 {
 	return v
 }
 
-// ftzMask is ftz without a branch: it tests the exponent field with integer arithmetic. The
-// Gaussian's exponential underflows for about half of a layer's pre-activations (|30x| > 26.6),
-// unpredictably element to element, and a mispredicted branch there cost more than the masks.
-func ftzMask(v float64) float64 {
-	b := math.Float64bits(v)
-	// e + 0x7ff reaches bit 11 exactly when the exponent field e is non-zero.
-	keep := -((b>>52&0x7ff + 0x7ff) >> 11)
-	return math.Float64frombits(b & keep)
-}
+// ftzMask is ftz without a branch (vmath.FlushTiny): it tests the exponent field with integer
+// arithmetic. The Gaussian's exponential underflows for about half of a layer's pre-activations
+// (|30x| > 26.6), unpredictably element to element, and a mispredicted branch there cost more
+// than the masks.
+func ftzMask(v float64) float64 { return vmath.FlushTiny(v) }
 
 // sliceChunk is how many elements the chunked slice paths take at a time: the kernel writes the
 // elementary values (sine and cosine, exponentials, tanh) of a chunk into stack buffers, and the
