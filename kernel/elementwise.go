@@ -64,14 +64,13 @@ func (k *Impl) SinSqrt(v, d, x []float64, omega float64) {
 	k.b.vm.SinSqrt(v, d, x, omega)
 }
 
-// FKANJet sets v[i] and d[i] to FKAN's hidden activation and its derivative from the elementary
-// values t[i] = tanh(k·x[i]), e2[i] = exp(−2|k·x[i]|) and e1[i] = exp(−|x[i]|) (vmath.FKANJet,
-// bit for bit). It runs on the calling goroutine.
-func (k *Impl) FKANJet(v, d, x, t, e2, e1 []float64, kk float64) {
-	for _, s := range [][]float64{v, d, t, e2, e1} {
-		checkLen("fkanjet", s, x)
-	}
-	k.b.vm.FKANJet(v, d, x, t, e2, e1, kk)
+// FKAN sets v[i] and d[i] to FKAN's hidden activation (x + tanh kx)·σ(x) and its derivative
+// (vmath.FKANJet of this implementation's tanh(kx), exp(−2|kx|) and exp(−|x|), bit for bit).
+// It runs on the calling goroutine.
+func (k *Impl) FKAN(v, d, x []float64, kk float64) {
+	checkLen("fkan", v, x)
+	checkLen("fkan", d, x)
+	k.b.vm.FKAN(v, d, x, kk)
 }
 
 // GaussJet sets, with u = s·x[i], v[i] = exp(−u²) and d[i] = −2s·t·v[i] (t = u clamped to
@@ -107,8 +106,8 @@ func SinCos(s, c, x []float64) { defaultImpl.SinCos(s, c, x) }
 // SinSqrt runs the default implementation; see Impl.SinSqrt.
 func SinSqrt(v, d, x []float64, omega float64) { defaultImpl.SinSqrt(v, d, x, omega) }
 
-// FKANJet runs the default implementation; see Impl.FKANJet.
-func FKANJet(v, d, x, t, e2, e1 []float64, k float64) { defaultImpl.FKANJet(v, d, x, t, e2, e1, k) }
+// FKAN runs the default implementation; see Impl.FKAN.
+func FKAN(v, d, x []float64, k float64) { defaultImpl.FKAN(v, d, x, k) }
 
 // GaussJet runs the default implementation; see Impl.GaussJet.
 func GaussJet(v, d, x []float64, s float64) { defaultImpl.GaussJet(v, d, x, s) }

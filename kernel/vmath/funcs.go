@@ -21,10 +21,10 @@ type Funcs struct {
 	// x-derivative of v[i]. Each value is SinSqrtJet of the implementation's own sine and cosine
 	// of u, bit for bit. v or d may be x.
 	SinSqrt func(v, d, x []float64, omega float64)
-	// FKANJet is FKAN's hidden activation with its derivative, from elementary values the
-	// caller computed: with t[i] = tanh(k·x[i]), e2[i] = exp(−2|k·x[i]|) and e1[i] = exp(−|x[i]|),
-	// it writes v[i] and d[i] of the scalar FKANJet, bit for bit.
-	FKANJet func(v, d, x, t, e2, e1 []float64, k float64)
+	// FKAN is FKAN's hidden activation with its derivative: it writes v[i] and d[i] of the
+	// scalar FKANJet of x[i] and the implementation's own t = Tanh(k·x[i]),
+	// e2 = Exp(−2·|k·x[i]|) and e1 = Exp(−|x[i]|), bit for bit. v or d may be x.
+	FKAN func(v, d, x []float64, k float64)
 	// GaussJet is the Gaussian activation with its derivative: with u = s·x[i], it writes
 	// v[i] and d[i] of the scalar GaussJet of u and the implementation's own exp(−u²), bit for
 	// bit. v or d may be x.
@@ -98,10 +98,26 @@ func gaussJetChunks(exp func(dst, x []float64)) func(v, d, x []float64, s float6
 	}
 }
 
-func fkanJetScalar(v, d, x, t, e2, e1 []float64, k float64) {
-	v, d, t, e2, e1 = v[:len(x)], d[:len(x)], t[:len(x)], e2[:len(x)], e1[:len(x)]
-	for i, xv := range x {
-		v[i], d[i], _, _, _ = FKANJet(xv, t[i], e2[i], e1[i], k)
+// fkanChunks is FKAN from any tanh and exp over x, a chunk at a time (x is read before v and d
+// are written, so they may alias it).
+func fkanChunks(tanh, exp func(dst, x []float64)) func(v, d, x []float64, k float64) {
+	return func(v, d, x []float64, k float64) {
+		var tb, e2b, e1b [256]float64
+		v, d = v[:len(x)], d[:len(x)]
+		for lo := 0; lo < len(x); lo += len(tb) {
+			xs := x[lo:min(lo+len(tb), len(x))]
+			t, e2, e1 := tb[:len(xs)], e2b[:len(xs)], e1b[:len(xs)]
+			for i, xv := range xs {
+				kx := k * xv
+				t[i], e2[i], e1[i] = kx, -2*math.Abs(kx), -math.Abs(xv)
+			}
+			tanh(t, t)
+			exp(e2, e2)
+			exp(e1, e1)
+			for i, xv := range xs {
+				v[lo+i], d[lo+i], _, _, _ = FKANJet(xv, t[i], e2[i], e1[i], k)
+			}
+		}
 	}
 }
 
@@ -152,7 +168,7 @@ func Generic() Funcs {
 		TanhSech2:    tanhSech2Generic,
 		AffineSinCos: affineSinCosGeneric,
 		SinSqrt:      sinSqrtChunks(sinCosGeneric),
-		FKANJet:      fkanJetScalar,
+		FKAN:         fkanChunks(tanhGeneric, expGeneric),
 		GaussJet:     gaussJetChunks(expGeneric),
 	}
 }
@@ -193,7 +209,7 @@ func mathFuncs() Funcs {
 		TanhSech2:    mathTanhSech2,
 		AffineSinCos: mathAffineSinCos,
 		SinSqrt:      sinSqrtChunks(mathSinCos),
-		FKANJet:      fkanJetScalar,
+		FKAN:         fkanChunks(mapFunc(math.Tanh), mapFunc(math.Exp)),
 		GaussJet:     gaussJetChunks(mapFunc(math.Exp)),
 	}
 }

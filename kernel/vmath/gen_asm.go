@@ -304,6 +304,38 @@ func (g *gen) flushTiny(e int) {
 	g.blend(e, 0, g.c("zero"), e)
 }
 
+// fkanJet forms FKANJet's outputs from x, t, e2 and e1 in registers 0 to 3 (ω is k), its
+// operations in its order: the exponentials flushed below 2⁻¹⁰²², q = ((4·e2)·r2)·r2 with
+// r2 = 1/(1+e2); r = 1/(1+e1), er = e1·r, σ = x < 0 ? er : r, σ′ = er·r; v = (x+t)·σ and
+// d = (k·q+1)·σ + (x+t)·σ′. It returns the registers of v and d.
+func (g *gen) fkanJet() []int {
+	g.flushedRecip(2, 5)
+	g.mov(6, g.c("four"))
+	g.mul(6, 6, g.v(2))
+	g.mul(6, 6, g.v(5))
+	g.mul(6, 6, g.v(5))
+	g.flushedRecip(3, 7)
+	g.mul(8, 3, g.v(7))
+	g.mul(9, 8, g.v(7))
+	g.cmp(1, 0, g.c("zero"), ltOQ)
+	g.blend(10, 1, g.v(8), 7)
+	g.add(11, 0, g.v(1))
+	g.mul(5, 6, g.v(14))
+	g.add(5, 5, g.c("one"))
+	g.mul(5, 5, g.v(10))
+	g.mul(9, 11, g.v(9))
+	g.add(5, 5, g.v(9))
+	g.mul(4, 11, g.v(10))
+	return []int{4, 5}
+}
+
+// spill and reload keep register r in the frame's slot (64 bytes each, see spillSlots).
+func (g *gen) spill(r, slot int)  { g.i("VMOVUPD %s, %d(SP)", g.v(r), 64*slot) }
+func (g *gen) reload(r, slot int) { g.i("VMOVUPD %d(SP), %s", 64*slot, g.v(r)) }
+
+// spillSlots is the number of frame slots a kernel spills registers to (none if absent).
+var spillSlots = map[string]int{"fkan": 3}
+
 // flushedRecip flushes register e (flushTiny) and leaves 1/(1+e) in register r.
 func (g *gen) flushedRecip(e, r int) {
 	g.flushTiny(e)
@@ -485,28 +517,30 @@ var kernels = []kernel{
 		g.mul(8, 8, g.v(7))
 		return []int{6, 8}
 	}},
-	{"fkanJet", []string{"v", "d"}, []string{"x", "t", "e2", "e1"}, true, func(g *gen) []int {
-		// FKANJet's operations in its order (ω is k): the exponentials flushed below 2⁻¹⁰²²,
-		// q = ((4·e2)·r2)·r2 with r2 = 1/(1+e2); r = 1/(1+e1), er = e1·r, σ = x < 0 ? er : r,
-		// σ′ = er·r; v = (x+t)·σ and d = (k·q+1)·σ + (x+t)·σ′.
-		g.flushedRecip(2, 5)
-		g.mov(6, g.c("four"))
-		g.mul(6, 6, g.v(2))
-		g.mul(6, 6, g.v(5))
-		g.mul(6, 6, g.v(5))
-		g.flushedRecip(3, 7)
-		g.mul(8, 3, g.v(7))
-		g.mul(9, 8, g.v(7))
-		g.cmp(1, 0, g.c("zero"), ltOQ)
-		g.blend(10, 1, g.v(8), 7)
-		g.add(11, 0, g.v(1))
-		g.mul(5, 6, g.v(14))
-		g.add(5, 5, g.c("one"))
-		g.mul(5, 5, g.v(10))
-		g.mul(9, 11, g.v(9))
-		g.add(5, 5, g.v(9))
-		g.mul(4, 11, g.v(10))
-		return []int{4, 5}
+	{"fkan", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
+		// The FKAN slice path's elementary values as its kernel calls computed them (ω is k):
+		// t = tanh(k·x) (the tanh kernel), e2 = exp((−2)·|k·x|) and e1 = exp(−|x|) (the exp
+		// kernel), x and the first two kept in the frame; then FKANJet's operations.
+		g.spill(0, 0)
+		g.mul(0, 0, g.v(14))
+		g.expm1Twice("tanhcap")
+		g.add(9, 8, g.c("two"))
+		g.tanhQuotient()
+		g.spill(11, 1)
+		g.reload(0, 0)
+		g.mul(0, 0, g.v(14))
+		g.and(0, 0, g.c("absmask"))
+		g.mul(0, 0, g.c("mtwo"))
+		g.expOf()
+		g.spill(6, 2)
+		g.reload(0, 0)
+		g.or(0, 0, g.c("signmask"))
+		g.expOf()
+		g.mov(3, g.v(6))
+		g.reload(0, 0)
+		g.reload(1, 1)
+		g.reload(2, 2)
+		return g.fkanJet()
 	}},
 	{"gaussJet", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
 		// GaussJet's operations in its order (ω is s), the exponential as the exp kernel's:
@@ -606,7 +640,7 @@ var kernels = []kernel{
 }
 
 var outRegs = []string{"DI", "R9"}
-var inRegs = []string{"SI", "R10", "R11", "R12"}
+var inRegs = []string{"SI", "R10"}
 
 func (g *gen) kernel(k kernel) {
 	args := append(append([]string{}, k.outs...), k.ins...)
@@ -621,7 +655,7 @@ func (g *gen) kernel(k kernel) {
 	if k.omega {
 		decl += ", omega float64"
 	}
-	fmt.Fprintf(&g.b, "\n// func %s(%s) int\nTEXT ·%s(SB), NOSPLIT, $0-%d\n", name, decl, name, retOff+8)
+	fmt.Fprintf(&g.b, "\n// func %s(%s) int\nTEXT ·%s(SB), NOSPLIT, $%d-%d\n", name, decl, name, 64*spillSlots[k.name], retOff+8)
 	for j, o := range k.outs {
 		g.i("MOVQ %s+%d(FP), %s", o, 8*j, outRegs[j])
 	}

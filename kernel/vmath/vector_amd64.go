@@ -114,15 +114,15 @@ func gaussJetDriver(k func(v, d, x *float64, n int, s float64) int) func(v, d, x
 	}
 }
 
-// fkanJetDriver runs the kernel over the whole slice: it takes every argument.
-func fkanJetDriver(k func(v, d, x, t, e2, e1 *float64, n int, k float64) int) func(v, d, x, t, e2, e1 []float64, k float64) {
-	return func(v, d, x, t, e2, e1 []float64, kk float64) {
+// fkanDriver runs the kernel over the whole slice: it takes every argument.
+func fkanDriver(k func(v, d, x *float64, n int, k float64) int) func(v, d, x []float64, k float64) {
+	return func(v, d, x []float64, kk float64) {
 		n := len(x)
 		if n == 0 {
 			return
 		}
-		v, d, t, e2, e1 = v[:n], d[:n], t[:n], e2[:n], e1[:n]
-		k(&v[0], &d[0], &x[0], &t[0], &e2[0], &e1[0], n, kk)
+		v, d = v[:n], d[:n]
+		k(&v[0], &d[0], &x[0], n, kk)
 	}
 }
 
@@ -146,7 +146,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX2),
 			AffineSinCos: affineDriver(affineSinCosAVX2, affineCosAVX2),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX2),
-			FKANJet:      fkanJetDriver(fkanJetAVX2),
+			FKAN:         fkanDriver(fkanAVX2),
 			GaussJet:     gaussJetDriver(gaussJetAVX2),
 		}, true
 	case "avx512":
@@ -165,7 +165,7 @@ func vectorFuncs(name string) (Funcs, bool) {
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX512),
 			AffineSinCos: affineDriver(affineSinCosAVX512, affineCosAVX512),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX512),
-			FKANJet:      fkanJetDriver(fkanJetAVX512),
+			FKAN:         fkanDriver(fkanAVX512),
 			GaussJet:     gaussJetDriver(gaussJetAVX512),
 		}, true
 	}

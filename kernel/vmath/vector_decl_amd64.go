@@ -23,7 +23,7 @@ func affineCosAVX2(c, x, b *float64, n int, omega float64) int
 func sinSqrtAVX2(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
-func fkanJetAVX2(v, d, x, t, e2, e1 *float64, n int, omega float64) int
+func fkanAVX2(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
 func gaussJetAVX2(v, d, x *float64, n int, omega float64) int
@@ -62,7 +62,7 @@ func affineCosAVX512(c, x, b *float64, n int, omega float64) int
 func sinSqrtAVX512(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
-func fkanJetAVX512(v, d, x, t, e2, e1 *float64, n int, omega float64) int
+func fkanAVX512(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
 func gaussJetAVX512(v, d, x *float64, n int, omega float64) int

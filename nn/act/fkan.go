@@ -67,10 +67,14 @@ func (f *fkanFunc) derive(x, t, e2, e1, th float64, order int, d *[4]float64) {
 }
 
 // EvalSlice takes tanh(kx), the two exponentials and (orders ≥ 2) tanh(x/2) from the kernel, a
-// chunk at a time; at order 1 with both outputs (the training step) the kernel's FKANJet forms
-// σ and σ′ from them, vectorised.
+// chunk at a time; order 1 with both outputs (the training step) is the kernel's FKAN, the same
+// values and operations in one vectorised pass.
 func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	w := wanted(order, d, len(x))
+	if order == 1 && w[0] != nil && w[1] != nil {
+		kernel.FKAN(w[0], w[1], x, f.k) // the training step: one vectorised pass
+		return
+	}
 	bufs := getChunkBuffers()
 	defer putChunkBuffers(bufs)
 	tb, e2b, e1b, hb := &bufs[0], &bufs[1], &bufs[2], &bufs[3]
@@ -93,10 +97,6 @@ func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 				th[i] = v / 2
 			}
 			kernel.Tanh(th, th)
-		}
-		if order == 1 && w[0] != nil && w[1] != nil {
-			kernel.FKANJet(w[0][lo:lo+n], w[1][lo:lo+n], xs, t, e2, e1, f.k)
-			continue
 		}
 		for i, v := range xs {
 			f.derive(v, t[i], e2[i], e1[i], th[i], order, &r)
