@@ -1,6 +1,9 @@
 // Package vmath evaluates elementary functions over float64 slices: sin, cos, sincos, exp,
-// log, tanh and sigmoid, plus the fused affine sine used by SIREN layers and tanh with sech² (a
-// tanh layer's value and derivative from one exponential). Each implementation
+// log, tanh and sigmoid, plus the fused affine sine used by SIREN layers, tanh with sech² (a
+// tanh layer's value and derivative from one exponential), and three activations with their
+// first derivative in one pass each for the training step (SinSqrt: SPDER's sin(u)·√|u|; FKAN;
+// GaussJet), bit for bit their scalar closed forms (SinSqrtJet, FKANJet, GaussJet) on the
+// implementation's own elementary functions. Each implementation
 // is a Funcs value; package kernel picks one per backend with For("generic" | "avx2" | "avx512").
 //
 // Every function writes dst[i] = f(x[i]) for i < len(x); dst must be at least as long as x and

@@ -35,7 +35,7 @@ type Funcs struct {
 // f′ = (1 + k·q)·σ(x) + (x + t)·σ′(x), with t = tanh(kx), q = sech²(kx) = 4e2/(1+e2)² from
 // e2 = exp(−2|kx|), and σ, σ′ from e1 = exp(−|x|) (σ = 1/(1+e1), or e1/(1+e1) for x < 0;
 // σ′ = e1/(1+e1)²), both exponentials flushed to +0 below 2⁻¹⁰²². It also returns q, σ and σ′,
-// which the higher derivatives use. Every FKANJet implementation performs these operations in
+// which the higher derivatives use. Every FKAN implementation performs these operations in
 // this order.
 func FKANJet(x, t, e2, e1, k float64) (v, d, q, s, p float64) {
 	e2 = FlushTiny(e2)
