@@ -56,3 +56,48 @@ func TestActivationThreadsBitIdentical(t *testing.T) {
 		require.Zero(t, testing.AllocsPerRun(5, func() { a.Forward(in) }), "%s: allocations per forward pass at 4 threads", c.name)
 	}
 }
+
+// TestLayerNormThreadsBitIdentical: a layer norm's per-point loops run over ranges of points on
+// the kernel's threads; forward and backward (values, and a Laplacian jet's blocks) are the same
+// bits on one thread and on four, γ's and β's gradients included, with no allocation per pass.
+func TestLayerNormThreadsBitIdentical(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const n, width = 1500, 64
+	for _, plan := range []*Plan{ValuePlan(2), LaplacianPlan(2)} {
+		r := rand.New(rand.NewPCG(23, 24))
+		in := NewJet(plan, n, width)
+		for i := range in.Data() {
+			in.Data()[i] = 2*r.Float64() - 1
+		}
+		g := NewJet(plan, n, width)
+		for i := range g.Data() {
+			g.Data()[i] = 2*r.Float64() - 1
+		}
+		l := NewLayerNorm(width)
+		for i := range l.Gamma.Value {
+			l.Gamma.Value[i], l.Beta.Value[i] = 1+0.1*r.Float64(), 0.1*r.Float64()
+		}
+		pass := func(threads int) (y, dx, dg, db []float64) {
+			runtime.GOMAXPROCS(threads)
+			clear(l.Gamma.Grad)
+			clear(l.Beta.Grad)
+			y = append([]float64(nil), l.Forward(in).Data()...)
+			gc := NewJet(plan, n, width)
+			copy(gc.Data(), g.Data())
+			dx = append([]float64(nil), l.Backward(gc, true).Data()...)
+			return y, dx, append([]float64(nil), l.Gamma.Grad...), append([]float64(nil), l.Beta.Grad...)
+		}
+		y1, dx1, dg1, db1 := pass(1)
+		y4, dx4, dg4, db4 := pass(4)
+		require.Equal(t, y1, y4, "blocks %d: forward", plan.Blocks())
+		require.Equal(t, dx1, dx4, "blocks %d: input gradient", plan.Blocks())
+		require.Equal(t, dg1, dg4, "blocks %d: γ gradient", plan.Blocks())
+		require.Equal(t, db1, db4, "blocks %d: β gradient", plan.Blocks())
+		gc := NewJet(plan, n, width)
+		require.Zero(t, testing.AllocsPerRun(5, func() {
+			l.Forward(in)
+			copy(gc.Data(), g.Data())
+			l.Backward(gc, true)
+		}), "blocks %d: allocations per pass at 4 threads", plan.Blocks())
+	}
+}

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/inrstudio/studio/kernel"
 )
 
 // LayerNorm normalises every point over the width: y = γ⊙(x − μ)·s + β with μ the mean,
@@ -27,7 +29,7 @@ type LayerNorm struct {
 	vc      floatBuf // per point and block: v, vᵢ…, vᵢⱼ…
 	y, dx   JetBuffer
 	res     Jet
-	adj     []float64 // scalar adjoints: gs per block, gv per block
+	rows    lnRows
 }
 
 // NewLayerNorm returns a layer normalisation over the given width.
@@ -63,9 +65,42 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 	y := l.y.Like(in, w)
 	S := l.sc.get(n * nb)
 	V := l.vc.get(n * nb)
+	l.rows = lnRows{l: l, x: in, c: c, xh: xh, y: y, S: S, V: V}
+	kernel.ForRanges(n, 1, lnWork*w*nb, &l.rows)
+	l.rows = lnRows{}
+	l.res = y
+	return y
+}
+
+// lnRows runs the per-point loops of a layer norm's passes over ranges of points on the
+// kernel's threads (kernel.ForRanges).
+type lnRows struct {
+	l                  *LayerNorm
+	x, c, xh, y, g, dx Jet
+	S, V               []float64
+	back               bool
+}
+
+// lnWork is the rough cost of a unit of a point's row per block, in the kernel's units of work.
+const lnWork = 8
+
+func (r *lnRows) RunRange(lo, hi int) {
+	if r.back {
+		r.backwardRows(lo, hi)
+		return
+	}
+	r.forwardRows(lo, hi)
+}
+
+// forwardRows normalises points [lo, hi): each point's figures are its own, so the points are
+// split across the kernel's threads (lnRows) with the same bits for any thread count.
+func (r *lnRows) forwardRows(lo, hi int) {
+	l, in, c, xh, y, S, V := r.l, r.x, r.c, r.xh, r.y, r.S, r.V
+	plan := in.Plan
+	nb, n := plan.Blocks(), in.N
 	nf, s0 := plan.NumFirst(), plan.SecondStart()
-	fw := float64(w)
-	for p := range n {
+	fw := float64(l.width)
+	for p := lo; p < hi; p++ {
 		row := func(j Jet, b int) []float64 { return j.M.Row(b*n + p) }
 		// Centre every block.
 		for b := range nb {
@@ -123,8 +158,6 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 			}
 		}
 	}
-	l.res = y
-	return y
 }
 
 func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
@@ -135,7 +168,7 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 	xh := l.xhat.Like(g, w)
 	S := l.sc.get(n * nb)
 	V := l.vc.get(n * nb)
-	gamma, dGamma, dBeta := l.Gamma.Value, l.Gamma.Grad, l.Beta.Grad
+	dGamma, dBeta := l.Gamma.Grad, l.Beta.Grad
 	for b := range nb {
 		gb, xb := g.Block(b), xh.Block(b)
 		for p := range n {
@@ -154,13 +187,28 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 		return Jet{}
 	}
 	dx := l.dx.Like(g, w)
-	if cap(l.adj) < 2*nb {
-		l.adj = make([]float64, 2*nb)
+	l.rows = lnRows{l: l, g: g, c: c, dx: dx, S: S, V: V, back: true}
+	kernel.ForRanges(n, 1, lnWork*w*nb, &l.rows)
+	l.rows = lnRows{}
+	return dx
+}
+
+// backwardRows forms the input gradient of points [lo, hi) (γ's and β's gradients, sums over the
+// points, are formed before, in one order).
+func (r *lnRows) backwardRows(lo, hi int) {
+	l, g, c, dx, S, V := r.l, r.g, r.c, r.dx, r.S, r.V
+	plan := g.Plan
+	nb, n := plan.Blocks(), g.N
+	gamma := l.Gamma.Value
+	var adj [32]float64 // the scalar adjoints of a point: gs and gv per block
+	buf := adj[:]
+	if 2*nb > len(adj) {
+		buf = make([]float64, 2*nb)
 	}
-	gs, gv := l.adj[:nb], l.adj[nb:2*nb]
+	gs, gv := buf[:nb], buf[nb:2*nb]
 	nf, s0 := plan.NumFirst(), plan.SecondStart()
-	fw := float64(w)
-	for p := range n {
+	fw := float64(l.width)
+	for p := lo; p < hi; p++ {
 		row := func(j Jet, b int) []float64 { return j.M.Row(b*n + p) }
 		sv, vv := S[p*nb:(p+1)*nb], V[p*nb:(p+1)*nb]
 		s := sv[0]
@@ -239,5 +287,4 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 			}
 		}
 	}
-	return dx
 }
