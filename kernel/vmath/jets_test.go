@@ -6,6 +6,31 @@ import (
 	"testing"
 )
 
+// checkJet runs a two-output kernel on x into fresh outputs, with v in place of x and with d
+// in place of x, and requires want(i)'s values bit for bit each time, and nothing written past
+// the end.
+func checkJet(t *testing.T, what string, x []float64, run func(v, d, x []float64), want func(i int) (v, d float64)) {
+	t.Helper()
+	n := len(x)
+	v, d := guarded(n), guarded(n)
+	run(v[:n], d[:n], x)
+	checkGuard(t, v, n, "%s v", what)
+	checkGuard(t, d, n, "%s d", what)
+	inV, d2 := append([]float64(nil), x...), make([]float64, n)
+	run(inV, d2, inV)
+	inD, v2 := append([]float64(nil), x...), make([]float64, n)
+	run(v2, inD, inD)
+	for i := range n {
+		wv, wd := want(i)
+		assertSame(t, wv, v[i], "%s v at x=%v", what, x[i])
+		assertSame(t, wd, d[i], "%s d at x=%v", what, x[i])
+		assertSame(t, wv, inV[i], "%s v in place of x, x=%v", what, x[i])
+		assertSame(t, wd, d2[i], "%s d with v in place of x, x=%v", what, x[i])
+		assertSame(t, wv, v2[i], "%s v with d in place of x, x=%v", what, x[i])
+		assertSame(t, wd, inD[i], "%s d in place of x, x=%v", what, x[i])
+	}
+}
+
 // TestSinSqrt checks SinSqrt of every implementation against SinSqrtJet of the same
 // implementation's SinCos of u = ω·x, bit for bit: random arguments over twelve decades of |u|,
 // zeros of both signs (S(0) = 1, so the derivative is ω·0·(1 + 1/2) = 0 and the value keeps the
@@ -25,25 +50,10 @@ func TestSinSqrt(t *testing.T) {
 			}
 			s, c := make([]float64, n), make([]float64, n)
 			f.SinCos(s, c, u)
-			v, d := guarded(n), guarded(n)
-			f.SinSqrt(v[:n], d[:n], x, omega)
-			checkGuard(t, v, n, "%s %s v", f.Name, what)
-			checkGuard(t, d, n, "%s %s d", f.Name, what)
-			inV := append([]float64(nil), x...)
-			d2 := make([]float64, n)
-			f.SinSqrt(inV, d2, inV, omega)
-			inD := append([]float64(nil), x...)
-			v2 := make([]float64, n)
-			f.SinSqrt(v2, inD, inD, omega)
-			for i := range n {
-				wv, wd, _ := SinSqrtJet(u[i], s[i], c[i], omega)
-				assertSame(t, wv, v[i], "%s %s v at x=%v", f.Name, what, x[i])
-				assertSame(t, wd, d[i], "%s %s d at x=%v", f.Name, what, x[i])
-				assertSame(t, wv, inV[i], "%s %s v in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wd, d2[i], "%s %s d with v in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wv, v2[i], "%s %s v with d in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wd, inD[i], "%s %s d in place of x, x=%v", f.Name, what, x[i])
-			}
+			checkJet(t, f.Name+" "+what, x, func(v, d, x []float64) { f.SinSqrt(v, d, x, omega) }, func(i int) (float64, float64) {
+				v, d, _ := SinSqrtJet(u[i], s[i], c[i], omega)
+				return v, d
+			})
 		}
 		x := logUniform(r, -40, 0, true, 4000)
 		check(x, "log-uniform |x| in [2^-40, 1]")
@@ -81,25 +91,10 @@ func TestFKAN(t *testing.T) {
 			f.Tanh(tt, tt)
 			f.Exp(e2, e2)
 			f.Exp(e1, e1)
-			v, d := guarded(n), guarded(n)
-			f.FKAN(v[:n], d[:n], x, k)
-			checkGuard(t, v, n, "%s %s v", f.Name, what)
-			checkGuard(t, d, n, "%s %s d", f.Name, what)
-			inV := append([]float64(nil), x...)
-			d2 := make([]float64, n)
-			f.FKAN(inV, d2, inV, k)
-			inD := append([]float64(nil), x...)
-			v2 := make([]float64, n)
-			f.FKAN(v2, inD, inD, k)
-			for i := range n {
-				wv, wd, _, _, _ := FKANJet(x[i], tt[i], e2[i], e1[i], k)
-				assertSame(t, wv, v[i], "%s %s v at x=%v", f.Name, what, x[i])
-				assertSame(t, wd, d[i], "%s %s d at x=%v", f.Name, what, x[i])
-				assertSame(t, wv, inV[i], "%s %s v in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wd, d2[i], "%s %s d with v in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wv, v2[i], "%s %s v with d in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wd, inD[i], "%s %s d in place of x, x=%v", f.Name, what, x[i])
-			}
+			checkJet(t, f.Name+" "+what, x, func(v, d, x []float64) { f.FKAN(v, d, x, k) }, func(i int) (float64, float64) {
+				v, d, _, _, _ := FKANJet(x[i], tt[i], e2[i], e1[i], k)
+				return v, d
+			})
 		}
 		check(append(uniform(r, -3, 3, 3000), logUniform(r, -30, 9, true, 3000)...), "random")
 		check([]float64{0.3, -0.2, math.Copysign(0, -1), 0, -5, 2, 1e-9, -1e-9, 0.7, 800, -800, 1e300,
@@ -138,25 +133,9 @@ func TestGaussJet(t *testing.T) {
 				e[i] = -(u[i] * u[i])
 			}
 			f.Exp(e, e)
-			v, d := guarded(n), guarded(n)
-			f.GaussJet(v[:n], d[:n], x, s)
-			checkGuard(t, v, n, "%s %s v", f.Name, what)
-			checkGuard(t, d, n, "%s %s d", f.Name, what)
-			inV := append([]float64(nil), x...)
-			d2 := make([]float64, n)
-			f.GaussJet(inV, d2, inV, s)
-			inD := append([]float64(nil), x...)
-			v2 := make([]float64, n)
-			f.GaussJet(v2, inD, inD, s)
-			for i := range n {
-				wv, wd := GaussJet(u[i], e[i], s)
-				assertSame(t, wv, v[i], "%s %s v at x=%v", f.Name, what, x[i])
-				assertSame(t, wd, d[i], "%s %s d at x=%v", f.Name, what, x[i])
-				assertSame(t, wv, inV[i], "%s %s v in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wd, d2[i], "%s %s d with v in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wv, v2[i], "%s %s v with d in place of x, x=%v", f.Name, what, x[i])
-				assertSame(t, wd, inD[i], "%s %s d in place of x, x=%v", f.Name, what, x[i])
-			}
+			checkJet(t, f.Name+" "+what, x, func(v, d, x []float64) { f.GaussJet(v, d, x, s) }, func(i int) (float64, float64) {
+				return GaussJet(u[i], e[i], s)
+			})
 		}
 		check(append(uniform(r, -1.2, 1.2, 5000), logUniform(r, -40, 4, true, 2000)...), "random")
 		check([]float64{0, math.Copysign(0, -1), 26.6 / s, 26.7 / s, -26.7 / s, 1, -1, 1e300, math.Inf(1), math.Inf(-1), math.NaN()}, "special")
