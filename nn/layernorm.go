@@ -72,24 +72,55 @@ func (l *LayerNorm) Forward(in Jet) Jet {
 	return y
 }
 
-// lnRows runs the per-point loops of a layer norm's passes over ranges of points on the
-// kernel's threads (kernel.ForRanges).
+// lnRows runs the loops of a layer norm's passes on the kernel's threads (kernel.ForRanges):
+// the per-point loops over ranges of points, the parameter gradients over bands of columns.
 type lnRows struct {
 	l                  *LayerNorm
 	x, c, xh, y, g, dx Jet
 	S, V               []float64
-	back               bool
+	pass               lnPass
 }
+
+type lnPass uint8
+
+const (
+	lnForward  lnPass = iota // points: normalise
+	lnParams                 // columns: γ's and β's gradients
+	lnBackward               // points: the input gradient
+)
 
 // lnWork is the rough cost of a unit of a point's row per block, in the kernel's units of work.
 const lnWork = 8
 
 func (r *lnRows) RunRange(lo, hi int) {
-	if r.back {
+	switch r.pass {
+	case lnForward:
+		r.forwardRows(lo, hi)
+	case lnParams:
+		r.paramColumns(lo, hi)
+	case lnBackward:
 		r.backwardRows(lo, hi)
-		return
 	}
-	r.forwardRows(lo, hi)
+}
+
+// paramColumns accumulates γ's and β's gradients of columns [lo, hi) over every point.
+func (r *lnRows) paramColumns(lo, hi int) {
+	g, xh := r.g, r.xh
+	dGamma, dBeta := r.l.Gamma.Grad[lo:hi], r.l.Beta.Grad[lo:hi]
+	for b := range g.Plan.Blocks() {
+		gb, xb := g.Block(b), xh.Block(b)
+		for p := range g.N {
+			gr, xr := gb.Row(p)[lo:hi], xb.Row(p)[lo:hi]
+			for k, v := range gr {
+				dGamma[k] += v * xr[k]
+			}
+			if b == 0 {
+				for k, v := range gr {
+					dBeta[k] += v
+				}
+			}
+		}
+	}
 }
 
 // forwardRows normalises points [lo, hi): each point's figures are its own, so the points are
@@ -168,33 +199,23 @@ func (l *LayerNorm) Backward(g Jet, needIn bool) Jet {
 	xh := l.xhat.Like(g, w)
 	S := l.sc.get(n * nb)
 	V := l.vc.get(n * nb)
-	dGamma, dBeta := l.Gamma.Grad, l.Beta.Grad
-	for b := range nb {
-		gb, xb := g.Block(b), xh.Block(b)
-		for p := range n {
-			gr, xr := gb.Row(p), xb.Row(p)
-			for k, v := range gr {
-				dGamma[k] += v * xr[k]
-			}
-			if b == 0 {
-				for k, v := range gr {
-					dBeta[k] += v
-				}
-			}
-		}
-	}
+	// γ's and β's gradients, a band of columns per range: each column sums its points in the
+	// same order whatever the thread count.
+	l.rows = lnRows{l: l, g: g, xh: xh, pass: lnParams}
+	kernel.ForRanges(w, 8, 2*n*nb, &l.rows)
+	l.rows = lnRows{}
 	if !needIn {
 		return Jet{}
 	}
 	dx := l.dx.Like(g, w)
-	l.rows = lnRows{l: l, g: g, c: c, dx: dx, S: S, V: V, back: true}
+	l.rows = lnRows{l: l, g: g, c: c, dx: dx, S: S, V: V, pass: lnBackward}
 	kernel.ForRanges(n, 1, lnWork*w*nb, &l.rows)
 	l.rows = lnRows{}
 	return dx
 }
 
 // backwardRows forms the input gradient of points [lo, hi) (γ's and β's gradients, sums over the
-// points, are formed before, in one order).
+// points, are formed before it, by paramColumns).
 func (r *lnRows) backwardRows(lo, hi int) {
 	l, g, c, dx, S, V := r.l, r.g, r.c, r.dx, r.S, r.V
 	plan := g.Plan
