@@ -50,8 +50,7 @@ type gaborLayer struct {
 	res         nn.Jet
 	fwd         gaborForward
 	bwd         gaborBackward
-	scratch     chan *gaborScratch // a chunk's buffers for each of the kernel's threads
-	nScratch    int                // buffer sets made (all in scratch between passes)
+	scratch     []gaborScratch // a chunk's buffers for each of the kernel's workers
 }
 
 // gaborScratch holds one chunk of rows: exponent → modulus, sin and ω0·a → cos.
@@ -132,48 +131,22 @@ const gaborWork = 40
 // chunkRows is the number of rows the exponential and sincos take at a time.
 func (l *gaborLayer) chunkRows() int { return max(1, gaborChunkElems/l.w) }
 
-// ensureScratch makes the layer hold a chunk's buffers for each of the kernel's threads, the most
-// ranges that run at once: its memory is then the same however many ran (the memory estimate
-// fits the heap of small probe fits, which would otherwise count a second set as per pixel).
+// ensureScratch makes the layer hold a chunk's buffers for each of the kernel's workers, indexed
+// by the worker running a range. Its memory is then the same however many ranges ran (the memory
+// estimate fits the heap of small probe fits, which would otherwise count a second set as memory
+// per pixel).
 func (l *gaborLayer) ensureScratch() {
-	t := kernel.Threads()
-	if l.scratch == nil || cap(l.scratch) < t {
-		old := l.scratch
-		l.scratch = make(chan *gaborScratch, max(t, 8))
-		for range l.nScratch {
-			l.scratch <- <-old
-		}
-	}
 	m := l.chunkRows() * l.w
-	for ; l.nScratch < t; l.nScratch++ {
-		l.scratch <- &gaborScratch{e: make([]float64, m), sn: make([]float64, m), cs: make([]float64, m)}
-	}
-}
-
-// getScratch takes a set of chunk buffers for one range (ensureScratch made one per thread).
-func (l *gaborLayer) getScratch() *gaborScratch {
-	select {
-	case b := <-l.scratch:
-		return b
-	default: // more ranges at once than threads: cannot happen with kernel.ForRanges
-		m := l.chunkRows() * l.w
-		return &gaborScratch{e: make([]float64, m), sn: make([]float64, m), cs: make([]float64, m)}
-	}
-}
-
-func (l *gaborLayer) putScratch(b *gaborScratch) {
-	select {
-	case l.scratch <- b:
-	default:
+	for len(l.scratch) < kernel.Threads() {
+		l.scratch = append(l.scratch, gaborScratch{e: make([]float64, m), sn: make([]float64, m), cs: make([]float64, m)})
 	}
 }
 
 // RunRange computes ψ for rows [lo, hi), a chunk at a time.
-func (f *gaborForward) RunRange(lo, hi int) {
+func (f *gaborForward) RunRange(worker, lo, hi int) {
 	l := f.l
 	w, wi, rows := l.w, l.InWidth(), l.chunkRows()
-	b := l.getScratch()
-	defer l.putScratch(b)
+	b := &l.scratch[worker]
 	sawInf := false
 	for r0 := lo; r0 < hi; r0 += rows {
 		r1 := min(hi, r0+rows)
@@ -240,7 +213,7 @@ func (l *gaborLayer) Backward(g nn.Jet, needIn bool) nn.Jet {
 }
 
 // RunRange computes the input gradient of rows [lo, hi).
-func (b *gaborBackward) RunRange(lo, hi int) {
+func (b *gaborBackward) RunRange(_, lo, hi int) {
 	l := b.l
 	w, wi := l.w, l.InWidth()
 	s2x2 := 2 * l.s2

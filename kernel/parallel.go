@@ -4,8 +4,9 @@ package kernel
 // which splitting across goroutines costs more than it saves.
 const minParallelWork = 1 << 16
 
-// RangeRunner is work over a range of elements, for ForRanges.
-type RangeRunner interface{ RunRange(lo, hi int) }
+// RangeRunner is work over a range of elements, for ForRanges. w is the worker running it, in
+// [0, Threads()) at the call: per-worker scratch indexed by w is never shared by two ranges at once.
+type RangeRunner interface{ RunRange(w, lo, hi int) }
 
 // ForRanges runs r over the elements [0, n) in ranges that start at multiples of align, on the
 // implementation's threads: about eight ranges per thread, each worth at least minParallelWork
@@ -20,7 +21,7 @@ func (k *Impl) ForRanges(n, align, work int, r RangeRunner) {
 	units, threads := ceilDiv(n, align), k.Threads()
 	chunk := splitChunk(units, align*work, threads)
 	if chunk == 0 {
-		r.RunRange(0, n)
+		r.RunRange(0, 0, n)
 		return
 	}
 	p := rangeJobs.get()
@@ -44,7 +45,7 @@ type rangeJob struct {
 
 var rangeJobs = newFreeList[rangeJob](16)
 
-func (j *rangeJob) run(_, t int) {
+func (j *rangeJob) run(w, t int) {
 	lo := t * j.span
-	j.r.RunRange(lo, min(lo+j.span, j.n))
+	j.r.RunRange(w, lo, min(lo+j.span, j.n))
 }

@@ -13,9 +13,12 @@ type rangeLog struct {
 	hits   []int
 }
 
-func (l *rangeLog) RunRange(lo, hi int) {
+func (l *rangeLog) RunRange(w, lo, hi int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if w < 0 || w >= 4 {
+		panic("worker index out of range")
+	}
 	l.ranges = append(l.ranges, [2]int{lo, hi})
 	for i := lo; i < hi; i++ {
 		l.hits[i]++
@@ -54,4 +57,4 @@ func TestForRanges(t *testing.T) {
 
 type nopRanges struct{}
 
-func (*nopRanges) RunRange(lo, hi int) {}
+func (*nopRanges) RunRange(w, lo, hi int) {}

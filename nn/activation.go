@@ -62,7 +62,7 @@ const sliceAlign = 256
 // kernel's units of work (multiply-adds).
 const sliceWork = 16
 
-func (e *evalRanges) RunRange(lo, hi int) {
+func (e *evalRanges) RunRange(_, lo, hi int) {
 	var d [4][]float64
 	for k, s := range e.dst {
 		if s != nil {

@@ -92,7 +92,7 @@ const (
 // lnWork is the rough cost of a unit of a point's row per block, in the kernel's units of work.
 const lnWork = 8
 
-func (r *lnRows) RunRange(lo, hi int) {
+func (r *lnRows) RunRange(_, lo, hi int) {
 	switch r.pass {
 	case lnForward:
 		r.forwardRows(lo, hi)
