@@ -48,7 +48,7 @@ type elemJob struct {
 	partial      []float64
 }
 
-var elemJobs = newFreeList[elemJob](16)
+var elemJobs = NewFreeList[elemJob](16)
 
 // splitChunk is how many units each parallel task takes, or 0 when the work (units ×
 // workPerUnit, roughly multiply-adds) is too small to be worth more than the caller's goroutine.
@@ -70,12 +70,12 @@ func (j *elemJob) exec(units, workPerUnit int) {
 		j.do(0, units)
 		return
 	}
-	p := elemJobs.get()
+	p := elemJobs.Get()
 	*p = *j
 	p.units, p.chunk = units, chunk
 	parallelFor(ceilDiv(units, chunk), threads, p)
 	*p = elemJob{}
-	elemJobs.put(p)
+	elemJobs.Put(p)
 }
 
 // execElems runs an element op over j.n elements in chunks of elemGrain.

@@ -49,7 +49,7 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // into the same blocks whatever the thread count, and each output element is summed by one
 // kernel call per block in block order, so the result is bit-identical for any thread count.
 func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c Matrix, threads int) {
-	j := blockedJobs.get()
+	j := blockedJobs.Get()
 	*j = blockedJob{mk: mk, tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c}
 	j.plan(threads)
 
@@ -74,7 +74,7 @@ func (mk *microKernel) blockedGemm(tA, tB Transpose, alpha float64, a, b Matrix,
 		putBuf(aBuf)
 	}
 	*j = blockedJob{} // drop the references to the caller's matrices
-	blockedJobs.put(j)
+	blockedJobs.Put(j)
 }
 
 // blockedJob is one blockedGemm call: its operands, blocking and buffers. Its two task sets
@@ -99,7 +99,7 @@ type blockedJob struct {
 	directB     bool
 }
 
-var blockedJobs = newFreeList[blockedJob](16)
+var blockedJobs = NewFreeList[blockedJob](16)
 
 // plan chooses the blocking and the tiles.
 func (j *blockedJob) plan(threads int) {

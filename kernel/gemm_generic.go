@@ -14,12 +14,12 @@ func genericGemm(tA, tB Transpose, alpha float64, a, b Matrix, beta float64, c M
 		j.rows(0, c.Rows)
 		return
 	}
-	p := genericGemmJobs.get()
+	p := genericGemmJobs.Get()
 	*p = j
 	p.chunk = chunk
 	parallelFor(ceilDiv(c.Rows, chunk), threads, p)
 	*p = genericGemmJob{}
-	genericGemmJobs.put(p)
+	genericGemmJobs.Put(p)
 }
 
 // genericGemmJob is one genericGemm call; task t computes rows [t·chunk, (t+1)·chunk).
@@ -30,7 +30,7 @@ type genericGemmJob struct {
 	k, chunk    int
 }
 
-var genericGemmJobs = newFreeList[genericGemmJob](16)
+var genericGemmJobs = NewFreeList[genericGemmJob](16)
 
 func (j *genericGemmJob) run(_, t int) {
 	r0 := t * j.chunk

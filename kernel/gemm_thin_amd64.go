@@ -61,13 +61,13 @@ type thinJob struct {
 	transposed   bool
 }
 
-var thinJobs = newFreeList[thinJob](16)
+var thinJobs = NewFreeList[thinJob](16)
 
-func getThinJob() *thinJob { return thinJobs.get() }
+func getThinJob() *thinJob { return thinJobs.Get() }
 
 func putThinJob(j *thinJob) {
 	*j = thinJob{}
-	thinJobs.put(j)
+	thinJobs.Put(j)
 }
 
 // gemmSmallK computes C = alpha·op(A)·op(B) + beta·C for K ≤ 4 as a stream of outer products:

@@ -75,7 +75,7 @@ func (k *Impl) LinearSin(s, c Matrix, x, w Matrix, b []float64, omega float64) {
 // arguments of a block of rows into an L1-sized buffer, then the vmath functions over it.
 func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega float64) {
 	m, n, kk := x.Rows, w.Cols, x.Cols
-	j := linearJobs.get()
+	j := linearJobs.Get()
 	*j = linearJob{k: k, s: s, c: c, x: x, m: m, n: n, kk: kk, fused: k.b.linSin != nil}
 	j.blk = max(1, linearBlock/n)
 	j.per = max(j.blk, streamChunk/n)
@@ -104,7 +104,7 @@ func (k *Impl) linearSinStream(s, c Matrix, x, w Matrix, b []float64, omega floa
 	j.nt[0], j.nt[1] = ntOK(s, m, n), ntOK(c, m, n)
 	parallelFor(tasks, threads, j)
 	*j = linearJob{}
-	linearJobs.put(j)
+	linearJobs.Put(j)
 	putBuf(uBuf)
 	putBuf(wBuf)
 }
@@ -132,7 +132,7 @@ type linearJob struct {
 	fused    bool
 }
 
-var linearJobs = newFreeList[linearJob](16)
+var linearJobs = NewFreeList[linearJob](16)
 
 func (j *linearJob) run(wk, t int) {
 	r0 := t * j.per

@@ -24,11 +24,11 @@ func (k *Impl) ForRanges(n, align, work int, r RangeRunner) {
 		r.RunRange(0, 0, n)
 		return
 	}
-	p := rangeJobs.get()
+	p := rangeJobs.Get()
 	*p = rangeJob{r: r, n: n, span: chunk * align}
 	parallelFor(ceilDiv(units, chunk), threads, p)
 	*p = rangeJob{}
-	rangeJobs.put(p)
+	rangeJobs.Put(p)
 }
 
 // Threads is the number of workers a call of the default implementation uses now.
@@ -43,7 +43,7 @@ type rangeJob struct {
 	n, span int
 }
 
-var rangeJobs = newFreeList[rangeJob](16)
+var rangeJobs = NewFreeList[rangeJob](16)
 
 func (j *rangeJob) run(w, t int) {
 	lo := t * j.span

@@ -12,16 +12,18 @@ func workers(work, threads int) int {
 	return max(1, min(threads, work/minWorkPerThread))
 }
 
-// freeList recycles objects of one type. Unlike sync.Pool it keeps them across garbage
+// FreeList recycles objects of one type (the kernels' job structs and scratch, and other packages'
+// per-call scratch). Unlike sync.Pool it keeps them across garbage
 // collections: a sync.Pool is emptied by every second collection, after which each call of a
 // training step would allocate its job structs and scratch buffers again (large packing buffers
 // included). It holds at most its capacity; what does not fit is left to the collector.
-type freeList[T any] chan *T
+type FreeList[T any] chan *T
 
-func newFreeList[T any](n int) freeList[T] { return make(freeList[T], n) }
+// NewFreeList returns a free list that keeps up to n objects.
+func NewFreeList[T any](n int) FreeList[T] { return make(FreeList[T], n) }
 
-// get returns a recycled object (contents as last put) or a new zero one.
-func (f freeList[T]) get() *T {
+// Get returns a recycled object (contents as last put) or a new zero one.
+func (f FreeList[T]) Get() *T {
 	select {
 	case x := <-f:
 		return x
@@ -30,7 +32,8 @@ func (f freeList[T]) get() *T {
 	}
 }
 
-func (f freeList[T]) put(x *T) {
+// Put returns x to the list (or to the collector when the list is full).
+func (f FreeList[T]) Put(x *T) {
 	select {
 	case f <- x:
 	default:
@@ -41,9 +44,9 @@ func (f freeList[T]) put(x *T) {
 // steady-state calls allocate nothing (one list for all sizes would hand a small buffer to a
 // large request and drop it). A class keeps as many buffers as were ever in use at once, up
 // to 8.
-var bufLists = func() (l [48]freeList[[]float64]) {
+var bufLists = func() (l [48]FreeList[[]float64]) {
 	for i := range l {
-		l[i] = newFreeList[[]float64](8)
+		l[i] = NewFreeList[[]float64](8)
 	}
 	return l
 }()
@@ -51,7 +54,7 @@ var bufLists = func() (l [48]freeList[[]float64]) {
 // getBuf returns a buffer of at least n float64s (contents undefined); give it back with putBuf.
 func getBuf(n int) *[]float64 {
 	class := bits.Len(uint(max(n, 1) - 1)) // 2^class ≥ n
-	p := bufLists[class].get()
+	p := bufLists[class].Get()
 	if cap(*p) == 0 {
 		*p = make([]float64, n, 1<<class)
 	}
@@ -64,7 +67,7 @@ func putBuf(p *[]float64) {
 	if cap(*p) != 1<<class {
 		return // not one of ours
 	}
-	bufLists[class].put(p)
+	bufLists[class].Put(p)
 }
 
 // ReleaseScratch drops the recycled scratch buffers, so that the collector can free them. The

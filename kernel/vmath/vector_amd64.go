@@ -102,27 +102,16 @@ func sinSqrtDriver(k func(v, d, x *float64, n int, omega float64) int) func(v, d
 	}
 }
 
-// gaussJetDriver runs the kernel over the whole slice: it takes every argument.
-func gaussJetDriver(k func(v, d, x *float64, n int, s float64) int) func(v, d, x []float64, s float64) {
-	return func(v, d, x []float64, s float64) {
+// jetDriver runs a two-output kernel with one parameter over the whole slice: it takes every
+// argument (GaussJet, FKAN).
+func jetDriver(k func(v, d, x *float64, n int, p float64) int) func(v, d, x []float64, p float64) {
+	return func(v, d, x []float64, p float64) {
 		n := len(x)
 		if n == 0 {
 			return
 		}
 		v, d = v[:n], d[:n]
-		k(&v[0], &d[0], &x[0], n, s)
-	}
-}
-
-// fkanDriver runs the kernel over the whole slice: it takes every argument.
-func fkanDriver(k func(v, d, x *float64, n int, k float64) int) func(v, d, x []float64, k float64) {
-	return func(v, d, x []float64, kk float64) {
-		n := len(x)
-		if n == 0 {
-			return
-		}
-		v, d = v[:n], d[:n]
-		k(&v[0], &d[0], &x[0], n, kk)
+		k(&v[0], &d[0], &x[0], n, p)
 	}
 }
 
@@ -146,8 +135,8 @@ func vectorFuncs(name string) (Funcs, bool) {
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX2),
 			AffineSinCos: affineDriver(affineSinCosAVX2, affineCosAVX2),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX2),
-			FKAN:         fkanDriver(fkanAVX2),
-			GaussJet:     gaussJetDriver(gaussJetAVX2),
+			FKAN:         jetDriver(fkanAVX2),
+			GaussJet:     jetDriver(gaussJetAVX2),
 		}, true
 	case "avx512":
 		if !cpu.X86.HasAVX512F {
@@ -165,8 +154,8 @@ func vectorFuncs(name string) (Funcs, bool) {
 			TanhSech2:    tanhSech2Driver(tanhSech2AVX512),
 			AffineSinCos: affineDriver(affineSinCosAVX512, affineCosAVX512),
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX512),
-			FKAN:         fkanDriver(fkanAVX512),
-			GaussJet:     gaussJetDriver(gaussJetAVX512),
+			FKAN:         jetDriver(fkanAVX512),
+			GaussJet:     jetDriver(gaussJetAVX512),
 		}, true
 	}
 	return Funcs{}, false

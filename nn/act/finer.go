@@ -93,8 +93,8 @@ func (f *finerFunc) derive(x, s, c float64, order int, d *[4]float64) {
 // EvalSlice takes the sine and cosine of g from the kernel, a chunk at a time.
 func (f *finerFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 	w := wanted(order, d, len(x))
-	bufs := getChunkBuffers()
-	defer putChunkBuffers(bufs)
+	bufs := freeChunkBuffers.Get()
+	defer freeChunkBuffers.Put(bufs)
 	ub, sb, cb := &bufs[0], &bufs[1], &bufs[2]
 	var r [4]float64
 	for lo := 0; lo < len(x); lo += sliceChunk {

@@ -75,8 +75,8 @@ func (f *fkanFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 		kernel.FKAN(w[0], w[1], x, f.k) // the training step: one vectorised pass
 		return
 	}
-	bufs := getChunkBuffers()
-	defer putChunkBuffers(bufs)
+	bufs := freeChunkBuffers.Get()
+	defer freeChunkBuffers.Put(bufs)
 	tb, e2b, e1b, hb := &bufs[0], &bufs[1], &bufs[2], &bufs[3]
 	var r [4]float64
 	for lo := 0; lo < len(x); lo += sliceChunk {

@@ -64,8 +64,8 @@ func (f *gaussFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 		kernel.GaussJet(w[0], w[1], x, f.s) // the training step: one vectorised pass
 		return
 	}
-	bufs := getChunkBuffers()
-	defer putChunkBuffers(bufs)
+	bufs := freeChunkBuffers.Get()
+	defer freeChunkBuffers.Put(bufs)
 	eb, tb := &bufs[0], &bufs[1]
 	for lo := 0; lo < len(x); lo += sliceChunk {
 		xs := x[lo:min(lo+sliceChunk, len(x))]

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/kernel/vmath"
 )
 
@@ -38,23 +39,7 @@ const sliceChunk = 256
 // allocated per call (a layer's evaluation makes a call per range of elements on each thread).
 type chunkBuffers [4][sliceChunk]float64
 
-var freeChunkBuffers = make(chan *chunkBuffers, 64)
-
-func getChunkBuffers() *chunkBuffers {
-	select {
-	case b := <-freeChunkBuffers:
-		return b
-	default:
-		return new(chunkBuffers)
-	}
-}
-
-func putChunkBuffers(b *chunkBuffers) {
-	select {
-	case freeChunkBuffers <- b:
-	default:
-	}
-}
+var freeChunkBuffers = kernel.NewFreeList[chunkBuffers](64)
 
 // sgn is the sign of x with sgn(0) = 0: the convention for the derivative of |x| at its kink.
 func sgn(x float64) float64 {

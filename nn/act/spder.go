@@ -96,8 +96,8 @@ func (f *spderFunc) EvalSlice(x, _ []float64, order int, d [4][]float64) {
 		kernel.SinSqrt(w[0], w[1], x, f.omega)
 		return
 	}
-	bufs := getChunkBuffers()
-	defer putChunkBuffers(bufs)
+	bufs := freeChunkBuffers.Get()
+	defer freeChunkBuffers.Put(bufs)
 	ub, sb, cb := &bufs[0], &bufs[1], &bufs[2]
 	var r [4]float64
 	for lo := 0; lo < len(x); lo += sliceChunk {
