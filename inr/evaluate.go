@@ -37,8 +37,19 @@ func (m *Model) ImageInfo() (w, h, c, depth int, ok bool) {
 	return w, h, c, depth, true
 }
 
-// maxRenderPixels bounds a rendering (a 16384² image of 3 channels is 6 GiB of float64).
+// maxRenderPixels bounds a rendering (an 8192² image of 3 channels is 1.5 GiB of float64).
 const maxRenderPixels = 1 << 26
+
+// RenderBytes is the memory of a w×h rendering and of writing it as a PNG: the float64 samples
+// and the 8- or 16-bit picture made from them. The network's working memory comes on top; it does
+// not grow with the size (RenderImage evaluates predictChunk points at a time).
+func (m *Model) RenderBytes(w, h int) int64 {
+	depth := 8
+	if _, _, _, d, ok := m.ImageInfo(); ok {
+		depth = d
+	}
+	return int64(w) * int64(h) * int64(m.Out) * int64(8+depth/8)
+}
 
 // RenderImage renders a model of two inputs and one or three outputs on a w×h grid over [−1, 1]²
 // (any resolution: the network is continuous), values clipped to [0, 1]. The bit depth is the
@@ -56,8 +67,15 @@ func (m *Model) RenderImage(w, h int) (*Image, error) {
 	}
 	out := NewImage(w, h, m.Out, depth)
 	y := kernel.MatrixFrom(w*h, m.Out, out.Pix)
-	if err := m.Predict(GridCoords(w, h), y); err != nil {
-		return nil, err
+	// The coordinates are made a part at a time: a full grid of them would be 16 bytes per pixel,
+	// more than the rendering itself.
+	x := kernel.NewMatrix(min(predictChunk, w*h), 2)
+	for p0 := 0; p0 < w*h; p0 += x.Rows {
+		xc := x.View(0, 0, min(x.Rows, w*h-p0), 2)
+		gridRows(w, h, p0, xc)
+		if err := m.Predict(xc, y.View(p0, 0, xc.Rows, m.Out)); err != nil {
+			return nil, err
+		}
 	}
 	for i, v := range out.Pix {
 		out.Pix[i] = clip01(v)

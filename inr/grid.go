@@ -11,26 +11,27 @@ import (
 // h)[row], the convention of every reference repository (each axis on [−1, 1] separately).
 func GridCoords(w, h int) kernel.Matrix {
 	x := kernel.NewMatrix(w*h, 2)
-	lx, ly := linspace(w), linspace(h)
-	for r := 0; r < h; r++ {
-		for c := 0; c < w; c++ {
-			row := x.Row(r*w + c)
-			row[0], row[1] = lx[c], ly[r]
-		}
-	}
+	gridRows(w, h, 0, x)
 	return x
 }
 
-// linspace returns n points evenly spaced on [−1, 1] (both ends included; one point sits at 0).
-func linspace(n int) []float64 {
-	v := make([]float64, n)
+// gridRows writes the coordinates of pixels p0, p0+1, …, p0+x.Rows−1 of a w×h image (in pixel
+// order, as GridCoords) into the rows of x, so that a large grid can be evaluated a part at a time.
+func gridRows(w, h, p0 int, x kernel.Matrix) {
+	for i := 0; i < x.Rows; i++ {
+		p := p0 + i
+		row := x.Row(i)
+		row[0], row[1] = linspaceAt(p%w, w), linspaceAt(p/w, h)
+	}
+}
+
+// linspaceAt is point i of n points evenly spaced on [−1, 1] (both ends included; with n odd one
+// point sits at 0).
+func linspaceAt(i, n int) float64 {
 	if n == 1 {
-		return v
+		return 0
 	}
-	for i := range v {
-		v[i] = -1 + 2*float64(i)/float64(n-1)
-	}
-	return v
+	return -1 + 2*float64(i)/float64(n-1)
 }
 
 // imageSignal is an image prepared for fitting: the coordinates of its pixels and the targets in

@@ -102,6 +102,22 @@ func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 
 // liveHeap is the live heap after a full collection; release drops the kernels' recycled scratch
 // first (a measurement's base), otherwise it counts as the working set it is.
+// PredictMemory measures the working memory of Predict and RenderImage beyond the model itself:
+// the network's buffers for one part of the points, which does not grow with their number. It
+// evaluates one part (a few milliseconds) and should run while nothing else allocates much.
+func (m *Model) PredictMemory() (int64, error) {
+	base := liveHeap(true)
+	x, y := kernel.NewMatrix(predictChunk, m.In), kernel.NewMatrix(predictChunk, m.Out)
+	if err := m.Predict(x, y); err != nil {
+		return 0, err
+	}
+	use := liveHeap(false) - base
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(y)
+	runtime.KeepAlive(m) // its buffers are what is measured
+	return use, nil
+}
+
 func liveHeap(release bool) int64 {
 	if release {
 		kernel.ReleaseScratch()

@@ -3,6 +3,7 @@ package inr
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -58,5 +59,38 @@ func TestEstimateMemory(t *testing.T) {
 			require.LessOrEqual(t, float64(got), 1.05*float64(want), "measured %d bytes, estimated %d", got, want)
 			require.LessOrEqual(t, float64(want), 1.15*float64(got), "measured %d bytes, estimated %d", got, want)
 		})
+	}
+}
+
+// TestRenderMemory: a rendering by a model just loaded from its file grows the live heap by its
+// float64 samples and PredictMemory, the network's buffers for one part of the grid, whatever its
+// size (the coordinates are made a part at a time: a full grid of them would add 16 bytes per
+// pixel).
+func TestRenderMemory(t *testing.T) {
+	res, err := Fit(context.Background(), smallCamera(t, 16), FitOptions{Arch: "siren", Steps: 2})
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+	require.NoError(t, res.Model.Save(path, "test", nil))
+	load := func() *Model {
+		m, err := LoadModel(path)
+		require.NoError(t, err)
+		return m
+	}
+	work, err := load().PredictMemory()
+	require.NoError(t, err)
+	require.Greater(t, work, int64(predictChunk*256*8), "at least one 256-wide layer's values")
+	require.Less(t, work, int64(predictChunk*256*8*16))
+	for _, s := range [][2]int{{96, 64}, {600, 400}} { // more than one part
+		w, h := s[0], s[1]
+		m := load()
+		base := liveHeap(true)
+		im, err := m.RenderImage(w, h)
+		require.NoError(t, err)
+		got := liveHeap(false) - base
+		runtime.KeepAlive(im)
+		runtime.KeepAlive(m)
+		want := m.RenderBytes(w, h) - int64(w*h) + work // RenderBytes counts the 8-bit picture too
+		t.Logf("%d×%d: measured %d bytes, estimated %d (working memory %d)", w, h, got, want, work)
+		require.InEpsilon(t, float64(want), float64(got), 0.05)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/fitcli"
 	"github.com/inrstudio/studio/internal/fsutil"
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/multistage"
@@ -100,6 +101,9 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 			w, h = scaleToLonger(fw, fh, f.size)
 		}
 	}
+	if err := checkRenderMemory(m, f, w, h); err != nil {
+		return err
+	}
 	im, err := m.RenderImage(w, h)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -109,6 +113,23 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d×%d, %d channel(s), %d-bit) from %s (%s)\n", f.out, w, h, im.C, im.Depth, path, m.Arch)
 	return nil
+}
+
+// checkRenderMemory refuses a rendering that needs more memory than the system has available
+// (an 8192² colour rendering needs about 2 GiB), before it is made.
+func checkRenderMemory(m *inr.Model, f evalFlags, w, h int) error {
+	work, err := m.PredictMemory()
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("--size %d", f.size)
+	switch {
+	case f.width > 0:
+		what = fmt.Sprintf("--width %d --height %d", f.width, f.height)
+	case f.size == 0:
+		what = fmt.Sprintf("the fitted size %d×%d", w, h)
+	}
+	return fitcli.CheckRenderMemory(what, w, h, func(w, h int) int64 { return m.RenderBytes(w, h) + work })
 }
 
 // scaleToLonger returns the size whose longer side is n with the aspect ratio of w×h.

@@ -88,3 +88,28 @@ func HumanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.2f %s", v, u)
 }
+
+// CheckRenderMemory refuses, before anything is allocated, a rendering of w×h pixels that needs
+// more memory than the system has available, naming the largest --size that would fit. need(w, h)
+// is the memory of a w×h rendering (inr.Model.RenderBytes plus the network's working memory);
+// what names the request in the message ("--size 8192").
+func CheckRenderMemory(what string, w, h int, need func(w, h int) int64) error {
+	n := planned(need(w, h))
+	avail, ok := availableMemory()
+	if !ok || n <= avail {
+		return nil
+	}
+	msg := fmt.Sprintf("%s: rendering %d×%d pixels needs about %s of memory, and %s is available",
+		what, w, h, HumanBytes(n), HumanBytes(avail))
+	im := inr.Image{W: w, H: h}
+	for _, s := range suggestSizes {
+		sw, sh := im.FitSize(s)
+		if s >= max(w, h) {
+			continue
+		}
+		if b := planned(need(sw, sh)); b <= int64(suggestShare*float64(avail)) {
+			return fmt.Errorf("%s; render at --size %d (%d×%d, about %s) or free memory", msg, s, sw, sh, HumanBytes(b))
+		}
+	}
+	return fmt.Errorf("%s; free memory", msg)
+}

@@ -96,3 +96,15 @@ func TestMemoryCheckLeavesTheModelAlone(t *testing.T) {
 	require.Equal(t, 5, cfg.Levels)
 	require.Equal(t, 203521, p.Fitter.Model().NumParams(), "22 encoded inputs, 4 ReLU layers of 256, 1 output")
 }
+
+// TestRenderMemoryRefusal: a rendering that needs more than the available memory is refused
+// with the largest --size that needs at most three quarters of it; one that fits is not.
+func TestRenderMemoryRefusal(t *testing.T) {
+	need := func(w, h int) int64 { return int64(w*h)*26 + 100<<20 } // 3 channels of 8+2 bytes, and the network
+	withAvailable(t, 1<<30)
+	require.NoError(t, CheckRenderMemory("--size 4096", 4096, 2048, need))
+	err := CheckRenderMemory("--size 8192", 8192, 4096, need)
+	require.EqualError(t, err, "--size 8192: rendering 8192×4096 pixels needs about 1.03 GiB of memory, and 1.00 GiB is available; render at --size 6144 (6144×3072, about 668 MiB) or free memory")
+	withAvailable(t, 64<<20)
+	require.EqualError(t, CheckRenderMemory("--size 32", 32, 32, need), "--size 32: rendering 32×32 pixels needs about 170 MiB of memory, and 64.0 MiB is available; free memory")
+}
