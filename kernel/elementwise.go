@@ -82,6 +82,43 @@ func (k *Impl) GaussJet(v, d, x []float64, s float64) {
 	k.b.vm.GaussJet(v, d, x, s)
 }
 
+// GaborArg sets e[i] and c[i] to the exponent and the phase of WIRE's Gabor wavelet at
+// z = a[i] + i·b[i] (b nil: a real z), vmath.GaborArg, and reports whether an input was infinite
+// (c[i] is then 0). The same bits on every implementation. It runs on the calling goroutine.
+func (k *Impl) GaborArg(e, c, a, b []float64, omega, s2 float64) bool {
+	checkLen("gaborarg", e, a)
+	checkLen("gaborarg", c, a)
+	if b != nil {
+		checkLen("gaborarg", b, a)
+	}
+	return k.b.vm.GaborArg(e, c, a, b, omega, s2)
+}
+
+// GaborPsi sets re[i], im[i] to the wavelet m[i]·(c[i] + i·s[i]), each part flushed below the
+// smallest normal (vmath.GaborPsi). The same bits on every implementation. It runs on the
+// calling goroutine.
+func (k *Impl) GaborPsi(re, im, m, s, c []float64) {
+	for _, d := range [][]float64{re, im, s, c} {
+		checkLen("gaborpsi", d, m)
+	}
+	k.b.vm.GaborPsi(re, im, m, s, c)
+}
+
+// GaborGrad sets da[i] and db[i] to the gradients of a loss with respect to a[i] and b[i] from
+// the wavelet pr[i] + i·pi[i] and the gradients gr[i], gi[i] of its parts (vmath.GaborGrad; b
+// and db nil: a real input, da only). The same bits on every implementation. It runs on the
+// calling goroutine.
+func (k *Impl) GaborGrad(da, db, a, b, pr, pi, gr, gi []float64, omega, s2x2 float64) {
+	for _, d := range [][]float64{da, pr, pi, gr, gi} {
+		checkLen("gaborgrad", d, a)
+	}
+	if b != nil || db != nil {
+		checkLen("gaborgrad", b, a)
+		checkLen("gaborgrad", db, a)
+	}
+	k.b.vm.GaborGrad(da, db, a, b, pr, pi, gr, gi, omega, s2x2)
+}
+
 // Sin runs the default implementation; see Impl.Sin.
 func Sin(dst, x []float64) { defaultImpl.Sin(dst, x) }
 
@@ -111,6 +148,19 @@ func FKAN(v, d, x []float64, k float64) { defaultImpl.FKAN(v, d, x, k) }
 
 // GaussJet runs the default implementation; see Impl.GaussJet.
 func GaussJet(v, d, x []float64, s float64) { defaultImpl.GaussJet(v, d, x, s) }
+
+// GaborArg runs the default implementation; see Impl.GaborArg.
+func GaborArg(e, c, a, b []float64, omega, s2 float64) bool {
+	return defaultImpl.GaborArg(e, c, a, b, omega, s2)
+}
+
+// GaborPsi runs the default implementation; see Impl.GaborPsi.
+func GaborPsi(re, im, m, s, c []float64) { defaultImpl.GaborPsi(re, im, m, s, c) }
+
+// GaborGrad runs the default implementation; see Impl.GaborGrad.
+func GaborGrad(da, db, a, b, pr, pi, gr, gi []float64, omega, s2x2 float64) {
+	defaultImpl.GaborGrad(da, db, a, b, pr, pi, gr, gi, omega, s2x2)
+}
 
 // AffineSinCos runs the default implementation; see Impl.AffineSinCos.
 func AffineSinCos(s, c, z Matrix, b []float64, omega float64) {

@@ -3,7 +3,9 @@
 // tanh layer's value and derivative from one exponential), and three activations with their
 // first derivative in one pass each for the training step (SinSqrt: SPDER's sin(u)·√|u|; FKAN;
 // GaussJet), bit for bit their scalar closed forms (SinSqrtJet, FKANJet, GaussJet) on the
-// implementation's own elementary functions. Each implementation
+// implementation's own elementary functions, and the arithmetic of WIRE's complex Gabor layer
+// around its exponential and sincos (GaborArg, GaborPsi, GaborGrad: IEEE operations in a fixed
+// order, the same bits on every implementation). Each implementation
 // is a Funcs value; package kernel picks one per backend with For("generic" | "avx2" | "avx512").
 //
 // Every function writes dst[i] = f(x[i]) for i < len(x); dst must be at least as long as x and

@@ -29,6 +29,14 @@ type Funcs struct {
 	// v[i] and d[i] of the scalar GaussJet of u and the implementation's own exp(−u²), bit for
 	// bit. v or d may be x.
 	GaussJet func(v, d, x []float64, s float64)
+	// GaborArg writes GaborArg of a[i] and b[i] (GaborArgReal when b is nil) into e[i] and c[i]
+	// and reports whether an input was infinite.
+	GaborArg func(e, c, a, b []float64, omega, s2 float64) bool
+	// GaborPsi writes GaborPsi of m[i], s[i] and c[i] into re[i] and im[i].
+	GaborPsi func(re, im, m, s, c []float64)
+	// GaborGrad writes GaborGrad of the i-th elements into da[i] and db[i] (GaborGradReal into
+	// da[i] when b and db are nil).
+	GaborGrad func(da, db, a, b, pr, pi, gr, gi []float64, omega, s2x2 float64)
 }
 
 // FKANJet returns FKAN's hidden activation f = (x + t)·σ(x) and its derivative
@@ -170,6 +178,9 @@ func Generic() Funcs {
 		SinSqrt:      sinSqrtChunks(sinCosGeneric),
 		FKAN:         fkanChunks(tanhGeneric, expGeneric),
 		GaussJet:     gaussJetChunks(expGeneric),
+		GaborArg:     gaborArgScalar,
+		GaborPsi:     gaborPsiScalar,
+		GaborGrad:    gaborGradScalar,
 	}
 }
 
@@ -211,6 +222,9 @@ func mathFuncs() Funcs {
 		SinSqrt:      sinSqrtChunks(mathSinCos),
 		FKAN:         fkanChunks(mapFunc(math.Tanh), mapFunc(math.Exp)),
 		GaussJet:     gaussJetChunks(mapFunc(math.Exp)),
+		GaborArg:     gaborArgScalar,
+		GaborPsi:     gaborPsiScalar,
+		GaborGrad:    gaborGradScalar,
 	}
 }
 

@@ -4,9 +4,11 @@
 // in two dialects: AVX2+FMA (4 lanes, Y registers, tails by VMASKMOVPD) and AVX-512F (8 lanes,
 // Z registers, tails by k-masks). Run with `go generate` (see vector_amd64.go).
 //
-// Register use in every kernel: DI, R9 outputs; SI, R10 inputs; R8 n; AX the index.
-// V0, V1 hold the loaded inputs, V2…V11 are temporaries, V14 is ω (affine kernels).
-// AVX2: Y12, Y13 are compare masks and Y15 the tail mask; AVX-512: K2, K3 and K1.
+// Register use in every kernel: DI, R9 outputs; SI, R10, R11, … inputs; R8 n; AX the index.
+// V0, V1, … hold the loaded inputs (one per input), the registers above them up to V11 are
+// temporaries, V14 is the first parameter (ω of the affine kernels) and V13 the second.
+// AVX2: Y12, Y13 are compare masks and Y15 the tail mask; AVX-512: K2, K3 and K1. A kernel with
+// two parameters uses compare mask 0 only (Y13 holds its second parameter).
 package main
 
 import (
@@ -329,6 +331,43 @@ func (g *gen) fkanJet() []int {
 	return []int{4, 5}
 }
 
+// flushNormal sets register r to ±0 (its sign kept) where |r| is below 2⁻¹⁰²² (vmath's
+// FlushNormal), using registers t1, t2 and mask 0.
+func (g *gen) flushNormal(r, t1, t2 int) {
+	g.and(t1, r, g.c("absmask"))
+	g.cmp(0, t1, g.c("minnormal"), ltOQ)
+	g.and(t2, r, g.c("signmask"))
+	g.blend(r, 0, g.v(t2), r)
+}
+
+// bailIfInf leaves the kernel at the current vector if a lane of register x is ±Inf (register
+// t, mask 0).
+func (g *gen) bailIfInf(x, t int) {
+	g.and(t, x, g.c("absmask"))
+	g.cmp(0, t, g.c("inf"), eqOQ)
+	g.bailIf(0, false)
+}
+
+// gaborGradD leaves, for a in register a, ψ = pr + i·pi in registers 1+o, 2+o and the
+// gradients gR, gI in 3+o, 4+o, dot = gR·pr + gI·pi in register 6 and
+// ∂L/∂a = flush((−2s²)·a·dot + ω·(gI·pr − gR·pi)) in register 8 (ω in V14, 2s² in V13), using
+// registers 7, 9 and 10: GaborGrad's operations in its order.
+func (g *gen) gaborGradD(o int) {
+	pr, pi, gr, gi := 1+o, 2+o, 3+o, 4+o
+	g.mul(6, gr, g.v(pr))
+	g.mul(7, gi, g.v(pi))
+	g.add(6, 6, g.v(7)) // dot
+	g.mul(7, gi, g.v(pr))
+	g.mul(9, gr, g.v(pi))
+	g.sub(7, 7, g.v(9))
+	g.mul(7, 14, g.v(7)) // ω·(gI·pr − gR·pi)
+	g.xor(8, 13, g.c("signmask"))
+	g.mul(8, 8, g.v(0))
+	g.mul(8, 8, g.v(6))
+	g.add(8, 8, g.v(7))
+	g.flushNormal(8, 9, 10)
+}
+
 // spill and reload keep register r in the frame's slot (64 bytes each, see spillSlots).
 func (g *gen) spill(r, slot int)  { g.i("VMOVUPD %s, %d(SP)", g.v(r), 64*slot) }
 func (g *gen) reload(r, slot int) { g.i("VMOVUPD %d(SP), %s", 64*slot, g.v(r)) }
@@ -446,15 +485,18 @@ func (g *gen) tanhQuotient() {
 }
 
 type kernel struct {
-	name  string
-	outs  []string
-	ins   []string
-	omega bool
-	body  func(g *gen) []int // registers holding the outputs
+	name   string
+	outs   []string
+	ins    []string
+	params []string           // float64 parameters, broadcast into V14 and V13
+	body   func(g *gen) []int // registers holding the outputs
 }
 
+// omega is the parameter list of the one-parameter kernels.
+var omega = []string{"omega"}
+
 var kernels = []kernel{
-	{"sin", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+	{"sin", []string{"dst"}, []string{"x"}, nil, func(g *gen) []int {
 		g.and(2, 0, g.c("absmask"))
 		g.halfTurns(false)
 		g.sll(10, 3, 63) // (−1)ⁿ, then the sign of x
@@ -463,7 +505,7 @@ var kernels = []kernel{
 		g.xor(5, 2, g.v(10))
 		return []int{5}
 	}},
-	{"cos", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+	{"cos", []string{"dst"}, []string{"x"}, nil, func(g *gen) []int {
 		g.and(2, 0, g.c("absmask"))
 		g.halfTurns(true)
 		g.addq(10, 3, g.c("int1")) // (−1)^(m+1)
@@ -471,14 +513,14 @@ var kernels = []kernel{
 		g.xor(5, 2, g.v(10))
 		return []int{5}
 	}},
-	{"sinCos", []string{"s", "c"}, []string{"x"}, false, func(g *gen) []int {
+	{"sinCos", []string{"s", "c"}, []string{"x"}, nil, func(g *gen) []int {
 		g.and(2, 0, g.c("absmask"))
 		g.trig()
 		g.sinOut(5, 0)
 		g.cosOut(1)
 		return []int{5, 1}
 	}},
-	{"affineSinCos", []string{"s", "c"}, []string{"x", "b"}, true, func(g *gen) []int {
+	{"affineSinCos", []string{"s", "c"}, []string{"x", "b"}, omega, func(g *gen) []int {
 		g.add(0, 0, g.v(1))
 		g.mul(0, 0, g.v(14))
 		g.and(2, 0, g.c("absmask"))
@@ -487,7 +529,7 @@ var kernels = []kernel{
 		g.cosOut(1)
 		return []int{5, 1}
 	}},
-	{"affineCos", []string{"c"}, []string{"x", "b"}, true, func(g *gen) []int {
+	{"affineCos", []string{"c"}, []string{"x", "b"}, omega, func(g *gen) []int {
 		g.add(0, 0, g.v(1))
 		g.mul(0, 0, g.v(14))
 		g.and(2, 0, g.c("absmask"))
@@ -497,7 +539,7 @@ var kernels = []kernel{
 		g.xor(5, 2, g.v(10))
 		return []int{5}
 	}},
-	{"sinSqrt", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
+	{"sinSqrt", []string{"v", "d"}, []string{"x"}, omega, func(g *gen) []int {
 		// SinSqrtJet's operations in its order, on sincos's sine and cosine: u = ω·x,
 		// v = s·r and d = (ω·r)·(c + S/2) with r = √|u|, S = s/u (1 where u = 0).
 		g.mul(0, 0, g.v(14))
@@ -517,7 +559,7 @@ var kernels = []kernel{
 		g.mul(8, 8, g.v(7))
 		return []int{6, 8}
 	}},
-	{"fkan", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
+	{"fkan", []string{"v", "d"}, []string{"x"}, omega, func(g *gen) []int {
 		// The FKAN slice path's elementary values as its kernel calls computed them (ω is k):
 		// t = tanh(k·x) (the tanh kernel), e2 = exp((−2)·|k·x|) and e1 = exp(−|x|) (the exp
 		// kernel), x and the first two kept in the frame; then FKANJet's operations.
@@ -542,7 +584,7 @@ var kernels = []kernel{
 		g.reload(2, 2)
 		return g.fkanJet()
 	}},
-	{"gaussJet", []string{"v", "d"}, []string{"x"}, true, func(g *gen) []int {
+	{"gaussJet", []string{"v", "d"}, []string{"x"}, omega, func(g *gen) []int {
 		// GaussJet's operations in its order (ω is s), the exponential as the exp kernel's:
 		// u = s·x, e = flush(exp(−(u·u))), t = max(−c, min(u, c)), d = flush(((−2·s)·t)·e).
 		g.mul(8, 0, g.v(14))
@@ -559,17 +601,61 @@ var kernels = []kernel{
 		g.flushTiny(10)
 		return []int{6, 10}
 	}},
-	{"exp", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+	// WIRE's Gabor wavelet (see vmath.GaborArg, GaborPsi, GaborGrad): IEEE operations only, in
+	// the scalar functions' order, so every implementation gives the same bits.
+	{"gaborArg", []string{"e", "c"}, []string{"a", "b"}, []string{"omega", "s2"}, func(g *gen) []int {
+		g.bailIfInf(0, 2)
+		g.bailIfInf(1, 2)
+		g.mul(4, 13, g.v(1))
+		g.add(4, 14, g.v(4)) // ω + s²b
+		g.xor(5, 1, g.c("signmask"))
+		g.mul(5, 5, g.v(4))
+		g.mul(6, 13, g.v(0))
+		g.mul(6, 6, g.v(0))
+		g.sub(5, 5, g.v(6)) // −b·(ω + s²b) − s²a·a
+		g.mul(7, 14, g.v(0))
+		return []int{5, 7}
+	}},
+	{"gaborArgReal", []string{"e", "c"}, []string{"a"}, []string{"omega", "s2"}, func(g *gen) []int {
+		g.bailIfInf(0, 2)
+		g.xor(5, 13, g.c("signmask"))
+		g.mul(5, 5, g.v(0))
+		g.mul(5, 5, g.v(0)) // (−s²)·a·a
+		g.mul(7, 14, g.v(0))
+		return []int{5, 7}
+	}},
+	{"gaborPsi", []string{"re", "im"}, []string{"m", "s", "c"}, nil, func(g *gen) []int {
+		g.mul(4, 0, g.v(2))
+		g.flushNormal(4, 6, 7)
+		g.mul(5, 0, g.v(1))
+		g.flushNormal(5, 6, 7)
+		return []int{4, 5}
+	}},
+	{"gaborGrad", []string{"da", "db"}, []string{"a", "b", "pr", "pi", "gr", "gi"}, []string{"omega", "s2x2"}, func(g *gen) []int {
+		// a is in register 0 and b in 1: ψ and the gradients are in 2 to 5.
+		g.gaborGradD(1)
+		g.xor(9, 14, g.c("signmask"))
+		g.mul(10, 13, g.v(1))
+		g.sub(9, 9, g.v(10)) // −ω − 2s²b
+		g.mul(9, 9, g.v(6))
+		g.flushNormal(9, 10, 11)
+		return []int{8, 9}
+	}},
+	{"gaborGradReal", []string{"da"}, []string{"a", "pr", "pi", "gr", "gi"}, []string{"omega", "s2x2"}, func(g *gen) []int {
+		g.gaborGradD(0)
+		return []int{8}
+	}},
+	{"exp", []string{"dst"}, []string{"x"}, nil, func(g *gen) []int {
 		g.expOf()
 		return []int{6}
 	}},
-	{"tanh", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+	{"tanh", []string{"dst"}, []string{"x"}, nil, func(g *gen) []int {
 		g.expm1Twice("tanhcap")
 		g.add(9, 8, g.c("two"))
 		g.tanhQuotient()
 		return []int{11}
 	}},
-	{"tanhSech2", []string{"t", "q"}, []string{"x"}, false, func(g *gen) []int {
+	{"tanhSech2", []string{"t", "q"}, []string{"x"}, nil, func(g *gen) []int {
 		// tanh as in the tanh kernel, with |x| capped at 354 instead of 20 (tanh is exactly
 		// ±1 either way) so that e = expm1(2|x|) also gives sech² = 4(1+e)/(e+2)² to full
 		// relative accuracy down to 2⁻¹⁰²⁰; beyond the cap sech² is flushed to +0.
@@ -587,7 +673,7 @@ var kernels = []kernel{
 		g.tanhQuotient()
 		return []int{11, 5}
 	}},
-	{"sigmoid", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+	{"sigmoid", []string{"dst"}, []string{"x"}, nil, func(g *gen) []int {
 		g.or(2, 0, g.c("signmask")) // −|x|
 		g.maxc(3, g.expLo(), 2)
 		g.expParts(3, true)
@@ -608,7 +694,7 @@ var kernels = []kernel{
 		g.sub(11, 11, g.v(9))
 		return []int{11}
 	}},
-	{"log", []string{"dst"}, []string{"x"}, false, func(g *gen) []int {
+	{"log", []string{"dst"}, []string{"x"}, nil, func(g *gen) []int {
 		g.cmp(0, 0, g.c("minnormal"), ngeUQ) // below the normals, negative, NaN
 		g.cmp(1, 0, g.c("maxfloat"), nleUQ)  // +Inf
 		g.bailIf(0, true)
@@ -640,22 +726,24 @@ var kernels = []kernel{
 }
 
 var outRegs = []string{"DI", "R9"}
-var inRegs = []string{"SI", "R10"}
+var inRegs = []string{"SI", "R10", "R11", "R12", "R13", "R14"}
+var paramRegs = []int{14, 13}
+
+// decl is the Go signature of kernel k's arguments.
+func (k kernel) decl() string {
+	d := strings.Join(append(append([]string{}, k.outs...), k.ins...), ", ") + " *float64, n int"
+	if len(k.params) > 0 {
+		d += ", " + strings.Join(k.params, ", ") + " float64"
+	}
+	return d
+}
 
 func (g *gen) kernel(k kernel) {
 	args := append(append([]string{}, k.outs...), k.ins...)
-	off := 8 * len(args)
-	nOff, omegaOff := off, off+8
-	retOff := off + 8
-	if k.omega {
-		retOff += 8
-	}
+	nOff := 8 * len(args)
+	retOff := nOff + 8 + 8*len(k.params)
 	name := k.name + g.suffix
-	decl := strings.Join(args, ", ") + " *float64, n int"
-	if k.omega {
-		decl += ", omega float64"
-	}
-	fmt.Fprintf(&g.b, "\n// func %s(%s) int\nTEXT ·%s(SB), NOSPLIT, $%d-%d\n", name, decl, name, 64*spillSlots[k.name], retOff+8)
+	fmt.Fprintf(&g.b, "\n// func %s(%s) int\nTEXT ·%s(SB), NOSPLIT, $%d-%d\n", name, k.decl(), name, 64*spillSlots[k.name], retOff+8)
 	for j, o := range k.outs {
 		g.i("MOVQ %s+%d(FP), %s", o, 8*j, outRegs[j])
 	}
@@ -663,8 +751,8 @@ func (g *gen) kernel(k kernel) {
 		g.i("MOVQ %s+%d(FP), %s", in, 8*(len(k.outs)+j), inRegs[j])
 	}
 	g.i("MOVQ n+%d(FP), R8", nOff)
-	if k.omega {
-		g.i("VBROADCASTSD omega+%d(FP), %s", omegaOff, g.v(14))
+	for j, p := range k.params {
+		g.i("VBROADCASTSD %s+%d(FP), %s", p, nOff+8+8*j, g.v(paramRegs[j]))
 	}
 	g.i("XORQ AX, AX")
 	fmt.Fprintf(&g.b, "loop:\n")
@@ -759,11 +847,7 @@ func declarations() string {
 	b.WriteString("// Code generated by gen_asm.go; DO NOT EDIT.\n\n//go:build amd64\n\npackage vmath\n")
 	for _, suffix := range []string{"AVX2", "AVX512"} {
 		for _, k := range kernels {
-			decl := strings.Join(append(append([]string{}, k.outs...), k.ins...), ", ") + " *float64, n int"
-			if k.omega {
-				decl += ", omega float64"
-			}
-			fmt.Fprintf(&b, "\n//go:noescape\nfunc %s%s(%s) int\n", k.name, suffix, decl)
+			fmt.Fprintf(&b, "\n//go:noescape\nfunc %s%s(%s) int\n", k.name, suffix, k.decl())
 		}
 	}
 	return b.String()

@@ -115,6 +115,68 @@ func jetDriver(k func(v, d, x *float64, n int, p float64) int) func(v, d, x []fl
 	}
 }
 
+// gaborArgDriver stops at a vector holding an infinite input and finishes it with the scalar
+// GaborArg, which reports it.
+func gaborArgDriver(k func(e, c, a, b *float64, n int, omega, s2 float64) int,
+	kReal func(e, c, a *float64, n int, omega, s2 float64) int) func(e, c, a, b []float64, omega, s2 float64) bool {
+	return func(e, c, a, b []float64, omega, s2 float64) bool {
+		n := len(a)
+		if n == 0 {
+			return false
+		}
+		e, c = e[:n], c[:n]
+		if b != nil {
+			b = b[:n]
+		}
+		inf := false
+		for i := 0; i < n; {
+			if b == nil {
+				i += kReal(&e[i], &c[i], &a[i], n-i, omega, s2)
+			} else {
+				i += k(&e[i], &c[i], &a[i], &b[i], n-i, omega, s2)
+			}
+			end := min(i+stride, n)
+			if b == nil {
+				inf = gaborArgScalar(e[i:end], c[i:end], a[i:end], nil, omega, s2) || inf
+			} else {
+				inf = gaborArgScalar(e[i:end], c[i:end], a[i:end], b[i:end], omega, s2) || inf
+			}
+			i = end
+		}
+		return inf
+	}
+}
+
+// gaborPsiDriver runs the kernel over the whole slices: it takes every argument.
+func gaborPsiDriver(k func(re, im, m, s, c *float64, n int) int) func(re, im, m, s, c []float64) {
+	return func(re, im, m, s, c []float64) {
+		n := len(m)
+		if n == 0 {
+			return
+		}
+		re, im, s, c = re[:n], im[:n], s[:n], c[:n]
+		k(&re[0], &im[0], &m[0], &s[0], &c[0], n)
+	}
+}
+
+// gaborGradDriver runs the kernels over the whole slices: they take every argument.
+func gaborGradDriver(k func(da, db, a, b, pr, pi, gr, gi *float64, n int, omega, s2x2 float64) int,
+	kReal func(da, a, pr, pi, gr, gi *float64, n int, omega, s2x2 float64) int) func(da, db, a, b, pr, pi, gr, gi []float64, omega, s2x2 float64) {
+	return func(da, db, a, b, pr, pi, gr, gi []float64, omega, s2x2 float64) {
+		n := len(a)
+		if n == 0 {
+			return
+		}
+		da, pr, pi, gr, gi = da[:n], pr[:n], pi[:n], gr[:n], gi[:n]
+		if b == nil {
+			kReal(&da[0], &a[0], &pr[0], &pi[0], &gr[0], &gi[0], n, omega, s2x2)
+			return
+		}
+		db, b = db[:n], b[:n]
+		k(&da[0], &db[0], &a[0], &b[0], &pr[0], &pi[0], &gr[0], &gi[0], n, omega, s2x2)
+	}
+}
+
 // vectorFuncs returns the assembly implementation named name when this CPU can run it. It only
 // builds function values; no vector instruction runs here.
 func vectorFuncs(name string) (Funcs, bool) {
@@ -137,6 +199,9 @@ func vectorFuncs(name string) (Funcs, bool) {
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX2),
 			FKAN:         jetDriver(fkanAVX2),
 			GaussJet:     jetDriver(gaussJetAVX2),
+			GaborArg:     gaborArgDriver(gaborArgAVX2, gaborArgRealAVX2),
+			GaborPsi:     gaborPsiDriver(gaborPsiAVX2),
+			GaborGrad:    gaborGradDriver(gaborGradAVX2, gaborGradRealAVX2),
 		}, true
 	case "avx512":
 		if !cpu.X86.HasAVX512F {
@@ -156,6 +221,9 @@ func vectorFuncs(name string) (Funcs, bool) {
 			SinSqrt:      sinSqrtDriver(sinSqrtAVX512),
 			FKAN:         jetDriver(fkanAVX512),
 			GaussJet:     jetDriver(gaussJetAVX512),
+			GaborArg:     gaborArgDriver(gaborArgAVX512, gaborArgRealAVX512),
+			GaborPsi:     gaborPsiDriver(gaborPsiAVX512),
+			GaborGrad:    gaborGradDriver(gaborGradAVX512, gaborGradRealAVX512),
 		}, true
 	}
 	return Funcs{}, false

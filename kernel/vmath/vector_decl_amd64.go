@@ -29,6 +29,21 @@ func fkanAVX2(v, d, x *float64, n int, omega float64) int
 func gaussJetAVX2(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
+func gaborArgAVX2(e, c, a, b *float64, n int, omega, s2 float64) int
+
+//go:noescape
+func gaborArgRealAVX2(e, c, a *float64, n int, omega, s2 float64) int
+
+//go:noescape
+func gaborPsiAVX2(re, im, m, s, c *float64, n int) int
+
+//go:noescape
+func gaborGradAVX2(da, db, a, b, pr, pi, gr, gi *float64, n int, omega, s2x2 float64) int
+
+//go:noescape
+func gaborGradRealAVX2(da, a, pr, pi, gr, gi *float64, n int, omega, s2x2 float64) int
+
+//go:noescape
 func expAVX2(dst, x *float64, n int) int
 
 //go:noescape
@@ -66,6 +81,21 @@ func fkanAVX512(v, d, x *float64, n int, omega float64) int
 
 //go:noescape
 func gaussJetAVX512(v, d, x *float64, n int, omega float64) int
+
+//go:noescape
+func gaborArgAVX512(e, c, a, b *float64, n int, omega, s2 float64) int
+
+//go:noescape
+func gaborArgRealAVX512(e, c, a *float64, n int, omega, s2 float64) int
+
+//go:noescape
+func gaborPsiAVX512(re, im, m, s, c *float64, n int) int
+
+//go:noescape
+func gaborGradAVX512(da, db, a, b, pr, pi, gr, gi *float64, n int, omega, s2x2 float64) int
+
+//go:noescape
+func gaborGradRealAVX512(da, a, pr, pi, gr, gi *float64, n int, omega, s2x2 float64) int
 
 //go:noescape
 func expAVX512(dst, x *float64, n int) int
