@@ -37,8 +37,8 @@ func (m *Model) ImageInfo() (w, h, c, depth int, ok bool) {
 	return w, h, c, depth, true
 }
 
-// maxRenderPixels bounds a rendering (an 8192² image of 3 channels is 1.5 GiB of float64).
-const maxRenderPixels = 1 << 26
+// MaxRenderPixels bounds a rendering: 8192², whose 3 channels are 1.5 GiB of float64.
+const MaxRenderPixels = 1 << 26
 
 // RenderBytes is the memory of a w×h rendering and of writing it as a PNG: the float64 samples
 // and the 8- or 16-bit picture made from them. The network's working memory comes on top; it does
@@ -58,8 +58,8 @@ func (m *Model) RenderImage(w, h int) (*Image, error) {
 	if m.In != 2 || (m.Out != 1 && m.Out != 3) {
 		return nil, fmt.Errorf("render: a %d→%d model is not an image model (need 2 inputs and 1 or 3 outputs)", m.In, m.Out)
 	}
-	if w < 1 || h < 1 || w*h > maxRenderPixels {
-		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, maxRenderPixels)
+	if w < 1 || h < 1 || w*h > MaxRenderPixels {
+		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, MaxRenderPixels)
 	}
 	depth := 8
 	if _, _, _, d, ok := m.ImageInfo(); ok {

@@ -115,19 +115,22 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	return nil
 }
 
-// checkRenderMemory refuses a rendering that needs more memory than the system has available
-// (an 8192² colour rendering needs about 2 GiB), before it is made.
+// checkRenderMemory refuses, before it is made, a rendering larger than inr.MaxRenderPixels or
+// needing more memory than the system has available (an 8192² colour rendering needs about 2 GiB).
 func checkRenderMemory(m *inr.Model, f evalFlags, w, h int) error {
-	work, err := m.PredictMemory()
-	if err != nil {
-		return err
-	}
 	what := fmt.Sprintf("--size %d", f.size)
 	switch {
 	case f.width > 0:
 		what = fmt.Sprintf("--width %d --height %d", f.width, f.height)
 	case f.size == 0:
 		what = fmt.Sprintf("the fitted size %d×%d", w, h)
+	}
+	if int64(w)*int64(h) > inr.MaxRenderPixels {
+		return fmt.Errorf("%s: a rendering has at most %d pixels (8192×8192), this one %d×%d", what, inr.MaxRenderPixels, w, h)
+	}
+	work, err := m.PredictMemory()
+	if err != nil {
+		return err
 	}
 	return fitcli.CheckRenderMemory(what, w, h, func(w, h int) int64 { return m.RenderBytes(w, h) + work })
 }

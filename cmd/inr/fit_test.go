@@ -345,6 +345,8 @@ func TestEvalPointsAndErrors(t *testing.T) {
 		{[]string{filepath.Join(dir, "nothing.safetensors"), "--out", "x.png"}, "no such file"},
 		{[]string{filepath.Join(dir, inr.MetricsFile), "--out", "x.png"}, "model file"},
 		{[]string{model, "--points", pts, "--size", "4", "--out", "x.csv"}, "--points"},
+		{[]string{model, "--size", "10000", "--out", "x.png"}, "--size 10000: a rendering has at most 67108864 pixels (8192×8192), this one 10000×10000"},
+		{[]string{model, "--width", "9000", "--height", "8000", "--out", "x.png"}, "--width 9000 --height 8000: a rendering has at most"},
 	} {
 		_, _, err := run(context.Background(), append([]string{"eval"}, c.args...)...)
 		require.ErrorContains(t, err, c.want, "%v", c.args)
