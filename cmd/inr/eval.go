@@ -62,6 +62,9 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	if f.points != "" && (f.size > 0 || f.width > 0) {
 		return fmt.Errorf("--points evaluates at given points: it takes no --size, --width or --height")
 	}
+	if err := fsutil.CanWrite(f.out); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
 	setThreads(f.threads)
 	meta, tensors, err := inr.ReadModelFile(path)
 	if err != nil {

@@ -347,6 +347,7 @@ func TestEvalPointsAndErrors(t *testing.T) {
 		{[]string{model, "--points", pts, "--size", "4", "--out", "x.csv"}, "--points"},
 		{[]string{model, "--size", "10000", "--out", "x.png"}, "--size 10000: a rendering has at most 67108864 pixels (8192×8192), this one 10000×10000"},
 		{[]string{model, "--width", "9000", "--height", "8000", "--out", "x.png"}, "--width 9000 --height 8000: a rendering has at most"},
+		{[]string{model, "--size", "8", "--out", filepath.Join(dir, "no", "x.png")}, "--out: write " + filepath.Join(dir, "no", "x.png") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
 	} {
 		_, _, err := run(context.Background(), append([]string{"eval"}, c.args...)...)
 		require.ErrorContains(t, err, c.want, "%v", c.args)

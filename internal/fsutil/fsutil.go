@@ -5,8 +5,10 @@ package fsutil
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -17,7 +19,7 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, dirError(dir, err))
 	}
 	defer func() {
 		if err != nil {
@@ -53,4 +55,31 @@ func WriteBytes(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// CanWrite reports, before a long computation, whether WriteFile(path, …) could create its
+// file: it creates and removes a temporary file next to path, and errs as WriteFile would.
+func CanWrite(path string) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, dirError(dir, err))
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
+// dirError says why no file could be created in dir, naming dir rather than the temporary
+// file's random name.
+func dirError(dir string, err error) error {
+	if st, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		return fmt.Errorf("directory %s does not exist", dir)
+	} else if serr == nil && !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot create a file in %s: %w", dir, err)
 }
