@@ -44,6 +44,8 @@ type checkpointDoc struct {
 	EvalEvery int     `json:"eval_every"`
 	KeepBest  bool    `json:"keep_best"`
 	Rollback  float64 `json:"rollback,omitempty"`
+	// TimeLimit is FitOptions.TimeLimit in seconds: a resumed fit keeps it unless told otherwise.
+	TimeLimit float64 `json:"time_limit,omitempty"`
 	InitFrom  string  `json:"init,omitempty"`
 	Target    string  `json:"target_sha256"` // of the prepared target's pixels (size and channels included)
 
@@ -66,7 +68,7 @@ type checkpointDoc struct {
 type Checkpoint struct {
 	Path    string
 	Model   *Model
-	Options FitOptions // Arch, Config, Steps, LR, Schedule, Warmup, Batch, Seed, EvalEvery, KeepBest, Rollback, InitFrom
+	Options FitOptions // Arch, Config, Steps, LR, Schedule, Warmup, Batch, Seed, EvalEvery, KeepBest, Rollback, TimeLimit, InitFrom
 	Done    int
 	Caller  map[string]string
 
@@ -106,7 +108,8 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 		return nil, err
 	}
 	opt := FitOptions{Arch: m.Arch, Config: m.Config, Steps: doc.Steps, LR: doc.LR, Schedule: doc.Schedule, Warmup: doc.Warmup,
-		Batch: doc.Batch, Seed: doc.Seed, EvalEvery: doc.EvalEvery, KeepBest: doc.KeepBest, Rollback: doc.Rollback, InitFrom: doc.InitFrom}
+		Batch: doc.Batch, Seed: doc.Seed, EvalEvery: doc.EvalEvery, KeepBest: doc.KeepBest, Rollback: doc.Rollback, InitFrom: doc.InitFrom,
+		TimeLimit: time.Duration(doc.TimeLimit * float64(time.Second))}
 	return &Checkpoint{Path: path, Model: m, Options: opt, Done: doc.Done, Caller: doc.Caller, doc: doc, tensors: state}, nil
 }
 
@@ -130,7 +133,8 @@ func targetDigest(im *Image) string {
 func (t *Fitter) writeCheckpoint(done int) error {
 	doc := checkpointDoc{Steps: t.opt.Steps, LR: t.opt.LR, Schedule: t.opt.Schedule, Warmup: t.opt.Warmup, Batch: t.opt.Batch,
 		Seed: t.opt.Seed, EvalEvery: t.opt.EvalEvery, KeepBest: t.opt.KeepBest, Rollback: t.opt.Rollback, InitFrom: t.opt.InitFrom,
-		Target: targetDigest(t.sig.im), Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(),
+		TimeLimit: t.opt.TimeLimit.Seconds(),
+		Target:    targetDigest(t.sig.im), Done: done, AdamSteps: t.adam.Steps(), Seconds: t.elapsed(),
 		BestStep: t.bestStep, LastEval: t.lastEval, Caller: t.opt.CheckpointCaller, Rollbacks: t.rb.at, RewindTo: t.rb.t, Streak: t.rb.streak}
 	if t.src != nil {
 		rng, err := t.src.MarshalBinary()

@@ -197,3 +197,34 @@ func TestFitResumeKeepsRollbackState(t *testing.T) {
 	require.Equal(t, part.adam.LR, again.adam.LR)
 	require.Equal(t, opt.LR/2, again.adam.LR)
 }
+
+// The checkpoint keeps the time limit, which counts the fit's earlier time: a resumed fit whose
+// limit was already spent ends after one more step.
+func TestFitResumeKeepsTimeLimit(t *testing.T) {
+	im := smallCamera(t, 16)
+	ckpt := filepath.Join(t.TempDir(), CheckpointFile)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opt := FitOptions{Arch: "siren", Steps: 60, EvalEvery: 7, TimeLimit: time.Hour, Checkpoint: ckpt}
+	opt.Observers = []Observer{ObserverFunc(func(s *Snapshot) {
+		if s.Step == 10 {
+			cancel()
+		}
+	})}
+	part, err := Fit(ctx, im, opt)
+	require.NoError(t, err)
+	require.Equal(t, StopInterrupted, part.Stop)
+	c, err := ReadCheckpoint(ckpt)
+	require.NoError(t, err)
+	require.Equal(t, time.Hour, c.Options.TimeLimit)
+
+	o := c.Options
+	o.TimeLimit = time.Duration(c.doc.Seconds*float64(time.Second)) / 2 // already spent before the resume
+	f, err := NewFitter(im, o)
+	require.NoError(t, err)
+	require.NoError(t, f.Resume(c))
+	res, err := f.Run(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, StopTimeLimit, res.Stop)
+	require.Equal(t, c.Done+1, res.Steps)
+}

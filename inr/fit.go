@@ -58,6 +58,11 @@ type FitOptions struct {
 	// diverged; without Rollback a non-finite loss does. In mini-batches the losses compared are
 	// batch losses.
 	Rollback float64
+	// TimeLimit, when not 0, ends the fit after the step during which its wall time (a resumed
+	// fit's earlier time included, evaluations included) reaches it: the fit ends as a finished
+	// one with fewer steps (Stop = StopTimeLimit; the final evaluation is made and no checkpoint
+	// is kept), as a fixed time budget for comparing architectures asks.
+	TimeLimit time.Duration
 	// Observers receive a snapshot after every step (loss only) and at every evaluation (metrics
 	// and the target, reconstruction and error fields).
 	Observers []Observer
@@ -93,6 +98,7 @@ const (
 	StopCompleted   StopReason = "completed"   // every step ran
 	StopInterrupted StopReason = "interrupted" // the context was cancelled
 	StopDiverged    StopReason = "diverged"    // the loss or the gradient became NaN or infinite
+	StopTimeLimit   StopReason = "time_limit"  // FitOptions.TimeLimit was reached
 )
 
 // Evaluation is one full-grid evaluation: the PSNR of the weights after Step updates.
@@ -156,6 +162,8 @@ func (o *FitOptions) validate() (Config, Training, error) {
 		return nil, tr, fmt.Errorf("warmup %d: need 0 (none) to the number of steps (%d)", o.Warmup, o.Steps)
 	case o.Rollback != 0 && !(o.Rollback > 1 && !math.IsInf(o.Rollback, 1)):
 		return nil, tr, fmt.Errorf("rollback %v: need 0 (off) or a finite factor > 1 (1000: undo a loss that jumps a thousandfold)", o.Rollback)
+	case o.TimeLimit < 0:
+		return nil, tr, fmt.Errorf("time limit %v: need ≥ 0 (0: none)", o.TimeLimit)
 	}
 	if o.LR > 0 {
 		tr.LR = o.LR
@@ -498,6 +506,10 @@ func (t *Fitter) Run(ctx context.Context) (*FitResult, error) {
 		t.publishStep(s, loss)
 		if !t.full && t.evalDue(s) {
 			t.evaluate(s)
+		}
+		if s < t.opt.Steps && t.opt.TimeLimit > 0 && t.elapsed() >= t.opt.TimeLimit.Seconds() {
+			stop = StopTimeLimit
+			break
 		}
 		if s < t.opt.Steps && t.checkpointDue() {
 			if err := t.writeCheckpoint(s); err != nil && ckptErr == nil {

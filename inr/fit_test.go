@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -200,6 +201,30 @@ func TestFitCancel(t *testing.T) {
 	require.Greater(t, snaps.Load(), int32(7))
 }
 
+// A time limit ends the fit as a finished one after the step that reached it: the final state is
+// evaluated, the result says why it stopped, and no checkpoint is kept; a limit not reached
+// changes nothing.
+func TestFitTimeLimit(t *testing.T) {
+	im := smallCamera(t, 16)
+	ckpt := filepath.Join(t.TempDir(), CheckpointFile)
+	res, err := Fit(context.Background(), im, FitOptions{Arch: "siren", Steps: 1000, EvalEvery: 5, TimeLimit: time.Nanosecond,
+		Checkpoint: ckpt, CheckpointEvery: time.Nanosecond})
+	require.NoError(t, err)
+	require.Equal(t, StopTimeLimit, res.Stop)
+	require.Equal(t, 1, res.Steps)
+	require.Equal(t, Evaluation{Step: 1, PSNR: res.PSNR}, res.Evals[len(res.Evals)-1], "the final state is evaluated")
+	require.NoFileExists(t, ckpt)
+
+	opt := FitOptions{Arch: "siren", Steps: 5, EvalEvery: 5}
+	whole, err := Fit(context.Background(), im, opt)
+	require.NoError(t, err)
+	opt.TimeLimit = time.Hour
+	limited, err := Fit(context.Background(), im, opt)
+	require.NoError(t, err)
+	require.Equal(t, StopCompleted, limited.Stop)
+	require.Equal(t, whole.Loss, limited.Loss)
+}
+
 // The snapshots: one per step, and at every evaluation the target, reconstruction and error
 // fields; the error field is |reconstruction − target|, and the last snapshot is Done.
 func TestFitSnapshots(t *testing.T) {
@@ -338,6 +363,7 @@ func TestFitOptionErrors(t *testing.T) {
 		{FitOptions{Arch: "siren", Steps: 10, Rollback: -2}, "rollback"},
 		{FitOptions{Arch: "siren", Steps: 10, Rollback: math.Inf(1)}, "rollback"},
 		{FitOptions{Arch: "siren", Steps: 10, Rollback: math.NaN()}, "rollback"},
+		{FitOptions{Arch: "siren", Steps: 10, TimeLimit: -time.Second}, "time limit -1s: need ≥ 0"},
 		{FitOptions{Arch: "siren", Steps: 1, Config: &SirenConfig{Width: 0, HiddenOmega: 30, FirstOmega: 30, LR: 1}}, "width"},
 	} {
 		_, err := NewFitter(im, c.opt)

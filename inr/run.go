@@ -62,9 +62,10 @@ type Metrics struct {
 	FullBatch   bool            `json:"full_batch"`
 	EvalEvery   int             `json:"eval_every"`
 	KeepBest    bool            `json:"keep_best"`
-	Rollback    float64         `json:"rollback"`    // FitOptions.Rollback (0: off)
-	Rollbacks   []int           `json:"rollbacks"`   // the steps that rolled back; the rate was halved at each
-	SavedModel  string          `json:"saved_model"` // "last" or "best"
+	Rollback    float64         `json:"rollback"`             // FitOptions.Rollback (0: off)
+	Rollbacks   []int           `json:"rollbacks"`            // the steps that rolled back; the rate was halved at each
+	TimeLimit   float64         `json:"time_limit,omitempty"` // FitOptions.TimeLimit in seconds (stop "time_limit" when it ended the fit)
+	SavedModel  string          `json:"saved_model"`          // "last" or "best"
 	Stop        StopReason      `json:"stop"`
 	Range       string          `json:"target_range"`
 	Image       string          `json:"image"`
@@ -113,7 +114,7 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		Params: res.Model.NumParams(), ParamsTorch: TorchParamCount(res.Model.Net),
 		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Warmup: opt.Warmup, Batch: res.Batch,
 		FullBatch: res.Batch == res.Target.W*res.Target.H, EvalEvery: info.EvalEvery,
-		KeepBest: opt.KeepBest, Rollback: opt.Rollback, Rollbacks: append([]int{}, res.Rollbacks...), SavedModel: saved, Stop: res.Stop, Range: res.Range,
+		KeepBest: opt.KeepBest, Rollback: opt.Rollback, TimeLimit: opt.TimeLimit.Seconds(), Rollbacks: append([]int{}, res.Rollbacks...), SavedModel: saved, Stop: res.Stop, Range: res.Range,
 		Image: info.Image, Size: info.Size, Width: res.Target.W, Height: res.Target.H, Channels: res.Target.C,
 		Orientation: res.Target.Orientation,
 		Threads:     info.Threads, Kernel: info.Kernel, Version: info.Version, FinalLoss: jsonFloat(math.NaN()),

@@ -88,8 +88,11 @@ func runFit(path string, f fitcli.Flags, changed func(string) bool, script func(
 		if note := res.RollbackNote(); note != "" {
 			summary += "; " + note
 		}
-		if res.Stop == inr.StopInterrupted {
+		switch res.Stop {
+		case inr.StopInterrupted:
 			summary += fmt.Sprintf(" (stopped after %d of %d steps; continue with inr fit --resume %s)", res.Steps, opt.Steps, dir)
+		case inr.StopTimeLimit:
+			summary += fmt.Sprintf(" (stopped at the time limit, %v, after %d of %d steps)", opt.TimeLimit, res.Steps, opt.Steps)
 		}
 		return summary, fitErr
 	}

@@ -149,6 +149,8 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 	switch {
 	case fitErr != nil:
 		return fitErr
+	case res.Stop == inr.StopTimeLimit:
+		fmt.Fprintf(w, "stopped at the time limit (--time-limit %v) after %d of %d steps\n", opt.TimeLimit, res.Steps, opt.Steps)
 	case res.Stop == inr.StopInterrupted && lv != nil && lv.ctl.Stopped():
 		fmt.Fprintf(w, "stopped from the viewer after %d of %d steps; the outputs hold that state\n", res.Steps, opt.Steps)
 	case res.Stop == inr.StopInterrupted:

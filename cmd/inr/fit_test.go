@@ -133,6 +133,23 @@ func TestFitInterruptWritesOutputs(t *testing.T) {
 	require.Less(t, m["steps"].(float64), 1000000.0)
 }
 
+// --time-limit ends the fit as a finished one: exit 0, every output, the reason in metrics.json
+// and the log, no checkpoint left.
+func TestFitTimeLimit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	out, _, err := run(context.Background(), "fit", camera, "--size", "32", "--steps", "1000000", "--time-limit", "1ms", "--out", dir, "-q")
+	require.NoError(t, err)
+	require.Contains(t, out, "stopped at the time limit (--time-limit 1ms) after 1 of 1000000 steps")
+	for _, f := range inr.RunFiles {
+		require.FileExists(t, filepath.Join(dir, f))
+	}
+	require.NoFileExists(t, filepath.Join(dir, inr.CheckpointFile))
+	m := readMetrics(t, dir)
+	require.Equal(t, "time_limit", m["stop"])
+	require.Equal(t, 0.001, m["time_limit"])
+	require.EqualValues(t, 1, m["steps"])
+}
+
 // Ctrl-C leaves checkpoint.safetensors; inr fit --resume DIR continues from it, with the image
 // and flags the checkpoint recorded, to the same model file as a fit never stopped, and removes it.
 func TestFitResumeAfterInterrupt(t *testing.T) {
@@ -220,6 +237,7 @@ func TestFitBadInput(t *testing.T) {
 		{"negative batch", []string{camera, "--batch", "-5"}, "--batch"},
 		{"unknown schedule", []string{camera, "--schedule", "sometimes"}, "--schedule"},
 		{"rollback factor ≤ 1", []string{camera, "--rollback", "0.5"}, "--rollback"},
+		{"negative time limit", []string{camera, "--time-limit", "-1s"}, "--time-limit: time limit -1s: need ≥ 0 (0: none)"},
 		{"size 1", []string{camera, "--size", "1"}, "--size"},
 		{"unknown --set key", []string{camera, "--set", "widht=3"}, "widht"},
 		{"--set without =", []string{camera, "--set", "width"}, "key=value"},

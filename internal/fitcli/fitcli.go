@@ -32,6 +32,7 @@ type Flags struct {
 	EvalEvery int
 	KeepBest  bool
 	Rollback  float64
+	TimeLimit time.Duration
 	Threads   int
 	// Resume is the run folder of an unfinished fit to continue (its checkpoint holds the image
 	// path and every setting); CheckpointEvery is the wall time between checkpoints.
@@ -61,6 +62,8 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.BoolVar(&f.KeepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
 	fl.Float64Var(&f.Rollback, "rollback", 0, "undo loss spikes: a loss above this factor times the lowest so far (or a NaN) rewinds to the lowest's "+
 		"weights and optimiser state and halves the learning rate (e.g. 1000; 0: off, a NaN stops the fit)")
+	fl.DurationVar(&f.TimeLimit, "time-limit", 0, "end the fit once it has run this long (wall time, evaluations and a resumed fit's earlier time included) "+
+		"and write its outputs as a finished fit of fewer steps (e.g. 90s, 10m; 0: none; --resume keeps the checkpoint's unless given)")
 	fl.IntVar(&f.Threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
 	fl.StringVar(&f.Resume, "resume", "", "continue the unfinished fit in this run folder from its "+inr.CheckpointFile+
 		" (same image and settings, no IMAGE argument; bit-identical to a run never stopped at the same --threads)")
@@ -124,7 +127,7 @@ func Prepare(path string, f Flags, changed func(flag string) bool) (*Prepared, e
 		return nil, err
 	}
 	opt := inr.FitOptions{Arch: model, Config: cfg, Steps: f.Steps, LR: f.LR, Schedule: f.Schedule, Warmup: f.Warmup, Batch: f.Batch,
-		Seed: f.Seed, Init: start, InitFrom: f.Init, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest, Rollback: f.Rollback}
+		Seed: f.Seed, Init: start, InitFrom: f.Init, EvalEvery: f.EvalEvery, KeepBest: f.KeepBest, Rollback: f.Rollback, TimeLimit: f.TimeLimit}
 	if err := inr.ValidateFit(opt); err != nil {
 		return nil, flagError(err)
 	}
@@ -211,6 +214,12 @@ func prepareResume(path string, f Flags, changed func(string) bool) (*Prepared, 
 	}
 	opt := c.Options
 	opt.Checkpoint, opt.CheckpointEvery, opt.CheckpointCaller = c.Path, f.CheckpointEvery, c.Caller
+	if changed("time-limit") {
+		if f.TimeLimit < 0 {
+			return nil, fmt.Errorf("--time-limit: time limit %v: need ≥ 0 (0: none)", f.TimeLimit)
+		}
+		opt.TimeLimit = f.TimeLimit
+	}
 	fitter, err := inr.NewFitter(im, opt)
 	if err != nil {
 		return nil, fmt.Errorf("--resume %s: %w", dir, err)
@@ -306,7 +315,7 @@ func flagError(err error) error {
 	msg := err.Error()
 	for _, p := range []struct{ prefix, flag string }{
 		{"steps", "--steps"}, {"learning rate", "--lr"}, {"batch", "--batch"}, {"eval-every", "--eval-every"},
-		{"unknown learning-rate schedule", "--schedule"}, {"warmup", "--warmup"}, {"rollback", "--rollback"},
+		{"unknown learning-rate schedule", "--schedule"}, {"warmup", "--warmup"}, {"rollback", "--rollback"}, {"time limit", "--time-limit"},
 	} {
 		if strings.HasPrefix(msg, p.prefix) {
 			return fmt.Errorf("%s: %w", p.flag, err)
