@@ -44,11 +44,15 @@ const MaxRenderPixels = 1 << 26
 // and the 8- or 16-bit picture made from them. The network's working memory comes on top; it does
 // not grow with the size (RenderImage evaluates predictChunk points at a time).
 func (m *Model) RenderBytes(w, h int) int64 {
-	depth := 8
+	return int64(w) * int64(h) * int64(m.Out) * int64(8+m.renderDepth()/8)
+}
+
+// renderDepth is the bit depth of a rendering: the fitted image's when the file records it, else 8.
+func (m *Model) renderDepth() int {
 	if _, _, _, d, ok := m.ImageInfo(); ok {
-		depth = d
+		return d
 	}
-	return int64(w) * int64(h) * int64(m.Out) * int64(8+depth/8)
+	return 8
 }
 
 // RenderImage renders a model of two inputs and one or three outputs on a w×h grid over [−1, 1]²
@@ -61,22 +65,15 @@ func (m *Model) RenderImage(w, h int) (*Image, error) {
 	if w < 1 || h < 1 || w*h > MaxRenderPixels {
 		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, MaxRenderPixels)
 	}
-	depth := 8
-	if _, _, _, d, ok := m.ImageInfo(); ok {
-		depth = d
-	}
-	out := NewImage(w, h, m.Out, depth)
-	y := kernel.MatrixFrom(w*h, m.Out, out.Pix)
+	out := NewImage(w, h, m.Out, m.renderDepth())
 	// The coordinates are made a part at a time: a full grid of them would be 16 bytes per pixel,
 	// more than the rendering itself.
 	x := kernel.NewMatrix(min(predictChunk, w*h), 2)
-	for p0 := 0; p0 < w*h; p0 += x.Rows {
-		xc := x.View(0, 0, min(x.Rows, w*h-p0), 2)
+	m.predict(kernel.MatrixFrom(w*h, m.Out, out.Pix), func(p0, n int) kernel.Matrix {
+		xc := x.View(0, 0, n, 2)
 		gridRows(w, h, p0, xc)
-		if err := m.Predict(xc, y.View(p0, 0, xc.Rows, m.Out)); err != nil {
-			return nil, err
-		}
-	}
+		return xc
+	})
 	for i, v := range out.Pix {
 		out.Pix[i] = clip01(v)
 	}

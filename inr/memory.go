@@ -100,8 +100,6 @@ func EstimateMemory(opt FitOptions, c int) (MemoryEstimate, error) {
 	return e, nil
 }
 
-// liveHeap is the live heap after a full collection; release drops the kernels' recycled scratch
-// first (a measurement's base), otherwise it counts as the working set it is.
 // PredictMemory measures the working memory of Predict and RenderImage beyond the model itself:
 // the network's buffers for one part of the points, which does not grow with their number. It
 // evaluates one part (a few milliseconds) and should run while nothing else allocates much.
@@ -118,6 +116,8 @@ func (m *Model) PredictMemory() (int64, error) {
 	return use, nil
 }
 
+// liveHeap is the live heap after a full collection; release drops the kernels' recycled scratch
+// first (a measurement's base), otherwise it counts as the working set it is.
 func liveHeap(release bool) int64 {
 	if release {
 		kernel.ReleaseScratch()

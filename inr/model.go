@@ -201,14 +201,21 @@ func (m *Model) Predict(x, out kernel.Matrix) error {
 		return fmt.Errorf("predict: %d×%d coordinates into %d×%d outputs for a %d→%d model",
 			x.Rows, x.Cols, out.Rows, out.Cols, m.In, m.Out)
 	}
+	m.predict(out, func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })
+	return nil
+}
+
+// predict evaluates the network at out.Rows points predictChunk at a time; coords(r0, n) gives
+// the coordinates of points r0 … r0+n−1 (n×In).
+func (m *Model) predict(out kernel.Matrix, coords func(r0, n int) kernel.Matrix) {
 	plan := nn.ValuePlan(m.In)
 	var in nn.Jet
-	for r0 := 0; r0 < x.Rows; r0 += predictChunk {
-		n := min(predictChunk, x.Rows-r0)
+	for r0 := 0; r0 < out.Rows; r0 += predictChunk {
+		n := min(predictChunk, out.Rows-r0)
 		if in.N != n {
 			in = nn.NewJet(plan, n, m.In)
 		}
-		in.SetInput(x.View(r0, 0, n, m.In))
+		in.SetInput(coords(r0, n))
 		y := m.Net.Forward(in).Value()
 		for i := 0; i < n; i++ {
 			src, dst := y.Row(i), out.Row(r0+i)
@@ -217,7 +224,6 @@ func (m *Model) Predict(x, out kernel.Matrix) error {
 			}
 		}
 	}
-	return nil
 }
 
 // errDiverged is returned (wrapped) when a loss or gradient becomes NaN or infinite.

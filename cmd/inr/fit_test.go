@@ -174,6 +174,8 @@ func TestFitResumeAfterInterrupt(t *testing.T) {
 	require.ErrorContains(t, err, "drop the IMAGE argument")
 	_, _, err = run(context.Background(), "fit", "--resume", t.TempDir())
 	require.ErrorContains(t, err, "no such file")
+	_, _, err = run(context.Background(), "fit", "--resume", dir, "--time-limit", "-1s")
+	require.ErrorContains(t, err, "--time-limit: time limit -1s: need ≥ 0 (0: none)")
 	// A new fit into the folder would overwrite the unfinished one: refused.
 	ckpt, err := os.ReadFile(filepath.Join(dir, inr.CheckpointFile))
 	require.NoError(t, err)

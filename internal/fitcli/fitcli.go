@@ -215,10 +215,10 @@ func prepareResume(path string, f Flags, changed func(string) bool) (*Prepared, 
 	opt := c.Options
 	opt.Checkpoint, opt.CheckpointEvery, opt.CheckpointCaller = c.Path, f.CheckpointEvery, c.Caller
 	if changed("time-limit") {
-		if f.TimeLimit < 0 {
-			return nil, fmt.Errorf("--time-limit: time limit %v: need ≥ 0 (0: none)", f.TimeLimit)
-		}
 		opt.TimeLimit = f.TimeLimit
+		if err := inr.ValidateFit(opt); err != nil {
+			return nil, flagError(err)
+		}
 	}
 	fitter, err := inr.NewFitter(im, opt)
 	if err != nil {

@@ -38,16 +38,8 @@ func checkMemory(path string, im *inr.Image, opt inr.FitOptions) (int64, error) 
 	}
 	budget := int64(suggestShare * float64(avail))
 	var alts []string
-	long := max(im.W, im.H)
-	for _, s := range suggestSizes {
-		w, h := im.FitSize(s)
-		if s >= long || w < 2 || h < 2 {
-			continue
-		}
-		if b := planned(est.Bytes(w*h, opt.Batch)); b <= budget {
-			alts = append(alts, fmt.Sprintf("--size %d (%d×%d, about %s)", s, w, h, HumanBytes(b)))
-			break
-		}
+	if s := smallerSize(im.W, im.H, budget, func(w, h int) int64 { return est.Bytes(w*h, opt.Batch) }); s != "" {
+		alts = append(alts, s)
 	}
 	for b := 1 << 22; b >= 256; b /= 2 {
 		if b >= pixels || (opt.Batch > 0 && b >= opt.Batch) {
@@ -101,15 +93,25 @@ func CheckRenderMemory(what string, w, h int, need func(w, h int) int64) error {
 	}
 	msg := fmt.Sprintf("%s: rendering %d×%d pixels needs about %s of memory, and %s is available",
 		what, w, h, HumanBytes(n), HumanBytes(avail))
+	if s := smallerSize(w, h, int64(suggestShare*float64(avail)), need); s != "" {
+		return fmt.Errorf("%s; render at %s or free memory", msg, s)
+	}
+	return fmt.Errorf("%s; free memory", msg)
+}
+
+// smallerSize names the largest of suggestSizes below the longer side of w×h (aspect ratio kept,
+// both sides ≥ 2) whose planned memory, from heap(w, h), is within budget: "--size 512 (512×384,
+// about 1.20 GiB)", or "" when none is.
+func smallerSize(w, h int, budget int64, heap func(w, h int) int64) string {
 	im := inr.Image{W: w, H: h}
 	for _, s := range suggestSizes {
 		sw, sh := im.FitSize(s)
-		if s >= max(w, h) {
+		if s >= max(w, h) || sw < 2 || sh < 2 {
 			continue
 		}
-		if b := planned(need(sw, sh)); b <= int64(suggestShare*float64(avail)) {
-			return fmt.Errorf("%s; render at --size %d (%d×%d, about %s) or free memory", msg, s, sw, sh, HumanBytes(b))
+		if b := planned(heap(sw, sh)); b <= budget {
+			return fmt.Sprintf("--size %d (%d×%d, about %s)", s, sw, sh, HumanBytes(b))
 		}
 	}
-	return fmt.Errorf("%s; free memory", msg)
+	return ""
 }

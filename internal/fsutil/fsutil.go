@@ -16,10 +16,9 @@ import (
 // WriteFile writes the file at path with the bytes produced by write, atomically. The file gets
 // mode 0644. On any error the destination is left as it was and the temporary file is removed.
 func WriteFile(path string, write func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, dirError(dir, err))
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -60,17 +59,26 @@ func WriteBytes(path string, data []byte) error {
 // CanWrite reports, before a long computation, whether WriteFile(path, …) could create its
 // file: it creates and removes a temporary file next to path, and errs as WriteFile would.
 func CanWrite(path string) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, dirError(dir, err))
+		return err
 	}
 	tmp.Close()
 	return os.Remove(tmp.Name())
 }
 
-// dirError says why no file could be created in dir, naming dir rather than the temporary
-// file's random name.
+// createTemp creates the temporary file that becomes path, in path's directory. Its error says
+// why no file could be created there, naming the directory rather than the temporary file's
+// random name.
+func createTemp(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, dirError(dir, err))
+	}
+	return tmp, nil
+}
+
 func dirError(dir string, err error) error {
 	if st, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
 		return fmt.Errorf("directory %s does not exist", dir)

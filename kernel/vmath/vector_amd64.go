@@ -130,17 +130,15 @@ func gaborArgDriver(k func(e, c, a, b *float64, n int, omega, s2 float64) int,
 		}
 		inf := false
 		for i := 0; i < n; {
+			var bs []float64 // b's part for the scalar code (nil: a real input)
 			if b == nil {
 				i += kReal(&e[i], &c[i], &a[i], n-i, omega, s2)
 			} else {
 				i += k(&e[i], &c[i], &a[i], &b[i], n-i, omega, s2)
+				bs = b[i:]
 			}
 			end := min(i+stride, n)
-			if b == nil {
-				inf = gaborArgScalar(e[i:end], c[i:end], a[i:end], nil, omega, s2) || inf
-			} else {
-				inf = gaborArgScalar(e[i:end], c[i:end], a[i:end], b[i:end], omega, s2) || inf
-			}
+			inf = gaborArgScalar(e[i:end], c[i:end], a[i:end], bs, omega, s2) || inf
 			i = end
 		}
 		return inf
