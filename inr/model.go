@@ -189,8 +189,9 @@ func ModelFromFile(path string, meta nn.Meta, tensors []nn.Tensor) (*Model, erro
 
 // predictChunk bounds the points evaluated at once, so rendering at any resolution needs bounded
 // memory (activations of a 256-wide network: ~2 KiB per point per layer). 4096 renders as fast
-// as 16384 and with a third of the memory (1024², two threads: SIREN 4.2 s, 117 MB against 290;
-// SL²A 9.0 s, 232 MB against 737).
+// as 16384 and with a third of the memory (1024² `inr eval`, two threads, peak resident set:
+// SIREN 4.2 s, 117 MB against 290; SL²A 9.0 s, 232 MB against 737; 102 and 216 MB since the
+// input jet is made once per rendering rather than once per part).
 const predictChunk = 4096
 
 // Predict evaluates the network at the coordinates x (N×In) and writes signal values
