@@ -97,6 +97,9 @@ func (m *Model) NumParams() int {
 const (
 	metaIn  = "inputs"
 	metaOut = "outputs"
+	// metaGraph is the network's description (nn.Graph.Spec as JSON): what each layer computes,
+	// for readers without this package (python/inrstudio.py).
+	metaGraph = "graph"
 )
 
 // Save writes the model file (safetensors layout, readable from Python) atomically.
@@ -120,6 +123,11 @@ func (m *Model) save(path, version string, extra map[string]string, params []*nn
 		ex[k] = v
 	}
 	ex[metaIn], ex[metaOut] = fmt.Sprint(m.In), fmt.Sprint(m.Out)
+	graph, err := json.Marshal(m.Net.Spec())
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	ex[metaGraph] = string(graph)
 	for k, v := range extra {
 		ex[k] = v
 	}

@@ -97,6 +97,9 @@ func (l *gaborLayer) InWidth() int {
 func (l *gaborLayer) OutWidth() int       { return 2 * l.w }
 func (l *gaborLayer) Params() []*nn.Param { return nil }
 
+// Spec describes the layer as the complex activation it computes (nn.Spec).
+func (l *gaborLayer) Spec() nn.Spec { return l.general.Spec() }
+
 func (l *gaborLayer) Forward(in nn.Jet) nn.Jet {
 	if in.Width() != l.InWidth() || !in.M.Contiguous() {
 		panic(fmt.Sprintf("inr: wire gabor layer expects a contiguous input of width %d, got %d", l.InWidth(), in.Width()))

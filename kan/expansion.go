@@ -70,6 +70,8 @@ type term struct {
 	size  int
 	coef  *nn.Param
 	scale *nn.Param // nil without an edge scale
+	// scaleName is the edge scale's name within the layer (a Graph prefixes the Param's Name).
+	scaleName string
 
 	weff, dweff []float64 // coefficients times scale, and their gradient (scaled terms only)
 	phi         nn.JetBuffer
@@ -121,7 +123,7 @@ func NewExpansion(in, out int, bias bool, terms ...Term) (*Expansion, error) {
 			if err := name(spec.ScaleName); err != nil {
 				return nil, err
 			}
-			t.scale = nn.NewParam(spec.ScaleName, in, out)
+			t.scale, t.scaleName = nn.NewParam(spec.ScaleName, in, out), spec.ScaleName
 			for i := range t.scale.Value {
 				t.scale.Value[i] = 1
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/inrstudio/studio/internal/pytest"
 	"github.com/inrstudio/studio/kernel"
 )
 
@@ -114,16 +115,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 // compares with Predict (1e-13 absolute: numpy's sin/tanh and summation order differ from the
 // kernel's by a few ulps). It needs python3 with numpy; without it the test says so and skips.
 func TestModelFileFromPython(t *testing.T) {
-	py := ""
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import numpy").Run() == nil {
-			py = p
-			break
-		}
-	}
-	if py == "" {
-		t.Skip("no python3 with numpy: cannot check the model file from Python")
-	}
+	py := pytest.Python(t)
 	c, data := smallModel(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "model.safetensors")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inrstudio/studio/internal/pytest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -186,13 +187,7 @@ func TestModelFileAtomicSave(t *testing.T) {
 // TestModelFileReadableFromPython parses a model file with nothing but json, struct and numpy,
 // as a Python user would, and compares every value bit for bit.
 func TestModelFileReadableFromPython(t *testing.T) {
-	const py = "/usr/bin/python3" // Debian's, which has numpy (the pyenv python first on PATH may not)
-	if _, err := os.Stat(py); err != nil {
-		t.Skipf("%s is absent: cannot check that Python reads model files", py)
-	}
-	if out, err := exec.Command(py, "-c", "import numpy").CombinedOutput(); err != nil {
-		t.Skipf("numpy is not importable by %s (%v: %s): cannot check that Python reads model files", py, err, strings.TrimSpace(string(out)))
-	}
+	py := pytest.Python(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "model.safetensors")
 	params := sampleParams()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inrstudio/studio/internal/pytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -164,13 +165,10 @@ func TestReadNPZAndFile(t *testing.T) {
 	assert.ErrorContains(t, err, "bad.csv: csv: line 2")
 }
 
-// TestReadFilesWrittenByNumPy reads arrays written by NumPy itself. It uses /usr/bin/python3
-// explicitly (the python3 first on PATH may lack numpy) and skips, saying why, without it.
+// TestReadFilesWrittenByNumPy reads arrays written by NumPy itself (pytest.Python: skipped,
+// saying why, without numpy).
 func TestReadFilesWrittenByNumPy(t *testing.T) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
-		t.Skipf("skipping: %s with numpy is not available (%v)", py, err)
-	}
+	py := pytest.Python(t)
 	dir := t.TempDir()
 	script := fmt.Sprintf(`
 import numpy as np
