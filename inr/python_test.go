@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 	"github.com/inrstudio/studio/nn/act"
 )
 
-// pyModel is a model saved for the Python reader, with Go's predictions at the test points.
+// pyModel is a model saved for the Python reader.
 type pyModel struct {
 	name string
 	m    *Model
@@ -34,7 +33,7 @@ type pyModel struct {
 // numpy's sin, exp and summation order differ from the kernel's by a few ulps, and a SIREN
 // amplifies them by ω0 per layer), and the same rendering as RenderImage.
 func TestModelFilesEvaluateInPython(t *testing.T) {
-	py := pytest.Python(t)
+	pytest.Python(t)
 	dir := t.TempDir()
 	var models []pyModel
 	add := func(name string, m *Model) {
@@ -84,66 +83,22 @@ func TestModelFilesEvaluateInPython(t *testing.T) {
 	for i := range x.Data {
 		x.Data[i] = 2.2*rng.Float64() - 1.1 // a little outside the fitted square too
 	}
-	xs := make([][]float64, x.Rows)
-	for i := range xs {
-		xs[i] = x.Row(i)
-	}
-	pts, err := json.Marshal(xs)
-	require.NoError(t, err)
-	names := make([]string, len(models))
+	qs := make([]pytest.Query, len(models))
 	for i, m := range models {
-		names[i] = m.name
+		qs[i] = pytest.Query{File: filepath.Join(dir, m.name+".safetensors"), Data: x.Data, Cols: x.Cols}
 	}
-	script := `
-import json, sys
-sys.path.insert(0, sys.argv[1])
-import numpy as np
-import inrstudio
-d, names, x = sys.argv[2], json.loads(sys.argv[3]), np.array(json.loads(sys.argv[4]))
-out = {}
-for n in names:
-    m = inrstudio.load(d + "/" + n + ".safetensors")
-    out[n] = m.predict(x).tolist()
-m = inrstudio.load(d + "/siren.safetensors")
-out["render"] = m.render(7, 5).reshape(-1).tolist()
-print(json.dumps(out))
-`
-	nj, err := json.Marshal(names)
-	require.NoError(t, err)
-	cmd := exec.Command(py, "-c", script, filepath.Join("..", "python"), dir, string(nj), string(pts))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	require.NoError(t, err, "python: %s", stderr.String())
-	var all map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(raw, &all))
-	got := map[string][][]float64{}
-	for _, m := range models {
-		var v [][]float64
-		require.NoError(t, json.Unmarshal(all[m.name], &v), m.name)
-		got[m.name] = v
-	}
-	var render []float64
-	require.NoError(t, json.Unmarshal(all["render"], &render))
-
-	for _, pm := range models {
+	got := pytest.Predict(t, qs)
+	for i, pm := range models {
 		want := kernel.NewMatrix(x.Rows, pm.m.Out)
 		require.NoError(t, pm.m.Predict(x, want))
-		scale := 0.0
-		for _, v := range want.Data {
-			scale = math.Max(scale, math.Abs(v))
-		}
-		worst := 0.0
-		require.Len(t, got[pm.name], x.Rows, pm.name)
-		for i, row := range got[pm.name] {
-			for o, v := range row {
-				worst = math.Max(worst, math.Abs(v-want.At(i, o)))
-			}
-		}
-		t.Logf("%-16s %.2g (outputs up to %.3g)", pm.name, worst, scale)
-		assert.LessOrEqual(t, worst, 1e-11*math.Max(scale, 1), "%s: numpy and Go differ by %.3g (outputs up to %.3g)", pm.name, worst, scale)
+		pytest.AssertClose(t, pm.name, got[i], want.Data, pm.m.Out, 1e-11)
 	}
 
+	// The rendering: the same grid as RenderImage, clipped the same way.
+	out := pytest.Run(t, "import json, inrstudio\nprint(json.dumps(inrstudio.load(sys.argv[1]).render(7, 5).reshape(-1).tolist()))", "",
+		filepath.Join(dir, "siren.safetensors"))
+	var render []float64
+	require.NoError(t, json.Unmarshal(out, &render))
 	siren, err := LoadModel(filepath.Join(dir, "siren.safetensors"))
 	require.NoError(t, err)
 	im, err := siren.RenderImage(7, 5)
@@ -195,18 +150,21 @@ func layerZoo(t *testing.T) *Model {
 // TestPythonRefusesOpaqueLayers: a layer without a Spec is recorded as opaque, nn.Opaque names
 // it, and the Python reader refuses the file naming the layer instead of guessing.
 func TestPythonRefusesOpaqueLayers(t *testing.T) {
-	py := pytest.Python(t)
+	pytest.Python(t)
 	net, err := nn.Chain(nn.NewDense(2, 3, true), opaqueLayer{nn.NewDense(3, 1, true)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"inr.opaqueLayer"}, nn.Opaque(net.Spec()))
 	m := &Model{Arch: "test", Config: &MLPConfig{}, In: 2, Out: 1, Net: net, Norm: Normalization{Scale: []float64{1}, Offset: []float64{0}}}
 	path := filepath.Join(t.TempDir(), "m.safetensors")
 	require.NoError(t, m.Save(path, "test", nil))
-	out, err := exec.Command(py, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import inrstudio; inrstudio.load(sys.argv[2])",
-		filepath.Join("..", "python"), path).CombinedOutput()
-	require.Error(t, err)
-	assert.Contains(t, string(out), "UnsupportedLayer: layer 1 (inr.opaqueLayer) is not one inrstudio.py can evaluate")
-	assert.False(t, strings.Contains(string(out), "KeyError"), "%s", out)
+	out := pytest.Run(t, `
+import inrstudio
+try:
+    inrstudio.load(sys.argv[1])
+except inrstudio.UnsupportedLayer as e:
+    print(e)
+`, "", path)
+	assert.Equal(t, "layer 1 (inr.opaqueLayer) is not one inrstudio.py can evaluate", strings.TrimSpace(string(out)))
 }
 
 // opaqueLayer is a layer that does not describe itself.

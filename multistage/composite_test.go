@@ -111,8 +111,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	assert.ErrorContains(t, err, "no such file")
 }
 
-// TestModelFileFromPython evaluates the saved model with the numpy snippet of doc.go and
-// compares with Predict (1e-13 absolute: numpy's sin/tanh and summation order differ from the
+// TestModelFileFromPython evaluates the saved model with the numpy snippet of doc.go, and with
+// python/inrstudio.py, and compares with Predict (1e-13 absolute: numpy's sin/tanh and summation order differ from the
 // kernel's by a few ulps). It needs python3 with numpy; without it the test says so and skips.
 func TestModelFileFromPython(t *testing.T) {
 	py := pytest.Python(t)
@@ -138,6 +138,9 @@ func TestModelFileFromPython(t *testing.T) {
 		require.NoError(t, err)
 		assert.InDelta(t, want[i], v, 1e-13, "point %d", i)
 	}
+	// The studio's Python reader (python/inrstudio.py) evaluates it too.
+	got := pytest.Predict(t, []pytest.Query{{File: path, Data: data.X.Data, Cols: data.X.Cols}})
+	pytest.AssertClose(t, "multistage", got[0], want, 1, 1e-13)
 }
 
 // pythonSnippet extracts the indented Python block that follows "Python evaluates it" in doc.go.

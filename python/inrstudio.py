@@ -13,15 +13,21 @@ the studio:
 
 Every layer of the image architectures (siren, wire, gauss, finer, relu_pe, relu_ff, spder,
 sl2a, fkan, cauchy, mlp with any of its activations) is implemented here in float64; the results
-agree with `inr eval` to about 1e-12 (the studio's tests check it). A layer this module does not
-know (a PDE model's hard constraints, say) is refused with its name rather than guessed.
+agree with `inr eval` to about 1e-12 (the studio's tests check it). So are the models `inr solve`
+writes: the domain normalisation, periodic embeddings, even/odd symmetry and the hard-constraint
+transforms, whose expressions (the problem file's) are evaluated with numpy; and the multi-stage
+models of `inr fit-fn`. A layer this module does not know is refused with its name rather than
+guessed.
 
-Run as a script it renders a model to a .npy file or evaluates it at the points of a CSV file:
+Run as a script it renders a model to a .npy file (H×W×C), or evaluates it at the points of a
+CSV file (one point per line, an optional header line) and writes the predicted values, one
+line per point:
 
     python3 inrstudio.py model.safetensors --size 256 --out image.npy
     python3 inrstudio.py model.safetensors --points in.csv --out out.csv
 """
 
+import ast
 import json
 import math
 import struct
@@ -44,7 +50,8 @@ def read(path):
         raise ValueError(f"{path}: not a safetensors file (shorter than its header length)")
     (n,) = struct.unpack("<Q", raw[:8])
     if 8 + n > len(raw):
-        raise ValueError(f"{path}: truncated (header of {n} bytes in a file of {len(raw)})")
+        raise ValueError(f"{path}: not a model file, or truncated (a safetensors header of {n} bytes "
+                         f"in a file of {len(raw)})")
     header = json.loads(raw[8:8 + n])
     meta = header.pop("__metadata__", {})
     data = memoryview(raw)[8 + n:]
@@ -68,13 +75,19 @@ class Model:
     def __init__(self, path):
         self.path = str(path)
         self.meta, self.tensors = read(path)
+        self.arch = self.meta.get("architecture", "")
+        self.config = json.loads(self.meta.get("config", "{}"))
+        if self.arch == "multistage":  # `inr fit-fn`: a sum of stages, described by its config
+            self.graph = None
+            self.inputs, self.outputs = self.config["dim"], 1
+            self.normalization = {}
+            self.scale, self.offset = np.ones(1), np.zeros(1)
+            return
         if "graph" not in self.meta:
             raise ValueError(
                 f"{self.path}: no 'graph' metadata (written before the studio recorded it): "
                 "fit it again, or load and save it with the inr Go package")
         self.graph = json.loads(self.meta["graph"])
-        self.arch = self.meta.get("architecture", "")
-        self.config = json.loads(self.meta.get("config", "{}"))
         self.inputs = int(self.meta.get("inputs", self.graph["in"]))
         self.outputs = int(self.meta.get("outputs", self.graph["out"]))
         norm = json.loads(self.meta.get("normalization", "{}"))
@@ -88,6 +101,8 @@ class Model:
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.inputs:
             raise ValueError(f"points of shape {x.shape}: need N×{self.inputs}")
+        if self.graph is None:
+            return _multistage(self.config, self.tensors, x)[:, None]
         return _graph(self.graph, self.tensors, "", x)
 
     def predict(self, x):
@@ -109,6 +124,28 @@ class Model:
         return np.clip(out, 0, 1).reshape(height, width, self.outputs)
 
 
+def _multistage(cfg, w, x):
+    """u(x) = Σ_k ε_k·net_k(2(x − lo)/(hi − lo) − 1): stage k's first layer is
+    first_act(κ_k·(h·W) + b), then tanh layers and a linear output (multistage/doc.go)."""
+    lo, hi = np.array(cfg["lo"]), np.array(cfg["hi"])
+    h0 = 2 * (x - lo) / (hi - lo) - 1
+    u = np.zeros(len(x))
+    for k, s in reversed(list(enumerate(cfg["stages"]))):
+        layers = len(s["widths"]) - 1
+        h = h0
+        for i in range(layers):
+            z = h @ w[f"stage{k}.{i}.weight"]
+            z = (s["kappa"] * z if i == 0 else z) + w[f"stage{k}.{i}.bias"]
+            if i == layers - 1:
+                h = z
+            elif i == 0 and s["first_act"] == "sine":
+                h = np.sin(z)
+            else:
+                h = np.tanh(z)
+        u += s["epsilon"] * h[:, 0]
+    return u
+
+
 def _linspace(n):
     if n == 1:
         return np.zeros(1)
@@ -123,6 +160,13 @@ def _check(spec, tensors, prefix):
         if op == "graph":
             _check(node, tensors, name + ".")
             continue
+        if op == "symmetric":
+            _check(node["net"], tensors, name + ".")
+        if op == "transform":
+            zero = np.zeros(1)
+            names = dict({v: zero for v in node["vars"]}, **node["params"], N=zero)
+            for src in node["expressions"].values():
+                _expression(src, names)  # refuses what it cannot evaluate, naming it
         if op not in _LAYERS:
             what = node.get("type", op)
             raise UnsupportedLayer(f"layer {name} ({what}) is not one inrstudio.py can evaluate")
@@ -144,44 +188,56 @@ def _graph(spec, tensors, prefix, x):
         if op == "graph":
             y = _graph(node, tensors, name, ins[0])
         else:
-            y = _LAYERS[op](node, lambda k, name=name: tensors[name + k],
-                            lambda k, name=name: tensors.get(name + k), *ins)
+            y = _LAYERS[op](node, _Params(tensors, name), *ins)
         vals.append(y)
     return vals[spec["output"]]
 
 
-# Layers: f(spec, param, optional_param, *inputs). param("weight") is the node's tensor.
+class _Params:
+    """A node's tensors: p("weight") is the tensor "<node name>.weight", p.get for an optional one."""
 
-def _dense(s, p, opt, x):
+    def __init__(self, tensors, prefix):
+        self.tensors, self.prefix = tensors, prefix
+
+    def __call__(self, key):
+        return self.tensors[self.prefix + key]
+
+    def get(self, key):
+        return self.tensors.get(self.prefix + key)
+
+
+# Layers: f(spec, params, *inputs).
+
+def _dense(s, p, x):
     y = s["scale"] * (x @ p("weight")) if s["scale"] != 1 else x @ p("weight")
     if s["bias"]:
         y = y + p("bias")
     return y
 
 
-def _dense_act(s, p, opt, x):
-    return _activate(s["activation"], _dense(s, p, opt, x), opt("theta"), s["per_unit"])
+def _dense_act(s, p, x):
+    return _activate(s["activation"], _dense(s, p, x), p.get("theta"), s["per_unit"])
 
 
-def _activation(s, p, opt, x):
-    return _activate(s["activation"], x, opt("theta"), s["per_unit"])
+def _activation(s, p, x):
+    return _activate(s["activation"], x, p.get("theta"), s["per_unit"])
 
 
-def _affine(s, p, opt, x):
+def _affine(s, p, x):
     return x * p("scale") + p("shift")
 
 
-def _low_rank(s, p, opt, x):
+def _low_rank(s, p, x):
     return (x @ p("U")) @ p("V") + p("bias")
 
 
-def _layer_norm(s, p, opt, x):
+def _layer_norm(s, p, x):
     c = x - x.mean(axis=1, keepdims=True)
     v = (c * c).mean(axis=1, keepdims=True)
     return p("gamma") * (c / np.sqrt(v + s["eps"])) + p("beta")
 
 
-def _encoding(s, p, opt, x):
+def _encoding(s, p, x):
     if s["kind"] == "positional":
         z = np.concatenate([math.ldexp(math.pi, i) * x for i in range(s["levels"])], axis=1)
     else:
@@ -196,7 +252,7 @@ def _encoding(s, p, opt, x):
     return np.concatenate(parts, axis=1)
 
 
-def _complex_dense(s, p, opt, x):
+def _complex_dense(s, p, x):
     wr, wi, n = p("weight_re"), p("weight_im"), s["out"]
     mode = s["mode"]
     if mode == "real_to_complex":
@@ -211,11 +267,11 @@ def _complex_dense(s, p, opt, x):
     return np.concatenate([re, im + p("bias_im")], axis=1)
 
 
-def _real_part(s, p, opt, x):
+def _real_part(s, p, x):
     return x[:, :x.shape[1] // 2]
 
 
-def _complex_activation(s, p, opt, x):
+def _complex_activation(s, p, x):
     act, w = s["activation"], s["units"]
     if act["name"] != "gabor_complex":
         raise UnsupportedLayer(f"complex activation {act['name']}")
@@ -227,22 +283,22 @@ def _complex_activation(s, p, opt, x):
     return np.concatenate([mod * np.cos(omega * a), mod * np.sin(omega * a)], axis=1)
 
 
-def _sum(s, p, opt, *xs):
+def _sum(s, p, *xs):
     y = xs[0]
     for v in xs[1:]:
         y = y + v
     return y
 
 
-def _product(s, p, opt, a, b):
+def _product(s, p, a, b):
     return a * b
 
 
-def _concat(s, p, opt, *xs):
+def _concat(s, p, *xs):
     return np.concatenate(xs, axis=1)
 
 
-def _kan(s, p, opt, x):
+def _kan(s, p, x):
     n, d = x.shape
     y = np.zeros((n, s["out"]))
     for t in s["terms"]:
@@ -258,13 +314,74 @@ def _kan(s, p, opt, x):
     return y
 
 
+def _embedding(s, p, x):
+    z = x @ p("A") + p("c")
+    return np.concatenate([x[:, s["keep"]], np.sin(z), np.cos(z)], axis=1)
+
+
+def _symmetric(s, p, x):
+    rx = x.copy()
+    rx[:, s["axes"]] *= -1
+    return 0.5 * (_graph(s["net"], p.tensors, p.prefix, x) + s["sign"] * _graph(s["net"], p.tensors, p.prefix, rx))
+
+
+def _transform(s, p, x, n):
+    out = n.copy()
+    names = {v: x[:, i] for i, v in enumerate(s["vars"])}
+    names.update(s["params"])
+    for f, field in enumerate(s["fields"]):
+        src = s["expressions"].get(field)
+        if src is not None:
+            out[:, f] = _expression(src, dict(names, N=n[:, f]))
+    return out
+
+
 _LAYERS = {
     "dense": _dense, "dense_act": _dense_act, "activation": _activation, "affine": _affine,
     "low_rank": _low_rank, "layer_norm": _layer_norm, "encoding": _encoding,
     "complex_dense": _complex_dense, "real_part": _real_part,
     "complex_activation": _complex_activation, "sum": _sum, "product": _product,
-    "concat": _concat, "kan": _kan,
+    "concat": _concat, "kan": _kan, "embedding": _embedding, "symmetric": _symmetric,
+    "transform": _transform,
 }
+
+
+# The expression language of problem files (pinn/expr): numbers, names, + - * /, unary minus,
+# parentheses and calls of a fixed set of functions. It is a subset of Python's syntax, so the
+# expression is parsed by ast and evaluated node by node; anything else is refused.
+
+_FUNCS = {
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+    "tanh": np.tanh, "sinh": np.sinh, "cosh": np.cosh, "atan": np.arctan, "abs": np.abs,
+    "sign": np.sign, "pow": np.power, "min": np.minimum, "max": np.maximum,
+}
+
+
+def _expression(src, names):
+    env = dict(names, pi=math.pi, e=math.e)
+
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name) and node.id in env:
+            return env[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = ev(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS
+                and not node.keywords):
+            return _FUNCS[node.func.id](*[ev(a) for a in node.args])
+        raise UnsupportedLayer(f"expression {src!r}: cannot evaluate {ast.dump(node)}")
+
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(ev(ast.parse(src, mode="eval")), len(names["N"])).astype(np.float64)
+
+
+_BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide}
 
 
 # KAN bases: f(spec, x) -> n × d × B values.
@@ -393,21 +510,32 @@ def _main(argv=None):
     ap.add_argument("--points", help="a CSV of points (one per line, a header line allowed)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
-    m = load(a.model)
     if (a.size is None) == (a.points is None):
         ap.error("give --size or --points")
-    if a.size is not None:
-        w, _, h = a.size.partition("x")
-        np.save(a.out, m.render(int(w), int(h or w)))
-        return
-    with open(a.points) as f:
-        lines = [ln for ln in f.read().splitlines() if ln.strip()]
     try:
-        float(lines[0].split(",")[0])
-    except ValueError:
-        lines = lines[1:]
-    x = np.array([[float(v) for v in ln.split(",")] for ln in lines])
-    np.savetxt(a.out, m.predict(x), delimiter=",", fmt="%.17g")
+        m = load(a.model)
+        if a.size is not None:
+            w, _, h = a.size.partition("x")
+            try:
+                w, h = int(w), int(h or w)
+            except ValueError:
+                ap.error(f"--size {a.size}: give N or WxH")
+            np.save(a.out, m.render(w, h))
+            return
+        with open(a.points) as f:
+            lines = [ln for ln in f.read().splitlines() if ln.strip()]
+        if lines:
+            try:
+                float(lines[0].split(",")[0])
+            except ValueError:
+                lines = lines[1:]  # a header
+        try:
+            x = np.array([[float(v) for v in ln.split(",")] for ln in lines]).reshape(len(lines), -1)
+        except ValueError as e:
+            ap.error(f"--points {a.points}: {e}")
+        np.savetxt(a.out, m.predict(x), delimiter=",", fmt="%.17g")
+    except (OSError, ValueError) as e:
+        ap.exit(1, f"inrstudio.py: {e}\n")
 
 
 if __name__ == "__main__":

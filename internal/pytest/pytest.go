@@ -1,11 +1,15 @@
-// Package pytest finds the Python with numpy that tests use to check that the studio's files
-// are readable from Python. Debian's /usr/bin/python3 comes first: a python3 earlier on PATH
-// (pyenv, say) may lack numpy. CI installs python3-numpy (scripts/deps.sh), so there the
-// tests run; elsewhere they skip, saying why.
+// Package pytest runs Python from the tests that check that the studio's files are readable
+// from Python. It looks for a python3 that imports numpy, Debian's /usr/bin/python3 first (a
+// python3 earlier on PATH, pyenv's say, may lack numpy); CI installs python3-numpy
+// (scripts/deps.sh), so there the tests run, and elsewhere they skip, saying why.
 package pytest
 
 import (
+	"encoding/json"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -19,4 +23,109 @@ func Python(t testing.TB) string {
 	}
 	t.Skip("no python3 with numpy (Debian: apt-get install python3-numpy): cannot check the file from Python")
 	return ""
+}
+
+// moduleDir is the repository's python/ folder, which holds inrstudio.py.
+func moduleDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "python")
+}
+
+// Run runs script with inrstudio importable: its standard input is stdin, and args are
+// sys.argv[1:]. It returns the standard output; a failure fails the test with Python's
+// standard error.
+func Run(t testing.TB, script, stdin string, args ...string) []byte {
+	t.Helper()
+	py := Python(t)
+	pre := "import sys\nsys.path.insert(0, " + quote(moduleDir()) + ")\n"
+	cmd := exec.Command(py, append([]string{"-c", pre + script}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python: %v\n%s", err, stderr.String())
+	}
+	return out
+}
+
+// Query is a model file and the points (row-major, Cols coordinates per point) to evaluate
+// it at.
+type Query struct {
+	File string
+	Data []float64
+	Cols int
+}
+
+// Predict evaluates every query's model file with inrstudio.load(file).predict at its points,
+// in one Python process, and returns the predictions, one matrix (rows of outputs) per query.
+func Predict(t testing.TB, qs []Query) [][][]float64 {
+	t.Helper()
+	type q struct {
+		File   string      `json:"file"`
+		Points [][]float64 `json:"points"`
+	}
+	in := make([]q, len(qs))
+	for k, c := range qs {
+		in[k].File = c.File
+		for i := 0; i+c.Cols <= len(c.Data); i += c.Cols {
+			in[k].Points = append(in[k].Points, c.Data[i:i+c.Cols])
+		}
+	}
+	j, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Run(t, `
+import json
+import numpy as np
+import inrstudio
+qs = json.loads(sys.stdin.read())
+print(json.dumps([inrstudio.load(q["file"]).predict(np.array(q["points"])).tolist() for q in qs]))
+`, string(j))
+	var got [][][]float64
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("python printed %q: %v", out, err)
+	}
+	return got
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// AssertClose checks Python's predictions got against Go's want (row-major, cols per row): no
+// entry may differ by more than rel times the largest |want| (or rel, when that is below one).
+// It logs the largest difference, which `go test -v` shows.
+func AssertClose(t testing.TB, name string, got [][]float64, want []float64, cols int, rel float64) {
+	t.Helper()
+	if len(got)*cols != len(want) {
+		t.Errorf("%s: python gave %d rows, want %d", name, len(got), len(want)/cols)
+		return
+	}
+	scale, worst := 0.0, 0.0
+	for _, v := range want {
+		scale = max(scale, abs(v))
+	}
+	for i, row := range got {
+		if len(row) != cols {
+			t.Errorf("%s: python's row %d has %d values, want %d", name, i, len(row), cols)
+			return
+		}
+		for o, v := range row {
+			worst = max(worst, abs(v-want[i*cols+o]))
+		}
+	}
+	t.Logf("%-24s numpy − Go: %.2g (outputs up to %.3g)", name, worst, scale)
+	if !(worst <= rel*max(scale, 1)) {
+		t.Errorf("%s: numpy and Go differ by %.3g (outputs up to %.3g; allowed %.3g)", name, worst, scale, rel*max(scale, 1))
+	}
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
