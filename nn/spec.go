@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/inrstudio/studio/nn/act"
 )
@@ -68,18 +69,25 @@ func describe(v any) Spec {
 	return Spec{"op": "opaque", "type": fmt.Sprintf("%T", v)}
 }
 
-// Opaque reports the Go types of the layers and merges of s (a Graph's Spec, nested graphs
-// included) that do not describe themselves: a model whose file a reader cannot evaluate.
+// Opaque reports the Go types of the layers and merges in s (a Graph's Spec, with every Spec
+// nested in it: inner graphs, wrapped networks) that do not describe themselves: a model whose
+// file a reader cannot evaluate.
 func Opaque(s Spec) []string {
 	var out []string
 	if s["op"] == "opaque" {
 		out = append(out, fmt.Sprint(s["type"]))
 	}
-	if nodes, ok := s["nodes"].([]Spec); ok {
-		for _, n := range nodes {
-			out = append(out, Opaque(n)...)
+	for _, v := range s {
+		switch v := v.(type) {
+		case Spec:
+			out = append(out, Opaque(v)...)
+		case []Spec:
+			for _, n := range v {
+				out = append(out, Opaque(n)...)
+			}
 		}
 	}
+	sort.Strings(out)
 	return out
 }
 
