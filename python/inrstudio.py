@@ -7,7 +7,7 @@ the studio:
 
     import inrstudio
     m = inrstudio.load("runs/demo-camera-siren/model.safetensors")
-    img = m.render(512, 512)          # H×W×C on [0, 1], the grid `inr eval --size` renders
+    img = m.render(512, 512)          # H×W×C on [0, 1], as `inr eval --width 512 --height 512`
     y = m.predict(xy)                 # signal values at N×2 coordinates on [-1, 1]²
     raw = m.net(xy)                   # the network's outputs before the normalisation
 
@@ -111,12 +111,16 @@ class Model:
 
     __call__ = predict
 
-    def render(self, width, height, chunk=4096):
-        """An image model rendered at width×height: an H×W×C array (C = 1 or 3) on [0, 1], on the
-        grid of `inr eval --size` (x = linspace(-1, 1, W) along a row, y = linspace(-1, 1, H)
-        down the rows)."""
+    def render(self, width=None, height=None, chunk=4096):
+        """An image model rendered at width×height (default: the fitted image's size): an H×W×C
+        array (C = 1 or 3) on [0, 1], on the grid of `inr eval --width W --height H`
+        (x = linspace(-1, 1, W) along a row, y = linspace(-1, 1, H) down the rows)."""
         if self.inputs != 2 or self.outputs not in (1, 3):
             raise ValueError(f"a {self.inputs}→{self.outputs} model is not an image model")
+        if width is None or height is None:
+            if "width" not in self.meta or "height" not in self.meta:
+                raise ValueError("the file does not record the fitted size: give width and height")
+            width, height = int(self.meta["width"]), int(self.meta["height"])
         xs = _linspace(width)
         ys = _linspace(height)
         grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
