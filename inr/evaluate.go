@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/nn"
 )
 
 // ImageInfo reports the size, channels and bit depth of the image a model was fitted to, from its
@@ -69,7 +70,7 @@ func (m *Model) RenderImage(w, h int) (*Image, error) {
 	// The coordinates are made a part at a time: a full grid of them would be 16 bytes per pixel,
 	// more than the rendering itself.
 	x := kernel.NewMatrix(min(predictChunk, w*h), 2)
-	m.predict(kernel.MatrixFrom(w*h, m.Out, out.Pix), func(p0, n int) kernel.Matrix {
+	m.predict(kernel.MatrixFrom(w*h, m.Out, out.Pix), nn.ValuePlan(2), func(p0, n int) kernel.Matrix {
 		xc := x.View(0, 0, n, 2)
 		gridRows(w, h, p0, xc)
 		return xc

@@ -210,14 +210,46 @@ func (m *Model) Predict(x, out kernel.Matrix) error {
 		return fmt.Errorf("predict: %d×%d coordinates into %d×%d outputs for a %d→%d model",
 			x.Rows, x.Cols, out.Rows, out.Cols, m.In, m.Out)
 	}
-	m.predict(out, func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })
+	m.predict(out, nn.ValuePlan(m.In), func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })
 	return nil
 }
 
-// predict evaluates the network at out.Rows points predictChunk at a time; coords(r0, n) gives
-// the coordinates of points r0 … r0+n−1 (n×In).
-func (m *Model) predict(out kernel.Matrix, coords func(r0, n int) kernel.Matrix) {
-	plan := nn.ValuePlan(m.In)
+// PredictDerivatives evaluates the model at x (N×In) with its derivatives with respect to the
+// inputs up to order (1: the gradient; 2: also every second derivative ∂²/∂x_i∂x_j, i ≤ j),
+// exactly: they are the network's jets, not finite differences. It returns an
+// N×(Out·(1+len(wrt))) matrix holding, for each point, the Out signal values (as Predict) and
+// then, for each entry of wrt ({i} for ∂/∂x_i, then {i, j} for ∂²/∂x_i∂x_j), the derivatives
+// of the Out signal values (the normalisation's scale applied).
+func (m *Model) PredictDerivatives(x kernel.Matrix, order int) (kernel.Matrix, [][]int, error) {
+	if x.Cols != m.In {
+		return kernel.Matrix{}, nil, fmt.Errorf("predict: %d×%d coordinates for a %d→%d model", x.Rows, x.Cols, m.In, m.Out)
+	}
+	var plan *nn.Plan
+	switch order {
+	case 1:
+		plan = nn.GradientPlan(m.In)
+	case 2:
+		plan = nn.HessianPlan(m.In)
+	default:
+		return kernel.Matrix{}, nil, fmt.Errorf("derivatives of order %d: 1 (the gradient) or 2 (and the second derivatives)", order)
+	}
+	var wrt [][]int
+	for _, c := range plan.First() {
+		wrt = append(wrt, []int{c})
+	}
+	for _, p := range plan.Second() {
+		wrt = append(wrt, []int{p.I, p.J})
+	}
+	out := kernel.NewMatrix(x.Rows, m.Out*plan.Blocks())
+	m.predict(out, plan, func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })
+	return out, wrt, nil
+}
+
+// predict evaluates the network on plan at out.Rows points, predictChunk at a time; coords(r0, n)
+// gives the coordinates of points r0 … r0+n−1 (n×In). Row i of out receives the Out values of
+// every block of the plan in turn: the signal values, then the derivatives scaled by the
+// normalisation.
+func (m *Model) predict(out kernel.Matrix, plan *nn.Plan, coords func(r0, n int) kernel.Matrix) {
 	var in nn.Jet
 	for r0 := 0; r0 < out.Rows; r0 += predictChunk {
 		n := min(predictChunk, out.Rows-r0)
@@ -225,11 +257,18 @@ func (m *Model) predict(out kernel.Matrix, coords func(r0, n int) kernel.Matrix)
 			in = nn.NewJet(plan, n, m.In)
 		}
 		in.SetInput(coords(r0, n))
-		y := m.Net.Forward(in).Value()
-		for i := 0; i < n; i++ {
-			src, dst := y.Row(i), out.Row(r0+i)
-			for o := range dst {
-				dst[o] = m.Norm.ToSignal(o, src[o])
+		y := m.Net.Forward(in)
+		for b := range plan.Blocks() {
+			blk := y.Block(b)
+			for i := 0; i < n; i++ {
+				src, dst := blk.Row(i), out.Row(r0 + i)[b*m.Out:(b+1)*m.Out]
+				for o := range dst {
+					if b == 0 {
+						dst[o] = m.Norm.ToSignal(o, src[o])
+					} else {
+						dst[o] = m.Norm.Scale[o] * src[o]
+					}
+				}
 			}
 		}
 	}

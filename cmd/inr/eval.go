@@ -21,6 +21,7 @@ type evalFlags struct {
 	size, width, height int
 	points, out         string
 	threads             int
+	derivatives         int
 }
 
 func newEvalCmd() *cobra.Command {
@@ -33,9 +34,13 @@ func newEvalCmd() *cobra.Command {
 Image models render on a grid over [-1,1]² at any resolution (super-resolution): --size N gives
 the longer side N with the fitted image's aspect ratio, --width/--height set both sides; the
 default is the fitted size. Any model evaluates at the points of a CSV file (--points: one point
-per line, an optional header of input names) into a CSV of the inputs and the outputs.`,
+per line, an optional header of input names) into a CSV of the inputs and the outputs;
+--derivatives 1 adds every output's derivative with respect to every input (u_x, u_t, …), and
+--derivatives 2 the second derivatives too (u_xx, u_xt, u_tt, …), exact (the network's jets,
+not finite differences) and in the units of the outputs and inputs.`,
 		Example: `  inr eval runs/camera-128-siren/model.safetensors --size 512 --out camera-512.png
-  inr eval runs/burgers/model.safetensors --points grid.csv --out values.csv`,
+  inr eval runs/burgers/model.safetensors --points grid.csv --out values.csv
+  inr eval runs/burgers/model.safetensors --points grid.csv --derivatives 2 --out derivs.csv`,
 		Args: exactArgs(1, "MODEL (a model.safetensors file)"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runEval(cmd, args[0], f) },
 	}
@@ -46,6 +51,7 @@ per line, an optional header of input names) into a CSV of the inputs and the ou
 	fl.StringVar(&f.points, "points", "", "CSV file of input points to evaluate the model at")
 	fl.StringVarP(&f.out, "out", "o", "", "output file: .png for a rendering, .csv for --points (required)")
 	fl.IntVar(&f.threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
+	fl.IntVar(&f.derivatives, "derivatives", 0, "with --points: add the derivatives of the outputs up to this order (1 or 2)")
 	return cmd
 }
 
@@ -61,6 +67,12 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	}
 	if f.points != "" && (f.size > 0 || f.width > 0) {
 		return fmt.Errorf("--points evaluates at given points: it takes no --size, --width or --height")
+	}
+	if f.derivatives < 0 || f.derivatives > 2 {
+		return fmt.Errorf("--derivatives %d: 1 (first derivatives) or 2 (first and second)", f.derivatives)
+	}
+	if f.derivatives > 0 && f.points == "" {
+		return fmt.Errorf("--derivatives goes with --points: the derivatives are written to the CSV")
 	}
 	if err := fsutil.CanWrite(f.out); err != nil {
 		return fmt.Errorf("--out: %w", err)
@@ -154,15 +166,25 @@ func evalPoints(cmd *cobra.Command, m *inr.Model, f evalFlags) error {
 	if err != nil {
 		return err
 	}
-	y := kernel.NewMatrix(x.Rows, m.Out)
-	if err := m.Predict(x, y); err != nil {
-		return err
-	}
 	names := m.InputNames()
 	if header != nil {
 		names = header
 	}
-	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, m.OutputNames(), x, y) })
+	outNames := m.OutputNames()
+	var y kernel.Matrix
+	if f.derivatives > 0 {
+		var wrt [][]int
+		if y, wrt, err = m.PredictDerivatives(x, f.derivatives); err != nil {
+			return err
+		}
+		outNames = derivativeNames(outNames, names, wrt)
+	} else {
+		y = kernel.NewMatrix(x.Rows, m.Out)
+		if err := m.Predict(x, y); err != nil {
+			return err
+		}
+	}
+	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, outNames, x, y) })
 	if err != nil {
 		return err
 	}
@@ -171,10 +193,38 @@ func evalPoints(cmd *cobra.Command, m *inr.Model, f evalFlags) error {
 	return nil
 }
 
+// derivativeNames names the columns of PredictDerivatives: the outputs, then for each entry of
+// wrt every output's derivative, named as problem files name them: u_x, u_xt (inputs of more
+// than one letter are joined by underscores: u_x1_x2).
+func derivativeNames(outs, ins []string, wrt [][]int) []string {
+	names := append([]string{}, outs...)
+	short := true
+	for _, v := range ins {
+		short = short && len([]rune(v)) == 1
+	}
+	sep := "_"
+	if short {
+		sep = ""
+	}
+	for _, w := range wrt {
+		var by []string
+		for _, c := range w {
+			by = append(by, ins[c])
+		}
+		for _, o := range outs {
+			names = append(names, o+"_"+strings.Join(by, sep))
+		}
+	}
+	return names
+}
+
 // evalMultistage evaluates a model written by inr fit-fn at the points of --points.
 func evalMultistage(cmd *cobra.Command, path string, c *multistage.Composite, f evalFlags) error {
 	if f.points == "" {
 		return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
+	}
+	if f.derivatives > 0 {
+		return fmt.Errorf("--derivatives: not available for multi-stage models (%s) yet", path)
 	}
 	in, err := os.Open(f.points)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/inrstudio/studio/inr"
 	"github.com/inrstudio/studio/internal/sysmem"
+	"github.com/inrstudio/studio/kernel"
 )
 
 const camera = "../../assets/camera-128.png"
@@ -355,6 +357,35 @@ func TestEvalPointsAndErrors(t *testing.T) {
 	require.Len(t, lines, 4)
 	require.True(t, strings.HasPrefix(lines[2], "-1,1,"))
 
+	// --derivatives 2: the values as before, then the exact derivatives (PredictDerivatives).
+	dout := filepath.Join(t.TempDir(), "derivs.csv")
+	_, _, err = run(context.Background(), "eval", model, "--points", pts, "--derivatives", "2", "--out", dout)
+	require.NoError(t, err)
+	b, err = os.ReadFile(dout)
+	require.NoError(t, err)
+	dlines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Equal(t, "x,y,gray,gray_x,gray_y,gray_xx,gray_xy,gray_yy", dlines[0])
+	m, err := inr.LoadModel(model)
+	require.NoError(t, err)
+	want, _, err := m.PredictDerivatives(kernel.MatrixFrom(1, 2, []float64{-1, 1}), 2)
+	require.NoError(t, err)
+	fields := strings.Split(dlines[2], ",")
+	require.Len(t, fields, 8)
+	plain := strings.Split(lines[2], ",")
+	require.Equal(t, plain[:2], fields[:2])
+	v0, err := strconv.ParseFloat(plain[2], 64)
+	require.NoError(t, err)
+	for k, v := range want.Data {
+		if k == 0 {
+			// The value as without --derivatives, up to the last bits (Predict takes SIREN's
+			// fused sine path).
+			require.InDelta(t, v0, v, 1e-13)
+		}
+		got, err := strconv.ParseFloat(fields[2+k], 64)
+		require.NoError(t, err)
+		require.Equal(t, v, got, "column %d", 2+k)
+	}
+
 	for _, c := range []struct {
 		args []string
 		want string
@@ -365,6 +396,8 @@ func TestEvalPointsAndErrors(t *testing.T) {
 		{[]string{filepath.Join(dir, "nothing.safetensors"), "--out", "x.png"}, "no such file"},
 		{[]string{filepath.Join(dir, inr.MetricsFile), "--out", "x.png"}, "model file"},
 		{[]string{model, "--points", pts, "--size", "4", "--out", "x.csv"}, "--points"},
+		{[]string{model, "--derivatives", "1", "--out", "x.png"}, "--derivatives goes with --points"},
+		{[]string{model, "--points", pts, "--derivatives", "3", "--out", "x.csv"}, "--derivatives 3: 1 (first derivatives) or 2"},
 		{[]string{model, "--size", "10000", "--out", "x.png"}, "--size 10000: a rendering has at most 67108864 pixels (8192×8192), this one 10000×10000"},
 		{[]string{model, "--width", "9000", "--height", "8000", "--out", "x.png"}, "--width 9000 --height 8000: a rendering has at most"},
 		{[]string{model, "--size", "8", "--out", filepath.Join(dir, "no", "x.png")}, "--out: write " + filepath.Join(dir, "no", "x.png") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
