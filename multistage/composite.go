@@ -66,6 +66,56 @@ func (c *Composite) PredictStages(x kernel.Matrix, n int) ([]float64, error) {
 	return out, nil
 }
 
+// PredictDerivatives evaluates the model at the points x (N×Dim) with its exact derivatives with
+// respect to the coordinates up to order (1: the gradient; 2: also every ∂²/∂x_i∂x_j, i ≤ j),
+// from the stage networks' jets and the chain rule of the normalisation. It returns an
+// N×(1+len(wrt)) matrix: u, then one column per entry of wrt ({i} for ∂/∂x_i, then {i, j}).
+func (c *Composite) PredictDerivatives(x kernel.Matrix, order int) (kernel.Matrix, [][]int, error) {
+	if x.Cols != c.Dim() {
+		return kernel.Matrix{}, nil, fmt.Errorf("%w: points of dimension %d for a model of dimension %d", ErrBadInput, x.Cols, c.Dim())
+	}
+	var plan *nn.Plan
+	switch order {
+	case 1:
+		plan = nn.GradientPlan(c.Dim())
+	case 2:
+		plan = nn.HessianPlan(c.Dim())
+	default:
+		return kernel.Matrix{}, nil, fmt.Errorf("%w: derivatives of order %d: 1 (the gradient) or 2 (and the second derivatives)", ErrBadInput, order)
+	}
+	// d/dx_i = a_i·d/dh_i on h = a⊙x + b, a_i = 2/(hi_i − lo_i).
+	scale := []float64{1}
+	var wrt [][]int
+	a := func(i int) float64 { return 2 / (c.Hi[i] - c.Lo[i]) }
+	for _, i := range plan.First() {
+		wrt, scale = append(wrt, []int{i}), append(scale, a(i))
+	}
+	for _, p := range plan.Second() {
+		wrt, scale = append(wrt, []int{p.I, p.J}), append(scale, a(p.I)*a(p.J))
+	}
+	out := kernel.NewMatrix(x.Rows, plan.Blocks())
+	if x.Rows == 0 {
+		return out, wrt, nil
+	}
+	in := nn.NewInputJet(plan, normalize(x, c.Lo, c.Hi))
+	for k := len(c.Stages) - 1; k >= 0; k-- { // the smallest corrections first, as PredictStages
+		s := c.Stages[k]
+		y := s.Net.Forward(in)
+		for b := range plan.Blocks() {
+			blk := y.Block(b)
+			for i := range x.Rows {
+				out.Set(i, b, out.At(i, b)+s.Epsilon*blk.At(i, 0))
+			}
+		}
+	}
+	for i := range x.Rows {
+		for b := 1; b < plan.Blocks(); b++ {
+			out.Set(i, b, scale[b]*out.At(i, b))
+		}
+	}
+	return out, wrt, nil
+}
+
 // Errors are the errors of a prediction against samples.
 type Errors struct {
 	RelRMS float64 `json:"rel_rms"` // ‖u − û‖₂ / ‖u‖₂ (the paper's relative L2 error)

@@ -223,9 +223,6 @@ func evalMultistage(cmd *cobra.Command, path string, c *multistage.Composite, f 
 	if f.points == "" {
 		return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
 	}
-	if f.derivatives > 0 {
-		return fmt.Errorf("--derivatives: not available for multi-stage models (%s) yet", path)
-	}
 	in, err := os.Open(f.points)
 	if err != nil {
 		return fmt.Errorf("--points: %w", err)
@@ -235,18 +232,28 @@ func evalMultistage(cmd *cobra.Command, path string, c *multistage.Composite, f 
 	if err != nil {
 		return err
 	}
-	u, err := c.Predict(x)
-	if err != nil {
-		return err
-	}
-	y := kernel.Matrix{Rows: len(u), Cols: 1, Stride: 1, Data: u}
 	names := header
 	if names == nil {
 		for k := range c.Dim() {
 			names = append(names, fmt.Sprintf("x%d", k+1))
 		}
 	}
-	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, []string{"u"}, x, y) })
+	outNames := []string{"u"}
+	var y kernel.Matrix
+	if f.derivatives > 0 {
+		var wrt [][]int
+		if y, wrt, err = c.PredictDerivatives(x, f.derivatives); err != nil {
+			return err
+		}
+		outNames = derivativeNames(outNames, names, wrt)
+	} else {
+		u, err := c.Predict(x)
+		if err != nil {
+			return err
+		}
+		y = kernel.Matrix{Rows: len(u), Cols: 1, Stride: 1, Data: u}
+	}
+	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, outNames, x, y) })
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,26 @@ func TestFitFnStagesAndEval(t *testing.T) {
 		want := math.Sin(2*x+1) + 0.2*math.Exp(1.3*x)
 		require.InDelta(t, want, u, 10*maxErr, "u(%v)", x)
 	}
+
+	// The exact derivatives of the fitted model follow those of the function (an approximation
+	// of u to 4e-7 gives its derivatives to about 2e-4 and 1e-3, most near the ends).
+	_, errOut, err = run(context.Background(), "eval", filepath.Join(dir, "model.safetensors"), "--points", pts, "--derivatives", "2", "--out", vals)
+	require.NoError(t, err, errOut)
+	b, err = os.ReadFile(vals)
+	require.NoError(t, err)
+	lines = strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Equal(t, "x,u,u_x,u_xx", lines[0])
+	for _, l := range lines[1:] {
+		var v [4]float64
+		for k, f := range strings.Split(l, ",") {
+			v[k], err = strconv.ParseFloat(f, 64)
+			require.NoError(t, err)
+		}
+		x := v[0]
+		t.Logf("x = %v: u_x %.3g off, u_xx %.3g off", x, v[2]-(2*math.Cos(2*x+1)+0.26*math.Exp(1.3*x)), v[3]-(-4*math.Sin(2*x+1)+0.338*math.Exp(1.3*x)))
+		require.InDelta(t, 2*math.Cos(2*x+1)+0.26*math.Exp(1.3*x), v[2], 1e-3, "u_x(%v)", x)
+		require.InDelta(t, -4*math.Sin(2*x+1)+0.338*math.Exp(1.3*x), v[3], 2e-2, "u_xx(%v)", x)
+	}
 }
 
 // TestFitFnCSV fits samples read from a CSV file with a header (two inputs) and checks the
