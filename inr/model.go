@@ -224,21 +224,9 @@ func (m *Model) PredictDerivatives(x kernel.Matrix, order int) (kernel.Matrix, [
 	if x.Cols != m.In {
 		return kernel.Matrix{}, nil, fmt.Errorf("predict: %d×%d coordinates for a %d→%d model", x.Rows, x.Cols, m.In, m.Out)
 	}
-	var plan *nn.Plan
-	switch order {
-	case 1:
-		plan = nn.GradientPlan(m.In)
-	case 2:
-		plan = nn.HessianPlan(m.In)
-	default:
-		return kernel.Matrix{}, nil, fmt.Errorf("derivatives of order %d: 1 (the gradient) or 2 (and the second derivatives)", order)
-	}
-	var wrt [][]int
-	for _, c := range plan.First() {
-		wrt = append(wrt, []int{c})
-	}
-	for _, p := range plan.Second() {
-		wrt = append(wrt, []int{p.I, p.J})
+	plan, wrt, err := nn.DerivativePlan(m.In, order)
+	if err != nil {
+		return kernel.Matrix{}, nil, err
 	}
 	out := kernel.NewMatrix(x.Rows, m.Out*plan.Blocks())
 	m.predict(out, plan, func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })

@@ -74,24 +74,18 @@ func (c *Composite) PredictDerivatives(x kernel.Matrix, order int) (kernel.Matri
 	if x.Cols != c.Dim() {
 		return kernel.Matrix{}, nil, fmt.Errorf("%w: points of dimension %d for a model of dimension %d", ErrBadInput, x.Cols, c.Dim())
 	}
-	var plan *nn.Plan
-	switch order {
-	case 1:
-		plan = nn.GradientPlan(c.Dim())
-	case 2:
-		plan = nn.HessianPlan(c.Dim())
-	default:
-		return kernel.Matrix{}, nil, fmt.Errorf("%w: derivatives of order %d: 1 (the gradient) or 2 (and the second derivatives)", ErrBadInput, order)
+	plan, wrt, err := nn.DerivativePlan(c.Dim(), order)
+	if err != nil {
+		return kernel.Matrix{}, nil, fmt.Errorf("%w: %v", ErrBadInput, err)
 	}
-	// d/dx_i = a_i·d/dh_i on h = a⊙x + b, a_i = 2/(hi_i − lo_i).
+	// ∂/∂x_i = a_i·∂/∂h_i on h = a⊙x + b, a_i = 2/(hi_i − lo_i).
 	scale := []float64{1}
-	var wrt [][]int
-	a := func(i int) float64 { return 2 / (c.Hi[i] - c.Lo[i]) }
-	for _, i := range plan.First() {
-		wrt, scale = append(wrt, []int{i}), append(scale, a(i))
-	}
-	for _, p := range plan.Second() {
-		wrt, scale = append(wrt, []int{p.I, p.J}), append(scale, a(p.I)*a(p.J))
+	for _, w := range wrt {
+		s := 1.0
+		for _, i := range w {
+			s *= 2 / (c.Hi[i] - c.Lo[i])
+		}
+		scale = append(scale, s)
 	}
 	out := kernel.NewMatrix(x.Rows, plan.Blocks())
 	if x.Rows == 0 {

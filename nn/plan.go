@@ -197,6 +197,29 @@ func seq(n int) []int {
 	return s
 }
 
+// DerivativePlan returns the plan that carries every input derivative up to order (1: the
+// gradient, GradientPlan; 2: also every second derivative, HessianPlan) and what each of its
+// derivative blocks holds, in block order: {i} for ∂/∂x_i, then {i, j} (i ≤ j) for ∂²/∂x_i∂x_j.
+func DerivativePlan(dim, order int) (*Plan, [][]int, error) {
+	var p *Plan
+	switch order {
+	case 1:
+		p = GradientPlan(dim)
+	case 2:
+		p = HessianPlan(dim)
+	default:
+		return nil, nil, fmt.Errorf("derivatives of order %d: 1 (the gradient) or 2 (and the second derivatives)", order)
+	}
+	var wrt [][]int
+	for _, c := range p.First() {
+		wrt = append(wrt, []int{c})
+	}
+	for _, q := range p.Second() {
+		wrt = append(wrt, []int{q.I, q.J})
+	}
+	return p, wrt, nil
+}
+
 // Dim is the input dimension.
 func (p *Plan) Dim() int { return p.dim }
 
