@@ -22,7 +22,7 @@ var benchCommands = []func() *cobra.Command{newBenchFitCmd}
 func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Benchmarks whose figures the README quotes (each prints its peer's figures beside it when run by its script)",
+		Short: "Benchmarks: the timed training steps the README quotes (beside their peers' when run by their scripts), and comparisons of architectures on an image",
 		Args:  cobra.NoArgs,
 	}
 	for _, c := range benchCommands {

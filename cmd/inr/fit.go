@@ -120,16 +120,7 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 		}
 		return fitErr
 	}
-	evalEvery := opt.EvalEvery
-	if evalEvery == 0 {
-		evalEvery = inr.DefaultEvalEvery
-	}
-	m, err := inr.NewMetrics(res, opt, inr.RunInfo{Image: path, Size: prep.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
-		Threads: runtime.GOMAXPROCS(0), Kernel: kernelName(), Version: version})
-	if err != nil {
-		return err
-	}
-	if err := inr.WriteRun(dir, res, m); err != nil {
+	if err := writeRunFolder(res, prep); err != nil {
 		return err
 	}
 	if lv != nil {
@@ -158,6 +149,22 @@ func runFit(cmd *cobra.Command, path string, f fitFlags) error {
 			res.Steps, opt.Steps, dir)}
 	}
 	return nil
+}
+
+// writeRunFolder writes the run folder of a fit that ended (finished, stopped or diverged with
+// its best state): every output and metrics.json with what the run was.
+func writeRunFolder(res *inr.FitResult, prep *fitcli.Prepared) error {
+	opt := prep.Options
+	evalEvery := opt.EvalEvery
+	if evalEvery == 0 {
+		evalEvery = inr.DefaultEvalEvery
+	}
+	m, err := inr.NewMetrics(res, opt, inr.RunInfo{Image: prep.ImagePath, Size: prep.Size, StepsAsked: opt.Steps, EvalEvery: evalEvery,
+		Threads: runtime.GOMAXPROCS(0), Kernel: kernelName(), Version: version})
+	if err != nil {
+		return err
+	}
+	return inr.WriteRun(prep.Dir, res, m)
 }
 
 func fitLR(f *inr.Fitter, opt inr.FitOptions) float64 {
