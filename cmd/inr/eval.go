@@ -87,14 +87,17 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		return evalMultistage(cmd, path, c, f)
+		if f.points == "" {
+			return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
+		}
+		return evalPoints(cmd, multistagePoints(c), f)
 	}
 	m, err := inr.ModelFromFile(path, meta, tensors)
 	if err != nil {
 		return err
 	}
 	if f.points != "" {
-		return evalPoints(cmd, m, f)
+		return evalPoints(cmd, imagePoints(m), f)
 	}
 	if !strings.EqualFold(fileExt(f.out), ".png") {
 		return fmt.Errorf("--out %s: a rendering is written as .png (use --points for CSV output)", f.out)
@@ -156,41 +159,77 @@ func scaleToLonger(w, h, n int) (int, int) {
 	return im.FitSize(n)
 }
 
-func evalPoints(cmd *cobra.Command, m *inr.Model, f evalFlags) error {
+// pointModel is what --points needs of a model: its inputs, the names of its columns, and its
+// values (and derivatives) at points.
+type pointModel struct {
+	dim         int
+	inputs      []string // the input names when the CSV has no header
+	outputs     []string
+	predict     func(x kernel.Matrix) (kernel.Matrix, error)
+	derivatives func(x kernel.Matrix, order int) (kernel.Matrix, [][]int, error)
+	about       string // what the model is, for the summary line
+}
+
+// evalPoints evaluates the model at the points of --points and writes the CSV of the inputs,
+// the outputs and, with --derivatives, their derivatives.
+func evalPoints(cmd *cobra.Command, m pointModel, f evalFlags) error {
 	in, err := os.Open(f.points)
 	if err != nil {
 		return fmt.Errorf("--points: %w", err)
 	}
 	defer in.Close()
-	header, x, err := inr.ReadPoints(in, f.points, m.In)
+	header, x, err := inr.ReadPoints(in, f.points, m.dim)
 	if err != nil {
 		return err
 	}
-	names := m.InputNames()
+	names := m.inputs
 	if header != nil {
 		names = header
 	}
-	outNames := m.OutputNames()
+	outNames := m.outputs
 	var y kernel.Matrix
 	if f.derivatives > 0 {
 		var wrt [][]int
-		if y, wrt, err = m.PredictDerivatives(x, f.derivatives); err != nil {
+		if y, wrt, err = m.derivatives(x, f.derivatives); err != nil {
 			return err
 		}
 		outNames = derivativeNames(outNames, names, wrt)
-	} else {
-		y = kernel.NewMatrix(x.Rows, m.Out)
-		if err := m.Predict(x, y); err != nil {
-			return err
-		}
+	} else if y, err = m.predict(x); err != nil {
+		return err
 	}
 	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, outNames, x, y) })
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d points, outputs %s) from %s (%s)\n", f.out, x.Rows,
-		strings.Join(m.OutputNames(), ", "), cmd.Flags().Arg(0), m.Arch)
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d points, columns %s) from %s (%s)\n", f.out, x.Rows,
+		strings.Join(append(append([]string{}, names...), outNames...), ", "), cmd.Flags().Arg(0), m.about)
 	return nil
+}
+
+// imagePoints is --points for a model of the inr package (an image or PDE model).
+func imagePoints(m *inr.Model) pointModel {
+	return pointModel{dim: m.In, inputs: m.InputNames(), outputs: m.OutputNames(), about: m.Arch,
+		predict: func(x kernel.Matrix) (kernel.Matrix, error) {
+			y := kernel.NewMatrix(x.Rows, m.Out)
+			return y, m.Predict(x, y)
+		},
+		derivatives: m.PredictDerivatives}
+}
+
+// multistagePoints is --points for a model written by inr fit-fn (inputs x1, x2, … unless the
+// CSV names them).
+func multistagePoints(c *multistage.Composite) pointModel {
+	var inputs []string
+	for k := range c.Dim() {
+		inputs = append(inputs, fmt.Sprintf("x%d", k+1))
+	}
+	return pointModel{dim: c.Dim(), inputs: inputs, outputs: []string{"u"},
+		about: fmt.Sprintf("%s, %d stages", multistage.Architecture, len(c.Stages)),
+		predict: func(x kernel.Matrix) (kernel.Matrix, error) {
+			u, err := c.Predict(x)
+			return kernel.Matrix{Rows: len(u), Cols: 1, Stride: 1, Data: u}, err
+		},
+		derivatives: c.PredictDerivatives}
 }
 
 // derivativeNames names the columns of PredictDerivatives: the outputs, then for each entry of
@@ -216,49 +255,6 @@ func derivativeNames(outs, ins []string, wrt [][]int) []string {
 		}
 	}
 	return names
-}
-
-// evalMultistage evaluates a model written by inr fit-fn at the points of --points.
-func evalMultistage(cmd *cobra.Command, path string, c *multistage.Composite, f evalFlags) error {
-	if f.points == "" {
-		return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
-	}
-	in, err := os.Open(f.points)
-	if err != nil {
-		return fmt.Errorf("--points: %w", err)
-	}
-	defer in.Close()
-	header, x, err := inr.ReadPoints(in, f.points, c.Dim())
-	if err != nil {
-		return err
-	}
-	names := header
-	if names == nil {
-		for k := range c.Dim() {
-			names = append(names, fmt.Sprintf("x%d", k+1))
-		}
-	}
-	outNames := []string{"u"}
-	var y kernel.Matrix
-	if f.derivatives > 0 {
-		var wrt [][]int
-		if y, wrt, err = c.PredictDerivatives(x, f.derivatives); err != nil {
-			return err
-		}
-		outNames = derivativeNames(outNames, names, wrt)
-	} else {
-		u, err := c.Predict(x)
-		if err != nil {
-			return err
-		}
-		y = kernel.Matrix{Rows: len(u), Cols: 1, Stride: 1, Data: u}
-	}
-	err = fsutil.WriteFile(f.out, func(w io.Writer) error { return inr.WritePoints(w, names, outNames, x, y) })
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d points) from %s (%s, %d stages)\n", f.out, x.Rows, path, multistage.Architecture, len(c.Stages))
-	return nil
 }
 
 func fileExt(p string) string {
