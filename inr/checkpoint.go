@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,7 +179,11 @@ func (t *Fitter) writeCheckpoint(done int) error {
 		}
 		add("batch_perm", perm)
 	}
-	return t.model.save(t.opt.Checkpoint, "", map[string]string{ckptMeta: string(js)}, params)
+	// The image's size and the steps done, as a model file records them: `inr eval` and
+	// `inr info` read a checkpoint as the model at that step.
+	extra := imageMeta(t.sig.im)
+	extra[ckptMeta], extra["steps"], extra["seed"] = string(js), strconv.Itoa(done), strconv.FormatUint(t.opt.Seed, 10)
+	return t.model.save(t.opt.Checkpoint, "", extra, params)
 }
 
 // Resume sets the fitter (built by NewFitter with the checkpoint's options, from the same

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/inrstudio/studio/kernel"
@@ -155,7 +156,8 @@ func ReadModelFile(path string) (nn.Meta, []nn.Tensor, error) {
 }
 
 // ModelFromFile builds the model that the metadata and tensors read from the file at path
-// describe (path labels errors).
+// describe (path labels errors). A fit's checkpoint gives the model as it stood at the
+// checkpoint.
 func ModelFromFile(path string, meta nn.Meta, tensors []nn.Tensor) (*Model, error) {
 	if meta.Architecture == "" {
 		return nil, fmt.Errorf("model %s: no architecture recorded (not written by inr?)", path)
@@ -182,6 +184,11 @@ func ModelFromFile(path string, meta nn.Meta, tensors []nn.Tensor) (*Model, erro
 		if len(m.Norm.Scale) != out || len(m.Norm.Offset) != out {
 			return nil, fmt.Errorf("model %s: normalization has %d scales for %d outputs", path, len(m.Norm.Scale), out)
 		}
+	}
+	if _, ok := meta.Extra[ckptMeta]; ok {
+		// A fit's checkpoint: the model's weights after its last update, with the trainer's
+		// state besides, which a model does not hold.
+		tensors = slices.DeleteFunc(slices.Clone(tensors), func(t nn.Tensor) bool { return strings.HasPrefix(t.Name, ckptPrefix) })
 	}
 	if err := nn.AssignTensors(m.Net.State(), tensors); err != nil {
 		return nil, fmt.Errorf("model %s: %w", path, err)

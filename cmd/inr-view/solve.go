@@ -5,10 +5,11 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
+	"github.com/inrstudio/studio/internal/fitcli"
 	"github.com/inrstudio/studio/internal/live"
 	"github.com/inrstudio/studio/pinn"
 	"github.com/inrstudio/studio/render/viewer"
@@ -16,16 +17,9 @@ import (
 
 // solveFlags are inr solve's flags, plus how often the window gets new pictures.
 type solveFlags struct {
-	out          string
-	steps, lbfgs int
-	seed         uint64
-	timeLimit    float64
-	logEvery     int
-	fieldsEvery  int
-	stepsSet     bool
-	lbfgsSet     bool
-	seedSet      bool
-	timeLimitSet bool
+	fitcli.SolveFlags
+	logEvery    int
+	fieldsEvery int
 }
 
 func newSolveCmd(script func(*viewer.Handle) error) *cobra.Command {
@@ -41,58 +35,32 @@ the outputs are written before the window closes.`,
   inr-view solve examples/pde/burgers.toml --steps 2000 --lbfgs 0`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fl := cmd.Flags()
-			f.stepsSet, f.lbfgsSet, f.seedSet, f.timeLimitSet = fl.Changed("steps"), fl.Changed("lbfgs"), fl.Changed("seed"), fl.Changed("time-limit")
-			return runSolve(args[0], f, script)
+			return runSolve(args[0], f, cmd.Flags().Changed, script)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.out, "out", "o", "", "run folder (default runs/<file name>)")
-	fl.IntVar(&f.steps, "steps", 0, "Adam steps (overrides train.adam_steps)")
-	fl.IntVar(&f.lbfgs, "lbfgs", 0, "L-BFGS iterations (overrides train.lbfgs_iterations)")
-	fl.Uint64Var(&f.seed, "seed", 0, "seed of the network initialisation and of the collocation points")
-	fl.Float64Var(&f.timeLimit, "time-limit", 0, "stop training after this many seconds (0: none)")
+	f.Register(fl)
 	fl.IntVar(&f.logEvery, "log-every", 10, "steps between two points of the loss curve in the window (overrides train.log_every)")
 	fl.IntVar(&f.fieldsEvery, "fields-every", 10, "new pictures every this many loss points (each costs an evaluation on the reference grid)")
 	return cmd
 }
 
-func runSolve(path string, f solveFlags, script func(*viewer.Handle) error) error {
+func runSolve(path string, f solveFlags, changed func(string) bool, script func(*viewer.Handle) error) error {
+	opt, err := f.Options(changed)
+	if err != nil {
+		return err
+	}
+	runtime.GOMAXPROCS(f.Threads)
 	p, err := pinn.Load(path)
 	if err != nil {
 		return err
 	}
-	opt := pinn.Options{FieldsEvery: f.fieldsEvery}
-	if f.stepsSet {
-		if f.steps < 0 {
-			return fmt.Errorf("--steps %d: want ≥ 0", f.steps)
-		}
-		opt.AdamSteps = &f.steps
-	}
-	if f.lbfgsSet {
-		if f.lbfgs < 0 {
-			return fmt.Errorf("--lbfgs %d: want ≥ 0", f.lbfgs)
-		}
-		opt.LBFGSIterations = &f.lbfgs
-	}
-	if f.seedSet {
-		opt.Seed = &f.seed
-	}
-	if f.timeLimitSet {
-		if !(f.timeLimit >= 0) {
-			return fmt.Errorf("--time-limit %g: want seconds ≥ 0", f.timeLimit)
-		}
-		opt.TimeLimit = &f.timeLimit
-	}
+	opt.FieldsEvery = f.fieldsEvery
 	if f.logEvery < 1 || f.fieldsEvery < 1 {
 		return fmt.Errorf("--log-every %d, --fields-every %d: want ≥ 1", f.logEvery, f.fieldsEvery)
 	}
 	p.Train.LogEvery = f.logEvery
-	dir := f.out
-	if dir == "" {
-		base := filepath.Base(path)
-		dir = filepath.Join("runs", strings.TrimSuffix(base, filepath.Ext(base)))
-	}
+	dir := f.Dir(path)
 	if err := pinn.MkdirRun(dir); err != nil {
 		return err
 	}

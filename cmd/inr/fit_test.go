@@ -169,6 +169,18 @@ func TestFitResumeAfterInterrupt(t *testing.T) {
 	require.FileExists(t, filepath.Join(dir, inr.CheckpointFile))
 	stopped := readMetrics(t, dir)["steps"].(float64)
 	require.Less(t, stopped, 400.0)
+	// The checkpoint is the model at that step: eval renders it at the fitted size, info says
+	// what it is.
+	preview := filepath.Join(t.TempDir(), "preview.png")
+	_, _, err = run(context.Background(), "eval", filepath.Join(dir, inr.CheckpointFile), "--out", preview)
+	require.NoError(t, err)
+	im, err := inr.LoadImage(preview)
+	require.NoError(t, err)
+	require.Equal(t, [2]int{24, 24}, [2]int{im.W, im.H})
+	info, _, err := run(context.Background(), "info", filepath.Join(dir, inr.CheckpointFile))
+	require.NoError(t, err)
+	require.Contains(t, info, fmt.Sprintf("an unfinished fit's checkpoint: %d of 400 steps done", int(stopped)))
+	require.Contains(t, info, "fitted to: a 24×24 image")
 
 	_, errOut, err = run(context.Background(), "fit", "--resume", dir, "--model", "gauss")
 	require.ErrorContains(t, err, "drop --model", errOut)

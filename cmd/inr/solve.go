@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/fitcli"
 	"github.com/inrstudio/studio/internal/live"
 	"github.com/inrstudio/studio/pinn"
 )
@@ -25,14 +25,10 @@ func init() {
 
 func newSolveCmd() *cobra.Command {
 	var (
-		out       string
-		steps     int
-		lbfgs     int
-		seed      uint64
-		timeLimit float64
-		quiet     bool
-		every     int
-		view      bool
+		f     fitcli.SolveFlags
+		quiet bool
+		every int
+		view  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "solve FILE",
@@ -48,43 +44,24 @@ is written; errors name the line and the expression. --view opens the desktop vi
 run (solution, error and residual heatmaps, loss terms, time slider, line cuts; space pauses,
 Q stops, and the run folder is complete either way).`,
 		Example: `  inr solve examples/pde/burgers.toml
-  inr solve examples/pde/poisson2d.toml --out runs/poisson --steps 500 --seed 3`,
+  inr solve examples/pde/poisson2d.toml --out runs/poisson --steps 500 --seed 3
+  inr solve examples/pde/heat1d.toml --time-limit 1m --threads 1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := pinn.Load(args[0])
+			opt, err := f.Options(cmd.Flags().Changed)
 			if err != nil {
 				return err
 			}
-			opt := pinn.Options{}
-			if cmd.Flags().Changed("steps") {
-				if steps < 0 {
-					return fmt.Errorf("--steps %d: want ≥ 0", steps)
-				}
-				opt.AdamSteps = &steps
-			}
-			if cmd.Flags().Changed("lbfgs") {
-				if lbfgs < 0 {
-					return fmt.Errorf("--lbfgs %d: want ≥ 0", lbfgs)
-				}
-				opt.LBFGSIterations = &lbfgs
-			}
-			if cmd.Flags().Changed("seed") {
-				opt.Seed = &seed
-			}
-			if cmd.Flags().Changed("time-limit") {
-				if !(timeLimit >= 0) {
-					return fmt.Errorf("--time-limit %g: want seconds ≥ 0", timeLimit)
-				}
-				opt.TimeLimit = &timeLimit
+			setThreads(f.Threads)
+			p, err := pinn.Load(args[0])
+			if err != nil {
+				return err
 			}
 			if !quiet {
 				opt.Log = cmd.ErrOrStderr()
 			}
 			opt.MetricsEvery = every
-			if out == "" {
-				base := filepath.Base(args[0])
-				out = filepath.Join("runs", strings.TrimSuffix(base, filepath.Ext(base)))
-			}
+			out := f.Dir(args[0])
 			if err := pinn.MkdirRun(out); err != nil {
 				return err
 			}
@@ -121,15 +98,11 @@ Q stops, and the run folder is complete either way).`,
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVarP(&out, "out", "o", "", "run folder (default runs/<file name>)")
-	f.IntVar(&steps, "steps", 0, "Adam steps (overrides train.adam_steps)")
-	f.IntVar(&lbfgs, "lbfgs", 0, "L-BFGS iterations (overrides train.lbfgs_iterations)")
-	f.Uint64Var(&seed, "seed", 0, "seed of the network initialisation and of the collocation points")
-	f.Float64Var(&timeLimit, "time-limit", 0, "stop training after this many seconds (overrides train.time_limit; 0: none)")
-	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
-	f.BoolVar(&view, "view", false, "watch the solve in the desktop viewer (inr-view; needs a display)")
-	f.IntVar(&every, "error-every", 0, "show the error against the reference on every k-th progress line (costs a prediction at the reference points)")
+	fl := cmd.Flags()
+	f.Register(fl)
+	fl.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
+	fl.BoolVar(&view, "view", false, "watch the solve in the desktop viewer (inr-view; needs a display)")
+	fl.IntVar(&every, "error-every", 0, "show the error against the reference on every k-th progress line (costs a prediction at the reference points)")
 	return cmd
 }
 

@@ -62,8 +62,8 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.BoolVar(&f.KeepBest, "keep-best", false, "save the weights of the best evaluation instead of the last")
 	fl.Float64Var(&f.Rollback, "rollback", 0, "undo loss spikes: a loss above this factor times the lowest so far (or a NaN) rewinds to the lowest's "+
 		"weights and optimiser state and halves the learning rate (e.g. 1000; 0: off, a NaN stops the fit)")
-	fl.DurationVar(&f.TimeLimit, "time-limit", 0, "end the fit once it has run this long (wall time, evaluations and a resumed fit's earlier time included) "+
-		"and write its outputs as a finished fit of fewer steps (e.g. 90s, 10m; 0: none; --resume keeps the checkpoint's unless given)")
+	fl.Var(Duration{&f.TimeLimit}, "time-limit", "end the fit once it has run this long (wall time, evaluations and a resumed fit's earlier time included) "+
+		"and write its outputs as a finished fit of fewer steps (e.g. 90s, 10m, or seconds; 0: none; --resume keeps the checkpoint's unless given)")
 	fl.IntVar(&f.Threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
 	fl.StringVar(&f.Resume, "resume", "", "continue the unfinished fit in this run folder from its "+inr.CheckpointFile+
 		" (same image and settings, no IMAGE argument; bit-identical to a run never stopped at the same --threads)")
