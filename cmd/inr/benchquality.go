@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -40,7 +42,7 @@ papers compare — and print a table: parameters, steps, seconds, PSNR, best PSN
 median over the seeds, with the range). Every fit is an ordinary inr fit: its run folder is
 DIR/<model>-s<seed> (--out DIR, default runs/bench-<image>), and DIR/table.md holds the table.
 A fit that diverges is kept with its best state and noted; Ctrl-C stops the current fit, writes
-its outputs and prints the table of the fits so far. Each architecture runs at its own learning
+its outputs and prints the table of the fits so far (a comparison is not resumed: run it again). Each architecture runs at its own learning
 rate unless --lr is given; --schedule, --warmup, --rollback, --size, --batch and the other fit
 flags apply to every fit.`,
 		Example: `  inr bench quality assets/camera-128.png --models siren,wire,finer,gauss --steps 300
@@ -140,6 +142,11 @@ func runBenchQuality(cmd *cobra.Command, path string, f fitcli.Flags, modelList,
 			case res.Stop == inr.StopInterrupted:
 				note = fmt.Sprintf("seed %d interrupted after %d steps", seed, res.Steps)
 				interrupted = true
+				// A comparison does not resume its fits: the checkpoint would only make the next
+				// run into this folder refuse to start.
+				if err := os.Remove(prep.Options.Checkpoint); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
 			}
 			if note != "" {
 				row.notes = append(row.notes, note)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -43,6 +44,20 @@ func TestBenchQuality(t *testing.T) {
 		best = "relu_pe"
 	}
 	require.Contains(t, string(table), fmt.Sprintf("**%.2f", medians[best]))
+
+	// Ctrl-C: the fit running stops, its folder is complete and holds no checkpoint, and the
+	// table has the fits so far.
+	stopped := filepath.Join(t.TempDir(), "stopped")
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	out, _, err = run(ctx, "bench", "quality", camera, "--size", "24", "--models", "siren,wire", "--steps", "1000000",
+		"--out", stopped, "-q")
+	require.ErrorContains(t, err, "interrupted: the table holds the fits so far")
+	require.Contains(t, out, "seed 0 interrupted after")
+	require.NotContains(t, out, "| wire |")
+	require.FileExists(t, filepath.Join(stopped, "siren-s0", "metrics.json"))
+	require.NoFileExists(t, filepath.Join(stopped, "siren-s0", "checkpoint.safetensors"))
+	require.FileExists(t, filepath.Join(stopped, "table.md"))
 
 	for _, c := range []struct {
 		args []string
