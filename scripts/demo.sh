@@ -12,3 +12,6 @@ echo
 echo "demo outputs in $out/:"
 ls -1 "$out"
 echo "open $out/reconstruction.png beside assets/camera-128.png; $out/metrics.json has the figures."
+echo "next: $inr eval $out/model.safetensors --size 512 --out camera-512.png (the network at 4× the pixels),"
+echo "      $inr info $out/model.safetensors, and from Python (numpy only):"
+echo "      python3 python/inrstudio.py $out/model.safetensors --size 512 --out camera-512.npy"
