@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -84,6 +87,9 @@ func runInfo(w io.Writer, path string) error {
 		fmt.Fprintf(w, "an unfinished fit's checkpoint: %d of %d steps done; continue it with inr fit --resume <its run folder>\n",
 			ck.Done, ck.Options.Steps)
 	}
+	if run := runFigures(filepath.Join(filepath.Dir(path), inr.MetricsFile)); run != "" {
+		fmt.Fprintf(w, "its run (metrics.json beside it): %s\n", run)
+	}
 	if settings, err := settingsLine(m.Config); err == nil && settings != "" {
 		fmt.Fprintf(w, "settings: %s\n", settings)
 	}
@@ -104,6 +110,47 @@ func runInfo(w io.Writer, path string) error {
 	}
 	describeGraph(tw, m.Net.Spec(), "", "  ", sizes)
 	return tw.Flush()
+}
+
+// runFigures summarises the metrics.json of a fit or a solve ("" when there is none or it is
+// not one): the figures a reader of the model wants first.
+func runFigures(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return ""
+	}
+	num := func(k string) (float64, bool) {
+		v, ok := m[k].(float64)
+		return v, ok
+	}
+	var parts []string
+	if v, ok := num("psnr"); ok {
+		parts = append(parts, fmt.Sprintf("PSNR %.2f dB", v))
+	}
+	if v, ok := num("best_psnr"); ok {
+		s := fmt.Sprintf("best %.2f dB", v)
+		if st, ok := num("best_step"); ok {
+			s += fmt.Sprintf(" at step %d", int(st))
+		}
+		parts = append(parts, s)
+	}
+	if v, ok := num("ssim"); ok {
+		parts = append(parts, fmt.Sprintf("SSIM %.4f", v))
+	}
+	if v, ok := num("rel_l2"); ok {
+		parts = append(parts, fmt.Sprintf("relative L2 error %.3e", v))
+	}
+	if v, ok := num("max_error"); ok {
+		parts = append(parts, fmt.Sprintf("max error %.3e", v))
+	}
+	if v, ok := num("seconds"); ok && len(parts) > 0 {
+		parts = append(parts, fmt.Sprintf("%.1f s", v))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // describeGraph writes a line per node of a graph's Spec (nested graphs indented): its name,

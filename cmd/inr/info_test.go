@@ -26,13 +26,16 @@ func TestInfo(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Contains(t, lines[0], "sl2a, 2 → 1, "+groupDigits(m.NumParams())+" parameters")
 	require.Equal(t, "fitted to: a 12×12 image, 1 channel(s), 8-bit, seed 0, steps 2, the last weights", lines[1])
-	require.Equal(t, "settings: degree=8 hidden_layers=3 rank=4 width=16", lines[2])
-	require.Equal(t, "layers:", lines[3])
-	require.Contains(t, lines[4], "KAN 2→16, Chebyshev degree 8")
+	metrics := readMetrics(t, dir)
+	require.Equal(t, fmt.Sprintf("its run (metrics.json beside it): PSNR %.2f dB, best %.2f dB at step %d, SSIM %.4f, %.1f s",
+		metrics["psnr"], metrics["best_psnr"], int(metrics["best_step"].(float64)), metrics["ssim"], metrics["seconds"]), lines[2])
+	require.Equal(t, "settings: degree=8 hidden_layers=3 rank=4 width=16", lines[3])
+	require.Equal(t, "layers:", lines[4])
+	require.Contains(t, lines[5], "KAN 2→16, Chebyshev degree 8")
 	require.Contains(t, out, "product of 1, 1")
 	require.Contains(t, out, "low-rank dense 16→16, rank 4")
 	sum := 0
-	for _, l := range lines[4:] {
+	for _, l := range lines[5:] {
 		f := strings.Fields(l)
 		n := strings.ReplaceAll(f[len(f)-1], ",", "")
 		var v int
