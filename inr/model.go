@@ -101,6 +101,10 @@ const (
 	// metaGraph is the network's description (nn.Graph.Spec as JSON): what each layer computes,
 	// for readers without this package (python/inrstudio.py).
 	metaGraph = "graph"
+	// metaBuffers names the tensors that are fixed, not trained (Fourier features' B, a domain
+	// normalisation's scale and shift), comma separated: what a reader that trains the model
+	// (python/inrstudio.py's to_torch) must leave alone.
+	metaBuffers = "buffers"
 )
 
 // Save writes the model file (safetensors layout, readable from Python) atomically.
@@ -129,6 +133,11 @@ func (m *Model) save(path, version string, extra map[string]string, params []*nn
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	ex[metaGraph] = string(graph)
+	var bufs []string
+	for _, b := range m.Net.Buffers() {
+		bufs = append(bufs, b.Name)
+	}
+	ex[metaBuffers] = strings.Join(bufs, ",")
 	for k, v := range extra {
 		ex[k] = v
 	}

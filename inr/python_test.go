@@ -24,17 +24,12 @@ type pyModel struct {
 	m    *Model
 }
 
-// TestModelFilesEvaluateInPython saves every architecture (default settings, colour output),
-// an MLP with every registered activation (per-unit parameters where it has any) and a graph
-// of the remaining layers (positional encoding, B-spline KAN with a SiLU term and edge scales,
-// a nested residual graph, concatenation, complex layers with a real Gabor activation) with
-// their parameters moved off their initial values, and evaluates each file with
-// python/inrstudio.py: numpy alone must give Go's predictions (1e-11 of the output's scale:
-// numpy's sin, exp and summation order differ from the kernel's by a few ulps, and a SIREN
-// amplifies them by ω0 per layer), and the same rendering as RenderImage.
-func TestModelFilesEvaluateInPython(t *testing.T) {
-	pytest.Python(t)
-	dir := t.TempDir()
+// pyModels saves into dir every architecture (default settings, colour output), an MLP with
+// every registered activation (per-unit parameters where it has any) and a graph of the
+// remaining layers (positional encoding, B-spline KAN with a SiLU term and edge scales, a nested
+// residual graph, concatenation, complex layers with a real Gabor activation), their parameters
+// moved off their initial values, as <name>.safetensors.
+func pyModels(t *testing.T, dir string) []pyModel {
 	var models []pyModel
 	add := func(name string, m *Model) {
 		// Move every trainable parameter off its initial value, so that a reader that ignored
@@ -77,12 +72,28 @@ func TestModelFilesEvaluateInPython(t *testing.T) {
 		add("mlp-"+name, m)
 	}
 	add("layers", layerZoo(t))
+	return models
+}
 
+// pyPoints are the test points: a little outside the fitted square too.
+func pyPoints() kernel.Matrix {
 	x := kernel.NewMatrix(97, 2)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range x.Data {
-		x.Data[i] = 2.2*rng.Float64() - 1.1 // a little outside the fitted square too
+		x.Data[i] = 2.2*rng.Float64() - 1.1
 	}
+	return x
+}
+
+// TestModelFilesEvaluateInPython evaluates every model of pyModels with python/inrstudio.py:
+// numpy alone must give Go's predictions (1e-11 of the output's scale: numpy's sin, exp and
+// summation order differ from the kernel's by a few ulps, and a SIREN amplifies them by ω0 per
+// layer), and the same rendering as RenderImage.
+func TestModelFilesEvaluateInPython(t *testing.T) {
+	pytest.Python(t)
+	dir := t.TempDir()
+	models := pyModels(t, dir)
+	x := pyPoints()
 	qs := make([]pytest.Query, len(models))
 	for i, m := range models {
 		qs[i] = pytest.Query{File: filepath.Join(dir, m.name+".safetensors"), Data: x.Data, Cols: x.Cols}
@@ -171,3 +182,102 @@ except inrstudio.UnsupportedLayer as e:
 type opaqueLayer struct{ *nn.Dense }
 
 func (opaqueLayer) Spec() {} // not nn.Specifier's method: hides the embedded Dense's Spec
+
+// TestModelFilesInPyTorch turns every model of pyModels into a torch module
+// (inrstudio.to_torch): its predictions are numpy's (1e-12 of the outputs' scale), its
+// autograd gradient with respect to the inputs is Go's exact one (PredictDerivatives, 1e-10),
+// the fixed tensors are buffers and not parameters, and a module trained one step in PyTorch
+// and saved (inrstudio.save) is read back by Go with the new weights: Go's predictions match
+// torch's after the step, and the buffers are unchanged.
+func TestModelFilesInPyTorch(t *testing.T) {
+	pytest.Torch(t)
+	dir := t.TempDir()
+	models := pyModels(t, dir)
+	x := pyPoints()
+	qs := make([]pytest.Query, len(models))
+	for i, m := range models {
+		qs[i] = pytest.Query{File: filepath.Join(dir, m.name+".safetensors"), Data: x.Data, Cols: x.Cols}
+	}
+	numpy := pytest.Predict(t, qs)
+	pred, grad := pytest.TorchPredict(t, qs)
+	for i, pm := range models {
+		pytest.AssertClose(t, pm.name+" torch", pred[i], flat(numpy[i]), pm.m.Out, 1e-12)
+		d, _, err := pm.m.PredictDerivatives(x, 1)
+		require.NoError(t, err)
+		want := make([]float64, 0, 2*x.Rows)
+		for r := range x.Rows {
+			want = append(want, d.At(r, pm.m.Out), d.At(r, 2*pm.m.Out)) // ∂/∂x and ∂/∂y of output 0
+		}
+		pytest.AssertClose(t, pm.name+" gradient", grad[i], want, 2, 1e-10)
+	}
+
+	// Parameters and buffers; one SGD step on relu_ff (whose Fourier features' B is a buffer),
+	// saved and read back by Go.
+	out := pytest.Run(t, `
+import json, torch, numpy as np
+import inrstudio
+d = sys.argv[1]
+res = {}
+for n in json.loads(sys.argv[2]):
+    net = inrstudio.to_torch(d + "/" + n + ".safetensors")
+    res[n] = [len(list(net.parameters())), len(list(net.buffers()))]
+net = inrstudio.to_torch(d + "/relu_ff.safetensors")
+opt = torch.optim.SGD(net.parameters(), lr=0.1)
+xt = torch.tensor(np.array(json.loads(sys.stdin.read())))
+((net(xt) - 0.3) ** 2).mean().backward()
+opt.step()
+inrstudio.save(net, d + "/relu_ff-tuned.safetensors")
+res["tuned"] = net.predict(xt).tolist()
+print(json.dumps(res))
+`, string(pointsJSON(t, x)), dir, string(namesJSON(t, models)))
+	var got map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(out, &got))
+	for _, pm := range models {
+		var counts [2]int
+		require.NoError(t, json.Unmarshal(got[pm.name], &counts), pm.name)
+		assert.Equal(t, [2]int{len(pm.m.Net.Params()), len(pm.m.Net.Buffers()) + 2}, counts,
+			"%s: parameters, and buffers (the file's, the output scale and offset)", pm.name)
+	}
+	var tuned [][]float64
+	require.NoError(t, json.Unmarshal(got["tuned"], &tuned))
+	back, err := LoadModel(filepath.Join(dir, "relu_ff-tuned.safetensors"))
+	require.NoError(t, err)
+	y := kernel.NewMatrix(x.Rows, back.Out)
+	require.NoError(t, back.Predict(x, y))
+	pytest.AssertClose(t, "relu_ff after a torch step", tuned, y.Data, back.Out, 1e-12)
+	before, err := LoadModel(filepath.Join(dir, "relu_ff.safetensors"))
+	require.NoError(t, err)
+	y0 := kernel.NewMatrix(x.Rows, back.Out)
+	require.NoError(t, before.Predict(x, y0))
+	assert.NotEqual(t, y0.Data, y.Data, "the step changed the model")
+	require.Len(t, back.Net.Buffers(), 1)
+	assert.Equal(t, before.Net.Buffers()[0].Value, back.Net.Buffers()[0].Value, "Fourier features' B is a buffer: not trained")
+}
+
+func flat(rows [][]float64) []float64 {
+	var out []float64
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	return out
+}
+
+func pointsJSON(t *testing.T, x kernel.Matrix) []byte {
+	var r [][]float64
+	for i := range x.Rows {
+		r = append(r, x.Row(i))
+	}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	return b
+}
+
+func namesJSON(t *testing.T, models []pyModel) []byte {
+	names := make([]string, len(models))
+	for i, m := range models {
+		names[i] = m.name
+	}
+	b, err := json.Marshal(names)
+	require.NoError(t, err)
+	return b
+}

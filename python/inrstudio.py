@@ -1,9 +1,9 @@
-"""Read and evaluate INR Studio model files with numpy alone.
+"""Read, evaluate and train INR Studio model files from Python: numpy alone, or PyTorch.
 
-A model file written by `inr fit` (or `inr solve`, or the inr Go package) is a safetensors file:
-float64 tensors named by layer ("0.weight", "2.coeffs", ...) and string metadata. Its "graph"
-metadata describes what every layer computes, so this module can evaluate the network without
-the studio:
+A model file written by `inr fit` (or `inr solve`, `inr fit-fn`, or the inr Go package) is a
+safetensors file: float64 tensors named by layer ("0.weight", "2.coeffs", ...) and string
+metadata. Its "graph" metadata describes what every layer computes, so this module evaluates
+the network without the studio:
 
     import inrstudio
     m = inrstudio.load("runs/demo-camera-siren/model.safetensors")
@@ -11,11 +11,19 @@ the studio:
     y = m.predict(xy)                 # signal values at N×2 coordinates on [-1, 1]²
     raw = m.net(xy)                   # the network's outputs before the normalisation
 
+and, with PyTorch installed, turns it into a torch.nn.Module whose parameters are the file's
+(autograd, GPUs, torch optimisers), and writes it back as a model file the studio reads:
+
+    net = inrstudio.to_torch("model.safetensors")    # float64; .predict(x) applies the normalisation
+    u = net(x); du = torch.autograd.grad(u.sum(), x)  # derivatives with respect to the inputs
+    ...                                               # fine-tune with any torch optimiser
+    inrstudio.save(net, "tuned.safetensors")          # inr eval / inr info / inr fit --init read it
+
 Every layer of the image architectures (siren, wire, gauss, finer, relu_pe, relu_ff, spder,
 sl2a, fkan, cauchy, mlp with any of its activations) is implemented here in float64; the results
 agree with `inr eval` to about 1e-12 (the studio's tests check it). So are the models `inr solve`
 writes: the domain normalisation, periodic embeddings, even/odd symmetry and the hard-constraint
-transforms, whose expressions (the problem file's) are evaluated with numpy; and the multi-stage
+transforms, whose expressions (the problem file's) are evaluated here; and the multi-stage
 models of `inr fit-fn`. A layer this module does not know is refused with its name rather than
 guessed.
 
@@ -28,13 +36,16 @@ line per point:
 """
 
 import ast
+import contextlib
 import json
 import math
+import os
 import struct
+import tempfile
 
 import numpy as np
 
-__all__ = ["load", "read", "Model", "UnsupportedLayer"]
+__all__ = ["load", "read", "write", "Model", "UnsupportedLayer", "to_torch", "save"]
 
 
 class UnsupportedLayer(ValueError):
@@ -64,6 +75,33 @@ def read(path):
     return meta, tensors
 
 
+def write(path, meta, tensors):
+    """Write a safetensors file of float64 tensors (name → array) with string metadata, as the
+    studio writes model files: tensors in name order, atomically (a temporary file renamed)."""
+    header = {"__metadata__": {k: str(v) for k, v in meta.items()}}
+    blobs, offset = [], 0
+    for name in sorted(tensors):
+        a = np.ascontiguousarray(np.asarray(tensors[name], dtype="<f8"))
+        header[name] = {"dtype": "F64", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
+        blobs.append(a.tobytes())
+        offset += a.nbytes
+    head = json.dumps(header, separators=(",", ":")).encode()
+    head += b" " * (-len(head) % 8)
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(struct.pack("<Q", len(head)))
+            f.write(head)
+            for b in blobs:
+                f.write(b)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
 def load(path):
     """Load a model file written by the studio."""
     return Model(path)
@@ -77,6 +115,9 @@ class Model:
         self.meta, self.tensors = read(path)
         self.arch = self.meta.get("architecture", "")
         self.config = json.loads(self.meta.get("config", "{}"))
+        # Fixed tensors (Fourier features' B, a domain normalisation's scale and shift, …):
+        # saved with the weights, never trained.
+        self.buffers = set(filter(None, self.meta.get("buffers", "").split(",")))
         if self.arch == "multistage":  # `inr fit-fn`: a sum of stages, described by its config
             self.graph = None
             self.inputs, self.outputs = self.config["dim"], 1
@@ -101,9 +142,8 @@ class Model:
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.inputs:
             raise ValueError(f"points of shape {x.shape}: need N×{self.inputs}")
-        if self.graph is None:
-            return _multistage(self.config, self.tensors, x)[:, None]
-        return _graph(self.graph, self.tensors, "", x)
+        with np.errstate(all="ignore"):  # overflow, underflow or 0/0 give what the Go code gives
+            return _evaluate(self, _NUMPY, self.tensors, x)
 
     def predict(self, x):
         """Signal values (the normalisation applied) at the points x (N×inputs)."""
@@ -121,19 +161,85 @@ class Model:
             if "width" not in self.meta or "height" not in self.meta:
                 raise ValueError("the file does not record the fitted size: give width and height")
             width, height = int(self.meta["width"]), int(self.meta["height"])
-        xs = _linspace(width)
-        ys = _linspace(height)
-        grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        grid = np.stack(np.meshgrid(_linspace(width), _linspace(height)), axis=-1).reshape(-1, 2)
         out = np.concatenate([self.predict(grid[i:i + chunk]) for i in range(0, len(grid), chunk)])
         return np.clip(out, 0, 1).reshape(height, width, self.outputs)
 
 
-def _multistage(cfg, w, x):
+def _evaluate(model, xp, tensors, x):
+    """The network's outputs at x with the array operations xp and the tensors given."""
+    if model.graph is None:
+        return _multistage(xp, model.config, tensors, x)
+    return _graph(xp, model.graph, tensors, "", x)
+
+
+def _linspace(n):
+    if n == 1:
+        return np.zeros(1)
+    return -1 + 2 * np.arange(n, dtype=np.float64) / (n - 1)
+
+
+# Array operations: the layers below are written once against this small interface, which
+# numpy and (when installed) torch implement.
+
+class _NumpyOps:
+    cat = staticmethod(lambda xs: np.concatenate(xs, axis=1))
+    cat_last = staticmethod(lambda xs: np.concatenate(xs, axis=-1))
+    stack = staticmethod(lambda xs: np.stack(xs, axis=-1))
+    row_mean = staticmethod(lambda x: x.mean(axis=1, keepdims=True))
+    row_sum = staticmethod(lambda x: x.sum(axis=1))
+    detach = staticmethod(lambda x: x)
+    # staticmethod: numpy's functions that are Python functions would otherwise bind as methods.
+    sin, cos, tanh, exp, sqrt, abs = map(staticmethod, (np.sin, np.cos, np.tanh, np.exp, np.sqrt, np.abs))
+    expm1, log1p, atan, sign, power = map(staticmethod, (np.expm1, np.log1p, np.arctan, np.sign, np.power))
+    maximum, minimum, where = map(staticmethod, (np.maximum, np.minimum, np.where))
+    zeros_like, ones_like = staticmethod(np.zeros_like), staticmethod(np.ones_like)
+    erfc = staticmethod(np.vectorize(math.erfc, otypes=[np.float64]))
+    as_float = staticmethod(lambda b: b.astype(np.float64))
+    const = staticmethod(lambda v, like: np.asarray(v, dtype=np.float64))
+    full = staticmethod(lambda n, v, like: np.full(n, v, dtype=np.float64))
+
+    @staticmethod
+    def sigmoid(x):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+_NUMPY = _NumpyOps()
+
+
+class _TorchOps:
+    def __init__(self, torch):
+        t = torch
+        self.cat = lambda xs: t.cat(list(xs), dim=1)
+        self.cat_last = lambda xs: t.cat(list(xs), dim=-1)
+        self.stack = lambda xs: t.stack(list(xs), dim=-1)
+        self.row_mean = lambda x: x.mean(dim=1, keepdim=True)
+        self.row_sum = lambda x: x.sum(dim=1)
+        self.detach = lambda x: x.detach()
+        self.sin, self.cos, self.tanh, self.exp, self.sqrt, self.abs = t.sin, t.cos, t.tanh, t.exp, t.sqrt, t.abs
+        self.expm1, self.log1p, self.atan, self.sign, self.power = t.expm1, t.log1p, t.atan, t.sign, t.pow
+        self.erfc, self.sigmoid = t.special.erfc, t.sigmoid
+        self.zeros_like, self.ones_like = t.zeros_like, t.ones_like
+        self.as_float = lambda b: b.to(t.float64)
+        self.const = lambda v, like: t.as_tensor(v, dtype=like.dtype, device=like.device)
+        self.full = lambda n, v, like: t.full((n,), float(v), dtype=like.dtype, device=like.device)
+
+        def both(f):
+            def g(a, b):
+                like = a if t.is_tensor(a) else b
+                return f(self.const(a, like) if not t.is_tensor(a) else a, self.const(b, like) if not t.is_tensor(b) else b)
+            return g
+        self.maximum, self.minimum = both(t.maximum), both(t.minimum)
+        self.where = lambda c, a, b: t.where(c, *[x if t.is_tensor(x) else self.const(x, c.to(t.float64)) for x in (a, b)])
+
+
+def _multistage(xp, cfg, w, x):
     """u(x) = Σ_k ε_k·net_k(2(x − lo)/(hi − lo) − 1): stage k's first layer is
     first_act(κ_k·(h·W) + b), then tanh layers and a linear output (multistage/doc.go)."""
-    lo, hi = np.array(cfg["lo"]), np.array(cfg["hi"])
+    lo, hi = xp.const(cfg["lo"], x), xp.const(cfg["hi"], x)
     h0 = 2 * (x - lo) / (hi - lo) - 1
-    u = np.zeros(len(x))
+    u = 0
     for k, s in reversed(list(enumerate(cfg["stages"]))):
         layers = len(s["widths"]) - 1
         h = h0
@@ -143,17 +249,11 @@ def _multistage(cfg, w, x):
             if i == layers - 1:
                 h = z
             elif i == 0 and s["first_act"] == "sine":
-                h = np.sin(z)
+                h = xp.sin(z)
             else:
-                h = np.tanh(z)
-        u += s["epsilon"] * h[:, 0]
+                h = xp.tanh(z)
+        u = u + s["epsilon"] * h
     return u
-
-
-def _linspace(n):
-    if n == 1:
-        return np.zeros(1)
-    return -1 + 2 * np.arange(n, dtype=np.float64) / (n - 1)
 
 
 def _check(spec, tensors, prefix):
@@ -170,38 +270,37 @@ def _check(spec, tensors, prefix):
             zero = np.zeros(1)
             names = dict({v: zero for v in node["vars"]}, **node["params"], N=zero)
             for src in node["expressions"].values():
-                _expression(src, names)  # refuses what it cannot evaluate, naming it
+                _expression(_NUMPY, src, names)  # refuses what it cannot evaluate, naming it
         if op not in _LAYERS:
             what = node.get("type", op)
             raise UnsupportedLayer(f"layer {name} ({what}) is not one inrstudio.py can evaluate")
-        for key in ("activation",):
-            if key in node and node[key]["name"] not in _ACTIVATIONS and node[key]["name"] != "gabor_complex":
-                raise UnsupportedLayer(f"layer {name}: activation {node[key]['name']} is not implemented here")
+        if "activation" in node and node["activation"]["name"] not in _ACTIVATIONS and node["activation"]["name"] != "gabor_complex":
+            raise UnsupportedLayer(f"layer {name}: activation {node['activation']['name']} is not implemented here")
         if op == "kan":
             for t in node["terms"]:
                 if t["basis"]["name"] not in _BASES:
                     raise UnsupportedLayer(f"layer {name}: basis {t['basis']['name']} is not implemented here")
 
 
-def _graph(spec, tensors, prefix, x):
+def _graph(xp, spec, tensors, prefix, x):
     vals = [x]
     for node in spec["nodes"][1:]:
         ins = [vals[i] for i in node["inputs"]]
         name = prefix + node["name"] + "."
-        op = node["op"]
-        if op == "graph":
-            y = _graph(node, tensors, name, ins[0])
+        if node["op"] == "graph":
+            y = _graph(xp, node, tensors, name, ins[0])
         else:
-            y = _LAYERS[op](node, _Params(tensors, name), *ins)
+            y = _LAYERS[node["op"]](node, _Params(xp, tensors, name), *ins)
         vals.append(y)
     return vals[spec["output"]]
 
 
 class _Params:
-    """A node's tensors: p("weight") is the tensor "<node name>.weight", p.get for an optional one."""
+    """A node's tensors and the array operations: p("weight") is the tensor "<node name>.weight",
+    p.get for an optional one, p.xp the operations."""
 
-    def __init__(self, tensors, prefix):
-        self.tensors, self.prefix = tensors, prefix
+    def __init__(self, xp, tensors, prefix):
+        self.xp, self.tensors, self.prefix = xp, tensors, prefix
 
     def __call__(self, key):
         return self.tensors[self.prefix + key]
@@ -220,11 +319,11 @@ def _dense(s, p, x):
 
 
 def _dense_act(s, p, x):
-    return _activate(s["activation"], _dense(s, p, x), p.get("theta"), s["per_unit"])
+    return _activate(p.xp, s["activation"], _dense(s, p, x), p.get("theta"), s["per_unit"])
 
 
 def _activation(s, p, x):
-    return _activate(s["activation"], x, p.get("theta"), s["per_unit"])
+    return _activate(p.xp, s["activation"], x, p.get("theta"), s["per_unit"])
 
 
 def _affine(s, p, x):
@@ -236,28 +335,30 @@ def _low_rank(s, p, x):
 
 
 def _layer_norm(s, p, x):
-    c = x - x.mean(axis=1, keepdims=True)
-    v = (c * c).mean(axis=1, keepdims=True)
-    return p("gamma") * (c / np.sqrt(v + s["eps"])) + p("beta")
+    xp = p.xp
+    c = x - xp.row_mean(x)
+    v = xp.row_mean(c * c)
+    return p("gamma") * (c / xp.sqrt(v + s["eps"])) + p("beta")
 
 
 def _encoding(s, p, x):
+    xp = p.xp
     if s["kind"] == "positional":
-        z = np.concatenate([math.ldexp(math.pi, i) * x for i in range(s["levels"])], axis=1)
+        z = xp.cat([math.ldexp(math.pi, i) * x for i in range(s["levels"])])
     else:
         b = p("B")  # features × dim
         if s["affine"]:
-            z = math.pi * (x @ b.T) + math.pi * b.sum(axis=1)  # 2π·B·(x+1)/2
+            z = math.pi * (x @ b.T) + math.pi * xp.row_sum(b)  # 2π·B·(x+1)/2
         else:
             z = 2 * math.pi * (x @ b.T)
-    parts = [np.sin(z), np.cos(z)]
+    parts = [xp.sin(z), xp.cos(z)]
     if s["identity"]:
         parts.insert(0, x)
-    return np.concatenate(parts, axis=1)
+    return xp.cat(parts)
 
 
 def _complex_dense(s, p, x):
-    wr, wi, n = p("weight_re"), p("weight_im"), s["out"]
+    wr, wi = p("weight_re"), p("weight_im")
     mode = s["mode"]
     if mode == "real_to_complex":
         re, im = x @ wr, x @ wi
@@ -268,7 +369,7 @@ def _complex_dense(s, p, x):
     re = re + p("bias_re")
     if mode == "complex_to_real":
         return re
-    return np.concatenate([re, im + p("bias_im")], axis=1)
+    return p.xp.cat([re, im + p("bias_im")])
 
 
 def _real_part(s, p, x):
@@ -276,15 +377,17 @@ def _real_part(s, p, x):
 
 
 def _complex_activation(s, p, x):
-    act, w = s["activation"], s["units"]
+    xp, act, w = p.xp, s["activation"], s["units"]
     if act["name"] != "gabor_complex":
         raise UnsupportedLayer(f"complex activation {act['name']}")
     omega, sc = act["config"]["omega"], act["config"]["s"]
     a = x[:, :w]
-    b = np.zeros_like(a) if s["real_input"] else x[:, w:]
-    with np.errstate(under="ignore"):
-        mod = np.exp(-omega * b - sc * sc * (a * a + b * b))
-    return np.concatenate([mod * np.cos(omega * a), mod * np.sin(omega * a)], axis=1)
+    if s["real_input"]:
+        mod = xp.exp(-sc * sc * (a * a))
+    else:
+        b = x[:, w:]
+        mod = xp.exp(-omega * b - sc * sc * (a * a + b * b))
+    return xp.cat([mod * xp.cos(omega * a), mod * xp.sin(omega * a)])
 
 
 def _sum(s, p, *xs):
@@ -299,14 +402,14 @@ def _product(s, p, a, b):
 
 
 def _concat(s, p, *xs):
-    return np.concatenate(xs, axis=1)
+    return p.xp.cat(xs)
 
 
 def _kan(s, p, x):
-    n, d = x.shape
-    y = np.zeros((n, s["out"]))
+    n = x.shape[0]
+    y = 0
     for t in s["terms"]:
-        phi = _BASES[t["basis"]["name"]](t["basis"], x)  # n × d × B
+        phi = _BASES[t["basis"]["name"]](p.xp, t["basis"], x)  # n × d × B
         c = p(t["coeffs"])
         if c.ndim == 2:
             c = c[:, None, :]
@@ -319,25 +422,26 @@ def _kan(s, p, x):
 
 
 def _embedding(s, p, x):
+    xp = p.xp
     z = x @ p("A") + p("c")
-    return np.concatenate([x[:, s["keep"]], np.sin(z), np.cos(z)], axis=1)
+    return xp.cat([x[:, s["keep"]], xp.sin(z), xp.cos(z)])
 
 
 def _symmetric(s, p, x):
-    rx = x.copy()
-    rx[:, s["axes"]] *= -1
-    return 0.5 * (_graph(s["net"], p.tensors, p.prefix, x) + s["sign"] * _graph(s["net"], p.tensors, p.prefix, rx))
+    sign = p.xp.ones_like(x[0])
+    sign[s["axes"]] = -1
+    net = lambda v: _graph(p.xp, s["net"], p.tensors, p.prefix, v)  # noqa: E731
+    return 0.5 * (net(x) + s["sign"] * net(x * sign))
 
 
 def _transform(s, p, x, n):
-    out = n.copy()
     names = {v: x[:, i] for i, v in enumerate(s["vars"])}
     names.update(s["params"])
+    cols = []
     for f, field in enumerate(s["fields"]):
         src = s["expressions"].get(field)
-        if src is not None:
-            out[:, f] = _expression(src, dict(names, N=n[:, f]))
-    return out
+        cols.append(n[:, f] if src is None else _expression(p.xp, src, dict(names, N=n[:, f])))
+    return p.xp.stack(cols)
 
 
 _LAYERS = {
@@ -354,63 +458,73 @@ _LAYERS = {
 # parentheses and calls of a fixed set of functions. It is a subset of Python's syntax, so the
 # expression is parsed by ast and evaluated node by node; anything else is refused.
 
-_FUNCS = {
-    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-    "tanh": np.tanh, "sinh": np.sinh, "cosh": np.cosh, "atan": np.arctan, "abs": np.abs,
-    "sign": np.sign, "pow": np.power, "min": np.minimum, "max": np.maximum,
-}
+_FUNCS = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "atan", "abs", "sign",
+          "pow", "min", "max")
 
 
-def _expression(src, names):
+def _func(xp, name):
+    if xp is _NUMPY:
+        return {"atan": np.arctan, "pow": np.power, "min": np.minimum, "max": np.maximum}.get(name) or getattr(np, name)
+    import torch
+    return {"atan": torch.atan, "pow": torch.pow, "min": xp.minimum, "max": xp.maximum,
+            "abs": torch.abs}.get(name) or getattr(torch, name)
+
+
+def _expression(xp, src, names):
     env = dict(names, pi=math.pi, e=math.e)
+    like = names["N"]
 
     def ev(node):
         if isinstance(node, ast.Expression):
             return ev(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return float(node.value)
         if isinstance(node, ast.Name) and node.id in env:
             return env[node.id]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             v = ev(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            a, b = ev(node.left), ev(node.right)
+            op = type(node.op)
+            return a + b if op is ast.Add else a - b if op is ast.Sub else a * b if op is ast.Mult else a / b
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS
                 and not node.keywords):
-            return _FUNCS[node.func.id](*[ev(a) for a in node.args])
+            args = [ev(a) for a in node.args]
+            if all(isinstance(a, float) for a in args):
+                args[0] = xp.full(1, args[0], like)  # a constant's function: as an array
+            return _func(xp, node.func.id)(*args)
         raise UnsupportedLayer(f"expression {src!r}: cannot evaluate {ast.dump(node)}")
 
-    with np.errstate(all="ignore"):
-        return np.broadcast_to(ev(ast.parse(src, mode="eval")), len(names["N"])).astype(np.float64)
+    v = ev(ast.parse(src, mode="eval"))
+    if isinstance(v, float) or v.shape != like.shape:
+        v = v + xp.zeros_like(like)
+    return v
 
 
-_BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide}
+# KAN bases: f(xp, spec, x) -> n × d × B values.
 
-
-# KAN bases: f(spec, x) -> n × d × B values.
-
-def _chebyshev(b, x):
-    t = np.tanh(x)
-    out = [np.ones_like(t), t]
+def _chebyshev(xp, b, x):
+    t = xp.tanh(x)
+    out = [xp.ones_like(t), t]
     for _ in range(2, b["degree"] + 1):
         out.append(2 * t * out[-1] - out[-2])
-    return np.stack(out[:b["degree"] + 1], axis=-1)
+    return xp.stack(out[:b["degree"] + 1])
 
 
-def _fourier(b, x):
-    k = np.arange(1, b["frequencies"] + 1, dtype=np.float64)
+def _fourier(xp, b, x):
+    k = xp.const(np.arange(1, b["frequencies"] + 1, dtype=np.float64), x)
     kx = x[..., None] * k
-    return np.concatenate([np.cos(kx), np.sin(kx)], axis=-1)
+    return xp.cat_last([xp.cos(kx), xp.sin(kx)])
 
 
-def _bspline(b, x):
+def _bspline(xp, b, x):
     g, k, lo, hi = b["grid"], b["order"], b["lo"], b["hi"]
     h = (hi - lo) / g
-    knots = lo + (np.arange(g + 2 * k + 1) - k) * h
+    knots = xp.const(lo + (np.arange(g + 2 * k + 1) - k) * h, x)
     xe = x[..., None]
     # Order 0: indicator of [t_j, t_{j+1}); then Cox–de Boor.
-    bs = ((xe >= knots[:-1]) & (xe < knots[1:])).astype(np.float64)
+    bs = xp.as_float((xe >= knots[:-1]) & (xe < knots[1:]))
     for q in range(1, k + 1):
         left = (xe - knots[:-(q + 1)]) / (knots[q:-1] - knots[:-(q + 1)]) * bs[..., :-1]
         right = (knots[q + 1:] - xe) / (knots[q + 1:] - knots[1:-q]) * bs[..., 1:]
@@ -418,92 +532,141 @@ def _bspline(b, x):
     return bs
 
 
-def _silu_basis(b, x):
-    return (x / (1 + np.exp(-x)))[..., None]
+def _silu_basis(xp, b, x):
+    return (x * xp.sigmoid(x))[..., None]
 
 
 _BASES = {"chebyshev": _chebyshev, "fourier": _fourier, "bspline": _bspline, "silu": _silu_basis}
 
 
-# Activations: f(config, x, theta) with theta the per-unit (width × P) or shared (P) parameters,
-# broadcast so that theta[..., m] is parameter m.
+# Activations: f(xp, config, x, theta) with theta the list of the activation's parameters, each
+# a scalar (shared) or a row of per-unit values that broadcasts over the points.
 
-def _activate(a, z, theta, per_unit):
+def _activate(xp, a, z, theta, per_unit):
     f = _ACTIVATIONS.get(a["name"])
     if f is None:
         raise UnsupportedLayer(f"activation {a['name']}")
     th = None
     if theta is not None:
-        th = theta if per_unit else np.asarray(theta).reshape(-1)
+        th = theta if per_unit else theta.reshape(-1)
         th = [th[..., m] for m in range(th.shape[-1])]
-    with np.errstate(over="ignore", under="ignore"):
-        return f(a["config"], z, th)
+    return f(xp, a["config"], z, th)
 
 
-def _sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+def _softplus(xp, x):
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
 
 
-def _softplus(x):
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
-_erfc = np.vectorize(math.erfc, otypes=[np.float64])
-
-
-def _phi(x):
-    return 0.5 * _erfc(-x / math.sqrt(2))
+def _phi(xp, x):
+    return 0.5 * xp.erfc(-x / math.sqrt(2))
 
 
 def _xgate(gate):
-    return lambda c, x, th: x * ((1 + 2 * th[0]) * gate(x) - th[0])
+    return lambda xp, c, x, th: x * ((1 + 2 * th[0]) * gate(xp, x) - th[0])
 
 
-def _rational(c, x, th):
+def _rational(xp, c, x, th):
     m, n = int(c["m"]), int(c["n"])
     p = sum(th[i] * x ** i for i in range(m + 1))
-    q = 1 + sum(np.abs(th[m + i]) * np.abs(x) ** i for i in range(1, n + 1))
+    q = 1 + sum(xp.abs(th[m + i]) * xp.abs(x) ** i for i in range(1, n + 1))
     return p / q
 
 
-def _apa(c, x, th):
-    kappa, lam = th[0], np.maximum(th[1], 1e-4)
-    return x * (lam * np.exp(-kappa * x) + 1) ** (-1 / lam)
+def _apa(xp, c, x, th):
+    kappa, lam = th[0], xp.maximum(th[1], 1e-4)
+    return x * (lam * xp.exp(-kappa * x) + 1) ** (-1 / lam)
+
+
+def _elu(xp, alpha, x):
+    return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_LAMBDA = 1.0507009873554804934193349852946
 
 _ACTIVATIONS = {
-    "sine": lambda c, x, th: np.sin(c["omega"] * x),
-    "tanh": lambda c, x, th: np.tanh(x),
-    "relu": lambda c, x, th: np.maximum(x, 0),
-    "relu2": lambda c, x, th: np.maximum(x, 0) ** 2,
-    "leaky_relu": lambda c, x, th: np.where(x > 0, x, c["slope"] * x),
-    "abs": lambda c, x, th: np.abs(x),
-    "linear": lambda c, x, th: x,
-    "elu": lambda c, x, th: np.where(x > 0, x, c["alpha"] * np.expm1(np.minimum(x, 0))),
-    "selu": lambda c, x, th: _SELU_LAMBDA * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0))),
-    "sigmoid": lambda c, x, th: _sigmoid(x),
-    "softplus": lambda c, x, th: _softplus(c["beta"] * x) / c["beta"],
-    "silu": lambda c, x, th: x * _sigmoid(x),
-    "swish": lambda c, x, th: x * _sigmoid(th[0] * x),
-    "mish": lambda c, x, th: x * np.tanh(_softplus(x)),
-    "gelu": lambda c, x, th: x * _phi(x),
+    "sine": lambda xp, c, x, th: xp.sin(c["omega"] * x),
+    "tanh": lambda xp, c, x, th: xp.tanh(x),
+    "relu": lambda xp, c, x, th: xp.maximum(x, 0),
+    "relu2": lambda xp, c, x, th: xp.maximum(x, 0) ** 2,
+    "leaky_relu": lambda xp, c, x, th: xp.where(x > 0, x, c["slope"] * x),
+    "abs": lambda xp, c, x, th: xp.abs(x),
+    "linear": lambda xp, c, x, th: x,
+    "elu": lambda xp, c, x, th: _elu(xp, c["alpha"], x),
+    "selu": lambda xp, c, x, th: _SELU_LAMBDA * _elu(xp, _SELU_ALPHA, x),
+    "sigmoid": lambda xp, c, x, th: xp.sigmoid(x),
+    "softplus": lambda xp, c, x, th: _softplus(xp, c["beta"] * x) / c["beta"],
+    "silu": lambda xp, c, x, th: x * xp.sigmoid(x),
+    "swish": lambda xp, c, x, th: x * xp.sigmoid(th[0] * x),
+    "mish": lambda xp, c, x, th: x * xp.tanh(_softplus(xp, x)),
+    "gelu": lambda xp, c, x, th: x * _phi(xp, x),
     "xgelu": _xgate(_phi),
-    "xsilu": _xgate(_sigmoid),
-    "xatlu": _xgate(lambda x: np.arctan(x) / math.pi + 0.5),
+    "xsilu": _xgate(lambda xp, x: xp.sigmoid(x)),
+    "xatlu": _xgate(lambda xp, x: xp.atan(x) / math.pi + 0.5),
     "apa": _apa,
     "rational": _rational,
-    "gauss": lambda c, x, th: np.exp(-(c["s"] * x) ** 2),
-    "gabor_real": lambda c, x, th: np.cos(c["omega"] * x) * np.exp(-(c["s"] * x) ** 2),
-    "finer": lambda c, x, th: np.sin(c["omega"] * (np.abs(x) + 1) * x),
-    "spder": lambda c, x, th: np.sin(c["omega"] * x) * np.sqrt(np.abs(c["omega"] * x)),
-    "spder_atan": lambda c, x, th: np.sin(c["omega"] * x) * np.arctan(c["omega"] * x),
-    "fkan": lambda c, x, th: (x + np.tanh(c["scale"] * x)) * _sigmoid(x),
-    "cauchy": lambda c, x, th: (th[0] * (c["scale"] * x) + th[1]) / ((c["scale"] * x) ** 2 + th[2] ** 2 + c["eps"]),
+    "gauss": lambda xp, c, x, th: xp.exp(-(c["s"] * x) ** 2),
+    "gabor_real": lambda xp, c, x, th: xp.cos(c["omega"] * x) * xp.exp(-(c["s"] * x) ** 2),
+    # detach = 1 (FINER's code): the scale |x| + 1 is a constant for the derivatives.
+    "finer": lambda xp, c, x, th: xp.sin(c["omega"] * (xp.detach(xp.abs(x) + 1) if c.get("detach") else xp.abs(x) + 1) * x),
+    "spder": lambda xp, c, x, th: xp.sin(c["omega"] * x) * xp.sqrt(xp.abs(c["omega"] * x)),
+    "spder_atan": lambda xp, c, x, th: xp.sin(c["omega"] * x) * xp.atan(c["omega"] * x),
+    "fkan": lambda xp, c, x, th: (x + xp.tanh(c["scale"] * x)) * xp.sigmoid(x),
+    "cauchy": lambda xp, c, x, th: (th[0] * (c["scale"] * x) + th[1]) / ((c["scale"] * x) ** 2 + th[2] ** 2 + c["eps"]),
 }
+
+
+# PyTorch.
+
+def to_torch(model, device=None, dtype=None):
+    """A torch.nn.Module computing the model (a Model or the path of a model file): module(x)
+    gives the network's outputs at the points x (a float64 tensor N×inputs), module.predict(x)
+    the signal values. Its parameters are the file's trainable tensors (torch.nn.Parameter,
+    named by the file's names with "/" for "."); the fixed ones (Fourier features' B, a
+    normalisation's scale and shift) are buffers. save(module, path) writes it back."""
+    import torch
+
+    if not isinstance(model, Model):
+        model = load(model)
+    dtype = dtype or torch.float64
+
+    class StudioModule(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model
+            self._ops = _TorchOps(torch)
+            for name, value in model.tensors.items():
+                t = torch.tensor(np.array(value), dtype=dtype, device=device)
+                key = name.replace(".", "/")
+                if name in model.buffers:
+                    self.register_buffer(key, t)
+                else:
+                    self.register_parameter(key, torch.nn.Parameter(t))
+            self.register_buffer("scale", torch.tensor(model.scale, dtype=dtype, device=device))
+            self.register_buffer("offset", torch.tensor(model.offset, dtype=dtype, device=device))
+
+        def tensors(self):
+            """The file's tensors by their names in the file."""
+            named = dict(self.named_parameters())
+            named.update(self.named_buffers())
+            return {name: named[name.replace(".", "/")] for name in self.model.tensors}
+
+        def forward(self, x):
+            return _evaluate(self.model, self._ops, self.tensors(), x)
+
+        def predict(self, x):
+            return self.forward(x) * self.scale + self.offset
+
+    return StudioModule()
+
+
+def save(module, path):
+    """Write a module made by to_torch as a model file, with its current parameters and the
+    original file's metadata: the studio (inr eval, inr info, inr fit --init) and load read it."""
+    meta = dict(module.model.meta)
+    tensors = {name: t.detach().cpu().numpy().astype("<f8") for name, t in module.tensors().items()}
+    meta.pop("checkpoint", None)  # the trainer state of a checkpoint is not carried
+    write(path, meta, tensors)
 
 
 def _main(argv=None):

@@ -8,12 +8,13 @@ test_pkgs=(
   # the viewer (ebiten/GLFW headers and Mesa) and its tests under Xvfb
   libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev libxxf86vm-dev
   libgl1-mesa-dev libgl1-mesa-dri pkg-config xvfb xauth
-  # the model-file test reads our safetensors files from Python
-  python3 python3-numpy
+  # the model-file tests read our safetensors files from Python (numpy), and train them in
+  # PyTorch through python/inrstudio.py's bridge (Debian's torch 1.13, also a benchmark peer)
+  python3 python3-numpy python3-torch
 )
 bench_pkgs=(
   # side-by-side peers for the benchmark tables
-  libopenblas-dev python3-numpy python3-torch
+  libopenblas-dev
   # the PDE quality table reads metrics.json
   jq
 )

@@ -87,8 +87,12 @@ func runInfo(w io.Writer, path string) error {
 		fmt.Fprintf(w, "an unfinished fit's checkpoint: %d of %d steps done; continue it with inr fit --resume <its run folder>\n",
 			ck.Done, ck.Options.Steps)
 	}
-	if run := runFigures(filepath.Join(filepath.Dir(path), inr.MetricsFile)); run != "" {
-		fmt.Fprintf(w, "its run (metrics.json beside it): %s\n", run)
+	// The run folder's metrics.json belongs to its model.safetensors (not to another file saved
+	// beside it, such as a model tuned elsewhere).
+	if filepath.Base(path) == inr.ModelFile {
+		if run := runFigures(filepath.Join(filepath.Dir(path), inr.MetricsFile)); run != "" {
+			fmt.Fprintf(w, "its run (metrics.json beside it): %s\n", run)
+		}
 	}
 	if settings, err := settingsLine(m.Config); err == nil && settings != "" {
 		fmt.Fprintf(w, "settings: %s\n", settings)

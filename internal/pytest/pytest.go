@@ -25,6 +25,17 @@ func Python(t testing.TB) string {
 	return ""
 }
 
+// Torch returns the path of a python3 that imports numpy and torch, or skips the test (CI
+// installs Debian's python3-torch, scripts/deps.sh).
+func Torch(t testing.TB) string {
+	t.Helper()
+	py := Python(t)
+	if exec.Command(py, "-c", "import torch").Run() != nil {
+		t.Skipf("%s cannot import torch (Debian: apt-get install python3-torch): cannot check the PyTorch bridge", py)
+	}
+	return py
+}
+
 // moduleDir is the repository's python/ folder, which holds inrstudio.py.
 func moduleDir() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -61,6 +72,51 @@ type Query struct {
 // in one Python process, and returns the predictions, one matrix (rows of outputs) per query.
 func Predict(t testing.TB, qs []Query) [][][]float64 {
 	t.Helper()
+	out := Run(t, `
+import json
+import numpy as np
+import inrstudio
+qs = json.loads(sys.stdin.read())
+print(json.dumps([inrstudio.load(q["file"]).predict(np.array(q["points"])).tolist() for q in qs]))
+`, queryJSON(t, qs))
+	var got [][][]float64
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("python printed %q: %v", out, err)
+	}
+	return got
+}
+
+// TorchPredict evaluates every query's model file as a torch module (inrstudio.to_torch) and
+// returns, per query, its predictions and the autograd gradient of its first output with
+// respect to the inputs (rows of ∂u/∂x_1 … ∂u/∂x_d). It skips the test without torch.
+func TorchPredict(t testing.TB, qs []Query) (pred, grad [][][]float64) {
+	t.Helper()
+	Torch(t)
+	out := Run(t, `
+import json
+import numpy as np, torch
+import inrstudio
+res = []
+for q in json.loads(sys.stdin.read()):
+    net = inrstudio.to_torch(q["file"])
+    x = torch.tensor(np.array(q["points"]), requires_grad=True)
+    y = net.predict(x)
+    g, = torch.autograd.grad(y[:, 0].sum(), x)
+    res.append([y.detach().tolist(), g.tolist()])
+print(json.dumps(res))
+`, queryJSON(t, qs))
+	var got [][2][][]float64
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("python printed %q: %v", out, err)
+	}
+	for _, r := range got {
+		pred, grad = append(pred, r[0]), append(grad, r[1])
+	}
+	return pred, grad
+}
+
+// queryJSON is the queries as the scripts read them: [{file, points}].
+func queryJSON(t testing.TB, qs []Query) string {
 	type q struct {
 		File   string      `json:"file"`
 		Points [][]float64 `json:"points"`
@@ -76,18 +132,7 @@ func Predict(t testing.TB, qs []Query) [][][]float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := Run(t, `
-import json
-import numpy as np
-import inrstudio
-qs = json.loads(sys.stdin.read())
-print(json.dumps([inrstudio.load(q["file"]).predict(np.array(q["points"])).tolist() for q in qs]))
-`, string(j))
-	var got [][][]float64
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("python printed %q: %v", out, err)
-	}
-	return got
+	return string(j)
 }
 
 func quote(s string) string {
@@ -117,9 +162,9 @@ func AssertClose(t testing.TB, name string, got [][]float64, want []float64, col
 			worst = max(worst, abs(v-want[i*cols+o]))
 		}
 	}
-	t.Logf("%-24s numpy − Go: %.2g (outputs up to %.3g)", name, worst, scale)
+	t.Logf("%-24s Python − Go: %.2g (outputs up to %.3g)", name, worst, scale)
 	if !(worst <= rel*max(scale, 1)) {
-		t.Errorf("%s: numpy and Go differ by %.3g (outputs up to %.3g; allowed %.3g)", name, worst, scale, rel*max(scale, 1))
+		t.Errorf("%s: Python and Go differ by %.3g (outputs up to %.3g; allowed %.3g)", name, worst, scale, rel*max(scale, 1))
 	}
 }
 
