@@ -143,6 +143,24 @@ func TestModelFileFromPython(t *testing.T) {
 	pytest.AssertClose(t, "multistage", got[0], want, 1, 1e-13)
 }
 
+// TestModelFileInPyTorch: as a torch module (inrstudio.to_torch) the saved model gives Predict's
+// values and, by autograd, PredictDerivatives' exact first derivative.
+func TestModelFileInPyTorch(t *testing.T) {
+	pytest.Torch(t)
+	c, data := smallModel(t)
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+	require.NoError(t, c.SaveFile(path, "test"))
+	pred, grad := pytest.TorchPredict(t, []pytest.Query{{File: path, Data: data.X.Data, Cols: data.X.Cols}})
+	d, _, err := c.PredictDerivatives(data.X, 1)
+	require.NoError(t, err)
+	u, du := make([]float64, d.Rows), make([]float64, d.Rows)
+	for i := range d.Rows {
+		u[i], du[i] = d.At(i, 0), d.At(i, 1)
+	}
+	pytest.AssertClose(t, "multistage", pred[0], u, 1, 1e-13)
+	pytest.AssertClose(t, "multistage u_x", grad[0], du, 1, 1e-12)
+}
+
 // pythonSnippet extracts the indented Python block that follows "Python evaluates it" in doc.go.
 func pythonSnippet(doc string) string {
 	i := strings.Index(doc, "Python evaluates it")
