@@ -209,7 +209,7 @@ _NUMPY = _NumpyOps()
 
 
 class _TorchOps:
-    def __init__(self, torch):
+    def __init__(self, torch, dtype):
         t = torch
         self.cat = lambda xs: t.cat(list(xs), dim=1)
         self.cat_last = lambda xs: t.cat(list(xs), dim=-1)
@@ -221,17 +221,14 @@ class _TorchOps:
         self.expm1, self.log1p, self.atan, self.sign, self.power = t.expm1, t.log1p, t.atan, t.sign, t.pow
         self.erfc, self.sigmoid = t.special.erfc, t.sigmoid
         self.zeros_like, self.ones_like = t.zeros_like, t.ones_like
-        self.as_float = lambda b: b.to(t.float64)
-        self.const = lambda v, like: t.as_tensor(v, dtype=like.dtype, device=like.device)
-        self.full = lambda n, v, like: t.full((n,), float(v), dtype=like.dtype, device=like.device)
-
-        def both(f):
-            def g(a, b):
-                like = a if t.is_tensor(a) else b
-                return f(self.const(a, like) if not t.is_tensor(a) else a, self.const(b, like) if not t.is_tensor(b) else b)
-            return g
-        self.maximum, self.minimum = both(t.maximum), both(t.minimum)
-        self.where = lambda c, a, b: t.where(c, *[x if t.is_tensor(x) else self.const(x, c.to(t.float64)) for x in (a, b)])
+        self.as_float = lambda b: b.to(dtype)
+        self.const = lambda v, like: t.as_tensor(v, dtype=dtype, device=like.device)
+        self.full = lambda n, v, like: t.full((n,), float(v), dtype=dtype, device=like.device)
+        # torch's maximum, minimum and where take tensors only: a Python number becomes one.
+        tensor = lambda v, like: v if t.is_tensor(v) else self.const(v, like)  # noqa: E731
+        self.maximum = lambda a, b: t.maximum(tensor(a, b), tensor(b, a))
+        self.minimum = lambda a, b: t.minimum(tensor(a, b), tensor(b, a))
+        self.where = lambda c, a, b: t.where(c, tensor(a, c), tensor(b, c))
 
 
 def _multistage(xp, cfg, w, x):
@@ -634,7 +631,7 @@ def to_torch(model, device=None, dtype=None):
         def __init__(self):
             super().__init__()
             self.model = model
-            self._ops = _TorchOps(torch)
+            self._ops = _TorchOps(torch, dtype)
             for name, value in model.tensors.items():
                 t = torch.tensor(np.array(value), dtype=dtype, device=device)
                 key = name.replace(".", "/")
