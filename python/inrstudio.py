@@ -113,6 +113,9 @@ class Model:
     def __init__(self, path):
         self.path = str(path)
         self.meta, self.tensors = read(path)
+        if "checkpoint" in self.meta:
+            # A fit's checkpoint: the model at that step, with the trainer's state besides.
+            self.tensors = {k: v for k, v in self.tensors.items() if not k.startswith("checkpoint.")}
         self.arch = self.meta.get("architecture", "")
         self.config = json.loads(self.meta.get("config", "{}"))
         # Fixed tensors (Fourier features' B, a domain normalisation's scale and shift, …):

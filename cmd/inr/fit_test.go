@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inrstudio/studio/inr"
+	"github.com/inrstudio/studio/internal/pytest"
 	"github.com/inrstudio/studio/internal/sysmem"
 	"github.com/inrstudio/studio/kernel"
 )
@@ -181,6 +182,15 @@ func TestFitResumeAfterInterrupt(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, info, fmt.Sprintf("an unfinished fit's checkpoint: %d of 400 steps done", int(stopped)))
 	require.Contains(t, info, "fitted to: a 24×24 image")
+	ck, err := inr.LoadModel(filepath.Join(dir, inr.CheckpointFile))
+	require.NoError(t, err)
+	pts := kernel.MatrixFrom(3, 2, []float64{-1, 1, 0.3, -0.2, 0.9, 0.9})
+	want := kernel.NewMatrix(3, 1)
+	require.NoError(t, ck.Predict(pts, want))
+	if pytest.Available() { // Python reads it as the same model
+		got := pytest.Predict(t, []pytest.Query{{File: filepath.Join(dir, inr.CheckpointFile), Data: pts.Data, Cols: 2}})
+		pytest.AssertClose(t, "checkpoint", got[0], want.Data, 1, 1e-12)
+	}
 
 	_, errOut, err = run(context.Background(), "fit", "--resume", dir, "--model", "gauss")
 	require.ErrorContains(t, err, "drop --model", errOut)

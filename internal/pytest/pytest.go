@@ -16,12 +16,23 @@ import (
 // Python returns the path of a python3 that imports numpy, or skips the test.
 func Python(t testing.TB) string {
 	t.Helper()
+	py := find()
+	if py == "" {
+		t.Skip("no python3 with numpy (Debian: apt-get install python3-numpy): cannot check the file from Python")
+	}
+	return py
+}
+
+// Available reports whether a python3 with numpy is there, for a test that checks Python as
+// one step among others (Python would skip the whole test).
+func Available() bool { return find() != "" }
+
+func find() string {
 	for _, p := range []string{"/usr/bin/python3", "python3"} {
 		if exec.Command(p, "-c", "import numpy").Run() == nil {
 			return p
 		}
 	}
-	t.Skip("no python3 with numpy (Debian: apt-get install python3-numpy): cannot check the file from Python")
 	return ""
 }
 
