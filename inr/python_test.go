@@ -75,6 +75,18 @@ func pyModels(t *testing.T, dir string) []pyModel {
 	return models
 }
 
+// pyQueries saves pyModels into dir and returns them, the test points and the queries of every
+// model at those points.
+func pyQueries(t *testing.T, dir string) ([]pyModel, kernel.Matrix, []pytest.Query) {
+	models := pyModels(t, dir)
+	x := pyPoints()
+	qs := make([]pytest.Query, len(models))
+	for i, m := range models {
+		qs[i] = pytest.Query{File: filepath.Join(dir, m.name+".safetensors"), Data: x.Data, Cols: x.Cols}
+	}
+	return models, x, qs
+}
+
 // pyPoints are the test points: a little outside the fitted square too.
 func pyPoints() kernel.Matrix {
 	x := kernel.NewMatrix(97, 2)
@@ -92,12 +104,7 @@ func pyPoints() kernel.Matrix {
 func TestModelFilesEvaluateInPython(t *testing.T) {
 	pytest.Python(t)
 	dir := t.TempDir()
-	models := pyModels(t, dir)
-	x := pyPoints()
-	qs := make([]pytest.Query, len(models))
-	for i, m := range models {
-		qs[i] = pytest.Query{File: filepath.Join(dir, m.name+".safetensors"), Data: x.Data, Cols: x.Cols}
-	}
+	models, x, qs := pyQueries(t, dir)
 	got := pytest.Predict(t, qs)
 	for i, pm := range models {
 		want := kernel.NewMatrix(x.Rows, pm.m.Out)
@@ -192,12 +199,7 @@ func (opaqueLayer) Spec() {} // not nn.Specifier's method: hides the embedded De
 func TestModelFilesInPyTorch(t *testing.T) {
 	pytest.Torch(t)
 	dir := t.TempDir()
-	models := pyModels(t, dir)
-	x := pyPoints()
-	qs := make([]pytest.Query, len(models))
-	for i, m := range models {
-		qs[i] = pytest.Query{File: filepath.Join(dir, m.name+".safetensors"), Data: x.Data, Cols: x.Cols}
-	}
+	models, x, qs := pyQueries(t, dir)
 	numpy := pytest.Predict(t, qs)
 	pred, grad := pytest.TorchPredict(t, qs)
 	for i, pm := range models {

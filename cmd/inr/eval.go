@@ -13,6 +13,7 @@ import (
 	"github.com/inrstudio/studio/internal/fsutil"
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/multistage"
+	"github.com/inrstudio/studio/nn"
 )
 
 func init() { addCommand(newEvalCmd) }
@@ -78,23 +79,15 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 		return fmt.Errorf("--out: %w", err)
 	}
 	setThreads(f.threads)
-	meta, tensors, err := inr.ReadModelFile(path)
+	_, m, c, err := loadModelFile(path)
 	if err != nil {
 		return err
 	}
-	if meta.Architecture == multistage.Architecture {
-		c, err := multistage.FromFile(meta, tensors)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
+	if c != nil {
 		if f.points == "" {
 			return fmt.Errorf("%s is a multi-stage regression model: evaluate it at points with --points FILE.csv", path)
 		}
 		return evalPoints(cmd, multistagePoints(c), f)
-	}
-	m, err := inr.ModelFromFile(path, meta, tensors)
-	if err != nil {
-		return err
 	}
 	if f.points != "" {
 		return evalPoints(cmd, imagePoints(m), f)
@@ -131,6 +124,23 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d×%d, %d channel(s), %d-bit) from %s (%s)\n", f.out, w, h, im.C, im.Depth, path, m.Arch)
 	return nil
+}
+
+// loadModelFile reads a model file written by inr: a multi-stage model (inr fit-fn) as a
+// Composite, any other (fit, solve, a fit's checkpoint) as a Model; meta is the file's metadata.
+func loadModelFile(path string) (meta nn.Meta, m *inr.Model, c *multistage.Composite, err error) {
+	meta, tensors, err := inr.ReadModelFile(path)
+	if err != nil {
+		return meta, nil, nil, err
+	}
+	if meta.Architecture == multistage.Architecture {
+		if c, err = multistage.FromFile(meta, tensors); err != nil {
+			return meta, nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return meta, nil, c, nil
+	}
+	m, err = inr.ModelFromFile(path, meta, tensors)
+	return meta, m, nil, err
 }
 
 // checkRenderMemory refuses, before it is made, a rendering larger than inr.MaxRenderPixels or

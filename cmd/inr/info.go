@@ -4,16 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/inrstudio/studio/inr"
-	"github.com/inrstudio/studio/multistage"
+
 	"github.com/inrstudio/studio/nn"
 )
 
@@ -36,18 +37,16 @@ holds), as the file's graph metadata records it for readers in other languages
 }
 
 func runInfo(w io.Writer, path string) error {
-	meta, tensors, err := inr.ReadModelFile(path)
+	meta, m, c, err := loadModelFile(path)
 	if err != nil {
 		return err
 	}
-	if meta.Architecture == multistage.Architecture {
-		c, err := multistage.FromFile(meta, tensors)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
+	if c != nil {
 		params := 0
-		for _, t := range tensors {
-			params += len(t.Data)
+		for _, s := range c.Stages {
+			for _, p := range s.Net.Params() {
+				params += p.Size()
+			}
 		}
 		fmt.Fprintf(w, "%s: multi-stage regression model (inr fit-fn), %d input(s) on %v–%v, %d stages, %s parameters (inr %s)\n",
 			path, c.Dim(), c.Lo, c.Hi, len(c.Stages), groupDigits(params), meta.Version)
@@ -55,10 +54,6 @@ func runInfo(w io.Writer, path string) error {
 			fmt.Fprintf(w, "  stage %d: ε %.3g, κ %.3g, widths %v, first activation %s\n", k+1, s.Epsilon, s.Kappa, s.Widths, s.FirstAct)
 		}
 		return nil
-	}
-	m, err := inr.ModelFromFile(path, meta, tensors)
-	if err != nil {
-		return err
 	}
 	params := groupDigits(m.NumParams())
 	if t := inr.TorchParamCount(m.Net); t != m.NumParams() {
@@ -200,13 +195,8 @@ func opSummary(n nn.Spec, from []string) string {
 			return ""
 		}
 		cfg, _ := a["config"].(map[string]float64)
-		keys := make([]string, 0, len(cfg))
-		for k := range cfg {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var parts []string
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(cfg)) {
 			parts = append(parts, fmt.Sprintf("%s=%g", k, cfg[k]))
 		}
 		s := fmt.Sprint(a["name"])
@@ -268,13 +258,8 @@ func opSummary(n nn.Spec, from []string) string {
 		return fmt.Sprintf("%s in axes %v", kind, n["axes"])
 	case "transform":
 		exprs, _ := n["expressions"].(map[string]string)
-		keys := make([]string, 0, len(exprs))
-		for k := range exprs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var parts []string
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(exprs)) {
 			parts = append(parts, k+" = "+exprs[k])
 		}
 		return "hard constraints (" + strings.Join(from, ", ") + "): " + strings.Join(parts, "; ")
