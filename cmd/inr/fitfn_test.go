@@ -42,6 +42,11 @@ func TestFitFnStagesAndEval(t *testing.T) {
 	require.Less(t, rel(1, "eval"), 3*e2, "held-out error follows the training error")
 	maxErr := m["train"].(map[string]any)["max_abs"].(float64)
 
+	info, _, err := run(context.Background(), "info", filepath.Join(dir, "model.safetensors"))
+	require.NoError(t, err)
+	require.Contains(t, info, "multi-stage regression model (inr fit-fn), 1 input(s) on [-1]–[1], 2 stages")
+	require.Contains(t, info, "stage 2: ε ")
+
 	pts := writeFile(t, t.TempDir(), "pts.csv", []byte("x\n-0.987\n-0.31\n0.123\n0.777\n"))
 	vals := filepath.Join(t.TempDir(), "vals.csv")
 	_, errOut, err = run(context.Background(), "eval", filepath.Join(dir, "model.safetensors"), "--points", pts, "--out", vals)
