@@ -21,12 +21,19 @@ import (
 
 func init() { benchCommands = append(benchCommands, newBenchQualityCmd) }
 
-// qualityRow is one architecture's fits in a comparison.
+// qualityRow is one architecture's fits in a comparison: their figures only, not the fits
+// themselves (a fitted network keeps its training buffers: hundreds of MB at 256²).
 type qualityRow struct {
 	model  string
 	params int
-	fits   []*inr.FitResult
+	fits   []fitFigures
 	notes  []string
+}
+
+// fitFigures are what the table shows of a fit.
+type fitFigures struct {
+	steps                     int
+	seconds, psnr, best, ssim float64
 }
 
 func newBenchQualityCmd() *cobra.Command {
@@ -132,7 +139,7 @@ func runBenchQuality(cmd *cobra.Command, path string, f fitcli.Flags, modelList,
 			if err := writeRunFolder(res, prep); err != nil {
 				return err
 			}
-			row.fits = append(row.fits, res)
+			row.fits = append(row.fits, fitFigures{steps: res.Steps, seconds: res.Seconds, psnr: res.PSNR, best: res.BestPSNR, ssim: res.SSIM})
 			note := ""
 			switch {
 			case inr.IsDiverged(fitErr):
@@ -197,8 +204,8 @@ func qualityTable(title string, rows []*qualityRow) string {
 			continue
 		}
 		v := make([]float64, len(r.fits))
-		for k, res := range r.fits {
-			v[k] = res.PSNR
+		for k, f := range r.fits {
+			v[k] = f.psnr
 		}
 		if m := median(v); m > bestPSNR {
 			best, bestPSNR = i, m
@@ -208,7 +215,7 @@ func qualityTable(title string, rows []*qualityRow) string {
 		if len(r.fits) == 0 {
 			continue
 		}
-		col := func(get func(*inr.FitResult) float64) []float64 {
+		col := func(get func(fitFigures) float64) []float64 {
 			v := make([]float64, len(r.fits))
 			for i, res := range r.fits {
 				v[i] = get(res)
@@ -223,16 +230,16 @@ func qualityTable(title string, rows []*qualityRow) string {
 			}
 			return s
 		}
-		psnr := stat(col(func(x *inr.FitResult) float64 { return x.PSNR }), 2)
+		psnr := stat(col(func(x fitFigures) float64 { return x.psnr }), 2)
 		if i == best {
 			psnr = "**" + psnr + "**"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", r.model, groupDigits(r.params),
-			stat(col(func(x *inr.FitResult) float64 { return float64(x.Steps) }), 0),
-			stat(col(func(x *inr.FitResult) float64 { return x.Seconds }), 1),
+			stat(col(func(x fitFigures) float64 { return float64(x.steps) }), 0),
+			stat(col(func(x fitFigures) float64 { return x.seconds }), 1),
 			psnr,
-			stat(col(func(x *inr.FitResult) float64 { return x.BestPSNR }), 2),
-			stat(col(func(x *inr.FitResult) float64 { return x.SSIM }), 4),
+			stat(col(func(x fitFigures) float64 { return x.best }), 2),
+			stat(col(func(x fitFigures) float64 { return x.ssim }), 4),
 			strings.Join(r.notes, "; "))
 	}
 	return b.String()
