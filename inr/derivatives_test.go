@@ -105,3 +105,38 @@ func TestPredictDerivatives(t *testing.T) {
 	_, _, err = m.PredictDerivatives(kernel.NewMatrix(3, 1), 1)
 	assert.ErrorContains(t, err, "3×1 coordinates for a 2→1 model")
 }
+
+// TestRenderDerivative: the gradient magnitude and Laplacian pictures of a colour model hold, at
+// each pixel of the grid RenderImage uses, √Σ_c |∇u_c|² and the mean of Δu_c from
+// PredictDerivatives at that pixel's coordinates.
+func TestRenderDerivative(t *testing.T) {
+	m, err := NewModel("siren", nil, 2, 3, 3)
+	require.NoError(t, err)
+	m.Norm, err = RangeNormalization("pm1", 3)
+	require.NoError(t, err)
+	const w, h = 7, 5
+	grad, err := m.RenderDerivative(w, h, ShowGradient)
+	require.NoError(t, err)
+	lap, err := m.RenderDerivative(w, h, ShowLaplacian)
+	require.NoError(t, err)
+	x := GridCoords(w, h)
+	d, _, err := m.PredictDerivatives(x, 2) // u, ∂x, ∂y, ∂xx, ∂xy, ∂yy per channel
+	require.NoError(t, err)
+	for p := range w * h {
+		var g2, l float64
+		for c := range 3 {
+			gx, gy := d.At(p, 3+c), d.At(p, 6+c)
+			g2 += gx*gx + gy*gy
+			l += d.At(p, 9+c) + d.At(p, 15+c)
+		}
+		assert.InDelta(t, math.Sqrt(g2), grad[p], 1e-12*math.Max(1, grad[p]), "gradient at pixel %d", p)
+		assert.InDelta(t, l/3, lap[p], 1e-9*math.Max(1, math.Abs(lap[p])), "laplacian at pixel %d", p)
+	}
+	assert.Greater(t, grad[12], 0.0)
+	_, err = m.RenderDerivative(w, h, "curl")
+	assert.ErrorContains(t, err, `"curl" is not a derivative field (gradient or laplacian)`)
+	pde, err := NewModel("mlp", nil, 3, 1, 1)
+	require.NoError(t, err)
+	_, err = pde.RenderDerivative(w, h, ShowGradient)
+	assert.ErrorContains(t, err, "not an image model")
+}

@@ -81,6 +81,68 @@ func (m *Model) RenderImage(w, h int) (*Image, error) {
 	return out, nil
 }
 
+// Derivative fields RenderDerivative draws.
+const (
+	// ShowGradient is |∇u|, the norm of the gradient of the outputs with respect to the
+	// coordinates (over all the outputs: √Σ_c |∇u_c|²).
+	ShowGradient = "gradient"
+	// ShowLaplacian is Δu = ∂xx u + ∂yy u, the mean over the outputs.
+	ShowLaplacian = "laplacian"
+)
+
+// RenderDerivative renders the gradient magnitude (ShowGradient) or the Laplacian
+// (ShowLaplacian) of an image model on a w×h grid over [−1, 1]², as RenderImage places the
+// pixels: a row-major field, row 0 the top row, in signal units per unit of the [−1, 1]
+// coordinates. They are exact (the network's jets), the pictures of the SIREN paper's first
+// figure. The grid is evaluated a part at a time, so the memory is the field's and one part's.
+func (m *Model) RenderDerivative(w, h int, show string) ([]float64, error) {
+	if m.In != 2 || (m.Out != 1 && m.Out != 3) {
+		return nil, fmt.Errorf("render: a %d→%d model is not an image model (need 2 inputs and 1 or 3 outputs)", m.In, m.Out)
+	}
+	if w < 1 || h < 1 || w*h > MaxRenderPixels {
+		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, MaxRenderPixels)
+	}
+	var plan *nn.Plan
+	switch show {
+	case ShowGradient:
+		plan = nn.GradientPlan(2)
+	case ShowLaplacian:
+		plan = nn.LaplacianPlan(2) // blocks: u, ∂x, ∂y, ∂xx, ∂yy
+	default:
+		return nil, fmt.Errorf("render: %q is not a derivative field (%s or %s)", show, ShowGradient, ShowLaplacian)
+	}
+	field := make([]float64, w*h)
+	part := min(predictChunk, w*h)
+	x := kernel.NewMatrix(part, 2)
+	vals := kernel.NewMatrix(part, m.Out*plan.Blocks())
+	c := m.Out
+	for p0 := 0; p0 < w*h; p0 += part {
+		n := min(part, w*h-p0)
+		xc, out := x.View(0, 0, n, 2), vals.View(0, 0, n, vals.Cols)
+		gridRows(w, h, p0, xc)
+		m.predict(out, plan, func(int, int) kernel.Matrix { return xc })
+		for i := range n {
+			row := out.Row(i)
+			var v float64
+			for o := range c {
+				if show == ShowGradient {
+					gx, gy := row[c+o], row[2*c+o]
+					v += gx*gx + gy*gy
+				} else {
+					v += row[3*c+o] + row[4*c+o]
+				}
+			}
+			if show == ShowGradient {
+				v = math.Sqrt(v)
+			} else {
+				v /= float64(c)
+			}
+			field[p0+i] = v
+		}
+	}
+	return field, nil
+}
+
 // FieldNamer is implemented by configurations that know the names of their model's inputs and
 // outputs (a PDE model: its variables and fields); `inr eval --points` writes them as the CSV
 // header.

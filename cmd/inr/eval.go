@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,6 +17,7 @@ import (
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/multistage"
 	"github.com/inrstudio/studio/nn"
+	"github.com/inrstudio/studio/render"
 )
 
 func init() { addCommand(newEvalCmd) }
@@ -23,6 +27,7 @@ type evalFlags struct {
 	points, out         string
 	threads             int
 	derivatives         int
+	show                string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -38,10 +43,14 @@ default is the fitted size. Any model evaluates at the points of a CSV file (--p
 per line, an optional header of input names) into a CSV of the inputs and the outputs;
 --derivatives 1 adds every output's derivative with respect to every input (u_x, u_t, …), and
 --derivatives 2 the second derivatives too (u_xx, u_xt, u_tt, …), exact (the network's jets,
-not finite differences) and in the units of the outputs and inputs.`,
+not finite differences) and in the units of the outputs and inputs. --show gradient or --show
+laplacian renders an image model's gradient magnitude |∇u| or Laplacian Δu instead of the image
+(exact, from the network's jets), as a heatmap with a colour bar: the derivative pictures of the
+SIREN paper's first figure.`,
 		Example: `  inr eval runs/camera-128-siren/model.safetensors --size 512 --out camera-512.png
   inr eval runs/burgers/model.safetensors --points grid.csv --out values.csv
-  inr eval runs/burgers/model.safetensors --points grid.csv --derivatives 2 --out derivs.csv`,
+  inr eval runs/burgers/model.safetensors --points grid.csv --derivatives 2 --out derivs.csv
+  inr eval runs/camera-128-siren/model.safetensors --show laplacian --size 256 --out laplacian.png`,
 		Args: exactArgs(1, "MODEL (a model.safetensors file)"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runEval(cmd, args[0], f) },
 	}
@@ -53,6 +62,7 @@ not finite differences) and in the units of the outputs and inputs.`,
 	fl.StringVarP(&f.out, "out", "o", "", "output file: .png for a rendering, .csv for --points (required)")
 	fl.IntVar(&f.threads, "threads", 0, "worker threads (GOMAXPROCS; 0: all CPUs)")
 	fl.IntVar(&f.derivatives, "derivatives", 0, "with --points: add the derivatives of the outputs up to this order (1 or 2)")
+	fl.StringVar(&f.show, "show", "value", "what a rendering shows: value (the image), gradient (|∇u|) or laplacian (Δu), the last two as heatmaps")
 	return cmd
 }
 
@@ -74,6 +84,15 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	}
 	if f.derivatives > 0 && f.points == "" {
 		return fmt.Errorf("--derivatives goes with --points: the derivatives are written to the CSV")
+	}
+	switch f.show {
+	case "value":
+	case inr.ShowGradient, inr.ShowLaplacian:
+		if f.points != "" {
+			return fmt.Errorf("--show %s draws a rendering: with --points, use --derivatives", f.show)
+		}
+	default:
+		return fmt.Errorf("--show %s: value, %s or %s", f.show, inr.ShowGradient, inr.ShowLaplacian)
 	}
 	if err := fsutil.CanWrite(f.out); err != nil {
 		return fmt.Errorf("--out: %w", err)
@@ -115,6 +134,9 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 	if err := checkRenderMemory(m, f, w, h); err != nil {
 		return err
 	}
+	if f.show != "value" {
+		return evalDerivative(cmd, path, m, f, w, h)
+	}
 	im, err := m.RenderImage(w, h)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -123,6 +145,53 @@ func runEval(cmd *cobra.Command, path string, f evalFlags) error {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d×%d, %d channel(s), %d-bit) from %s (%s)\n", f.out, w, h, im.C, im.Depth, path, m.Arch)
+	return nil
+}
+
+// evalDerivative draws the gradient magnitude or the Laplacian of an image model on a w×h grid
+// as a heatmap. The colour range stops at the 99th percentile of the magnitudes, so that a few
+// extreme pixels (edges) do not wash the rest out; the colour bar says so.
+func evalDerivative(cmd *cobra.Command, path string, m *inr.Model, f evalFlags, w, h int) error {
+	field, err := m.RenderDerivative(w, h, f.show)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	mags := make([]float64, 0, len(field))
+	for _, v := range field {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			mags = append(mags, math.Abs(v))
+		}
+	}
+	top := 1.0
+	if len(mags) > 0 {
+		slices.Sort(mags)
+		if p := mags[min(len(mags)-1, len(mags)*99/100)]; p > 0 {
+			top = p
+		}
+	}
+	what := strings.Join(m.OutputNames(), ", ")
+	name := filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path)) // the run folder and the file
+	opt := render.HeatmapOptions{Width: 640, Height: 560, XLabel: "x", YLabel: "y", EqualAspect: true,
+		Title: fmt.Sprintf("gradient magnitude of %s, %s", what, name), Label: "gradient magnitude (colours stop at the 99th percentile)",
+		Colormap: render.Magma(), Min: 0, Max: top}
+	if m.Out > 1 {
+		opt.Label = "√Σ |∇c|² over the channels (colours stop at the 99th percentile)"
+	}
+	if f.show == inr.ShowLaplacian {
+		opt.Title = fmt.Sprintf("Laplacian Δ%s, %s", what, name)
+		opt.Label, opt.Colormap, opt.Min, opt.Max = "Laplacian (colours stop at the 99th percentile of |Δ|)", render.CoolWarm(), -top, top
+		if m.Out > 1 {
+			opt.Label = "mean Laplacian over the channels (colours stop at the 99th percentile of |Δ|)"
+		}
+	}
+	img, err := render.Heatmap(render.Field{W: w, H: h, Data: field, X0: -1, X1: 1, Y0: 1, Y1: -1}, opt)
+	if err != nil {
+		return err
+	}
+	if err := render.WritePNG(f.out, img); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s of %s on a %d×%d grid) from %s (%s)\n", f.out, f.show, what, w, h, path, m.Arch)
 	return nil
 }
 

@@ -408,11 +408,22 @@ func TestEvalPointsAndErrors(t *testing.T) {
 		require.Equal(t, v, got, "column %d", 2+k)
 	}
 
+	// --show gradient|laplacian: a heatmap of the exact derivative field.
+	lap := filepath.Join(t.TempDir(), "lap.png")
+	said, _, err := run(context.Background(), "eval", model, "--show", "laplacian", "--size", "20", "--out", lap)
+	require.NoError(t, err)
+	require.Contains(t, said, "laplacian of gray on a 20×20 grid")
+	pic, err := inr.LoadImage(lap)
+	require.NoError(t, err)
+	require.Equal(t, [3]int{640, 560, 3}, [3]int{pic.W, pic.H, pic.C})
+
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{model}, "--out is required"},
+		{[]string{model, "--show", "curl", "--out", "x.png"}, "--show curl: value, gradient or laplacian"},
+		{[]string{model, "--show", "gradient", "--points", pts, "--out", "x.csv"}, "--show gradient draws a rendering: with --points, use --derivatives"},
 		{[]string{model, "--out", "x.jpg"}, ".png"},
 		{[]string{model, "--width", "5", "--out", "x.png"}, "go together"},
 		{[]string{filepath.Join(dir, "nothing.safetensors"), "--out", "x.png"}, "no such file"},
