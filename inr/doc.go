@@ -34,6 +34,15 @@
 // the run folder (model file, target, reconstruction, error map, loss curve and table,
 // metrics.json), every file atomically.
 //
+// # Model files
+//
+// Model.Save writes the weights with the architecture, its settings, the normalisation and the
+// network as data (the "graph" metadata: nn.Graph.Spec), so that LoadModel rebuilds the model
+// and python/inrstudio.py evaluates it with numpy or turns it into a PyTorch module; a fit's
+// checkpoint loads as the model at its step. Predict evaluates a model at points,
+// PredictDerivatives adds its exact input derivatives (the network's jets), RenderImage and
+// RenderDerivative draw an image model, its gradient magnitude or its Laplacian at any size.
+//
 //	im, err := inr.LoadImage("assets/camera-128.png")
 //	if err != nil {
 //		return err

@@ -38,7 +38,8 @@
 // Adam, SGD or L-BFGS step. L-BFGS reports why it stopped and takes float64 networks to
 // machine precision. Initialisers are chosen by name (Init), and NewRNG gives bit-reproducible
 // runs. Save and Load write and read safetensors model files that Python reads with json, struct
-// and numpy.
+// and numpy; every layer describes itself (Spec), so a Graph's Spec is the network as data for
+// readers in other languages.
 //
 // # Example
 //
