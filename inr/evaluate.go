@@ -60,21 +60,12 @@ func (m *Model) renderDepth() int {
 // (any resolution: the network is continuous), values clipped to [0, 1]. The bit depth is the
 // fitted image's when the file records it, else 8.
 func (m *Model) RenderImage(w, h int) (*Image, error) {
-	if m.In != 2 || (m.Out != 1 && m.Out != 3) {
-		return nil, fmt.Errorf("render: a %d→%d model is not an image model (need 2 inputs and 1 or 3 outputs)", m.In, m.Out)
-	}
-	if w < 1 || h < 1 || w*h > MaxRenderPixels {
-		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, MaxRenderPixels)
+	if err := m.checkRender(w, h); err != nil {
+		return nil, err
 	}
 	out := NewImage(w, h, m.Out, m.renderDepth())
-	// The coordinates are made a part at a time: a full grid of them would be 16 bytes per pixel,
-	// more than the rendering itself.
-	x := kernel.NewMatrix(min(predictChunk, w*h), 2)
-	m.predict(kernel.MatrixFrom(w*h, m.Out, out.Pix), nn.ValuePlan(2), func(p0, n int) kernel.Matrix {
-		xc := x.View(0, 0, n, 2)
-		gridRows(w, h, p0, xc)
-		return xc
-	})
+	pix := kernel.MatrixFrom(w*h, m.Out, out.Pix)
+	m.predict(w*h, nn.ValuePlan(2), gridSource(w, h), func(p0 int, y nn.Jet) { m.writeSignal(pix, p0, y) })
 	for i, v := range out.Pix {
 		out.Pix[i] = clip01(v)
 	}
@@ -96,51 +87,67 @@ const (
 // coordinates. They are exact (the network's jets), the pictures of the SIREN paper's first
 // figure. The grid is evaluated a part at a time, so the memory is the field's and one part's.
 func (m *Model) RenderDerivative(w, h int, show string) ([]float64, error) {
-	if m.In != 2 || (m.Out != 1 && m.Out != 3) {
-		return nil, fmt.Errorf("render: a %d→%d model is not an image model (need 2 inputs and 1 or 3 outputs)", m.In, m.Out)
+	if err := m.checkRender(w, h); err != nil {
+		return nil, err
 	}
-	if w < 1 || h < 1 || w*h > MaxRenderPixels {
-		return nil, fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, MaxRenderPixels)
-	}
+	c := m.Out
 	var plan *nn.Plan
+	var pixel func(i int, y nn.Jet) float64
 	switch show {
 	case ShowGradient:
-		plan = nn.GradientPlan(2)
+		plan = nn.GradientPlan(2) // blocks: u, ∂x, ∂y
+		pixel = func(i int, y nn.Jet) float64 {
+			gx, gy := y.Block(1).Row(i), y.Block(2).Row(i)
+			var v float64
+			for o, s := range m.Norm.Scale {
+				v += s * s * (gx[o]*gx[o] + gy[o]*gy[o])
+			}
+			return math.Sqrt(v)
+		}
 	case ShowLaplacian:
 		plan = nn.LaplacianPlan(2) // blocks: u, ∂x, ∂y, ∂xx, ∂yy
+		pixel = func(i int, y nn.Jet) float64 {
+			xx, yy := y.Block(3).Row(i), y.Block(4).Row(i)
+			var v float64
+			for o, s := range m.Norm.Scale {
+				v += s * (xx[o] + yy[o])
+			}
+			return v / float64(c)
+		}
 	default:
 		return nil, fmt.Errorf("render: %q is not a derivative field (%s or %s)", show, ShowGradient, ShowLaplacian)
 	}
 	field := make([]float64, w*h)
-	part := min(predictChunk, w*h)
-	x := kernel.NewMatrix(part, 2)
-	vals := kernel.NewMatrix(part, m.Out*plan.Blocks())
-	c := m.Out
-	for p0 := 0; p0 < w*h; p0 += part {
-		n := min(part, w*h-p0)
-		xc, out := x.View(0, 0, n, 2), vals.View(0, 0, n, vals.Cols)
-		gridRows(w, h, p0, xc)
-		m.predict(out, plan, func(int, int) kernel.Matrix { return xc })
-		for i := range n {
-			row := out.Row(i)
-			var v float64
-			for o := range c {
-				if show == ShowGradient {
-					gx, gy := row[c+o], row[2*c+o]
-					v += gx*gx + gy*gy
-				} else {
-					v += row[3*c+o] + row[4*c+o]
-				}
-			}
-			if show == ShowGradient {
-				v = math.Sqrt(v)
-			} else {
-				v /= float64(c)
-			}
-			field[p0+i] = v
+	m.predict(w*h, plan, gridSource(w, h), func(p0 int, y nn.Jet) {
+		for i := range y.N {
+			field[p0+i] = pixel(i, y)
 		}
-	}
+	})
 	return field, nil
+}
+
+// checkRender refuses what RenderImage and RenderDerivative cannot draw: a model that is not an
+// image model, or a size outside 1×1 … MaxRenderPixels.
+func (m *Model) checkRender(w, h int) error {
+	if m.In != 2 || (m.Out != 1 && m.Out != 3) {
+		return fmt.Errorf("render: a %d→%d model is not an image model (need 2 inputs and 1 or 3 outputs)", m.In, m.Out)
+	}
+	if w < 1 || h < 1 || w*h > MaxRenderPixels {
+		return fmt.Errorf("render: size %d×%d must be at least 1×1 and at most %d pixels", w, h, MaxRenderPixels)
+	}
+	return nil
+}
+
+// gridSource gives the coordinates of the pixels of a w×h grid a part at a time, in one buffer
+// of a part's size (the whole grid's would be 16 bytes per pixel, more than a rendering), for
+// Model.predict.
+func gridSource(w, h int) func(p0, c0, n, cols int) kernel.Matrix {
+	x := kernel.NewMatrix(min(predictChunk, w*h), 2)
+	return func(p0, _, n, _ int) kernel.Matrix {
+		xc := x.View(0, 0, n, 2)
+		gridRows(w, h, p0, xc)
+		return xc
+	}
 }
 
 // FieldNamer is implemented by configurations that know the names of their model's inputs and

@@ -226,7 +226,7 @@ func (m *Model) Predict(x, out kernel.Matrix) error {
 		return fmt.Errorf("predict: %d×%d coordinates into %d×%d outputs for a %d→%d model",
 			x.Rows, x.Cols, out.Rows, out.Cols, m.In, m.Out)
 	}
-	m.predict(out, nn.ValuePlan(m.In), func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })
+	m.predict(x.Rows, nn.ValuePlan(m.In), x.View, func(r0 int, y nn.Jet) { m.writeSignal(out, r0, y) })
 	return nil
 }
 
@@ -245,33 +245,38 @@ func (m *Model) PredictDerivatives(x kernel.Matrix, order int) (kernel.Matrix, [
 		return kernel.Matrix{}, nil, err
 	}
 	out := kernel.NewMatrix(x.Rows, m.Out*plan.Blocks())
-	m.predict(out, plan, func(r0, n int) kernel.Matrix { return x.View(r0, 0, n, m.In) })
+	m.predict(x.Rows, plan, x.View, func(r0 int, y nn.Jet) { m.writeSignal(out, r0, y) })
 	return out, wrt, nil
 }
 
-// predict evaluates the network on plan at out.Rows points, predictChunk at a time; coords(r0, n)
-// gives the coordinates of points r0 … r0+n−1 (n×In). Row i of out receives the Out values of
-// every block of the plan in turn: the signal values, then the derivatives scaled by the
-// normalisation.
-func (m *Model) predict(out kernel.Matrix, plan *nn.Plan, coords func(r0, n int) kernel.Matrix) {
+// predict evaluates the network on plan at n points, predictChunk at a time, with one input jet:
+// coords(r0, 0, k, In) gives the coordinates of points r0 … r0+k−1 (k×In, the signature of
+// kernel.Matrix.View), and use(r0, y) receives their output jet, valid until the next part.
+func (m *Model) predict(n int, plan *nn.Plan, coords func(r0, c0, k, cols int) kernel.Matrix, use func(r0 int, y nn.Jet)) {
 	var in nn.Jet
-	for r0 := 0; r0 < out.Rows; r0 += predictChunk {
-		n := min(predictChunk, out.Rows-r0)
-		if in.N != n {
-			in = nn.NewJet(plan, n, m.In)
+	for r0 := 0; r0 < n; r0 += predictChunk {
+		k := min(predictChunk, n-r0)
+		if in.N != k {
+			in = nn.NewJet(plan, k, m.In)
 		}
-		in.SetInput(coords(r0, n))
-		y := m.Net.Forward(in)
-		for b := range plan.Blocks() {
-			blk := y.Block(b)
-			for i := 0; i < n; i++ {
-				src, dst := blk.Row(i), out.Row(r0 + i)[b*m.Out:(b+1)*m.Out]
-				for o := range dst {
-					if b == 0 {
-						dst[o] = m.Norm.ToSignal(o, src[o])
-					} else {
-						dst[o] = m.Norm.Scale[o] * src[o]
-					}
+		in.SetInput(coords(r0, 0, k, m.In))
+		use(r0, m.Net.Forward(in))
+	}
+}
+
+// writeSignal writes the output jet y of points r0, r0+1, … into those rows of out: the Out
+// values of every block of y's plan in turn, the signal values first (the normalisation
+// applied), then the derivatives (scaled by it).
+func (m *Model) writeSignal(out kernel.Matrix, r0 int, y nn.Jet) {
+	for b := range y.Blocks() {
+		blk := y.Block(b)
+		for i := range y.N {
+			src, dst := blk.Row(i), out.Row(r0 + i)[b*m.Out:(b+1)*m.Out]
+			for o := range dst {
+				if b == 0 {
+					dst[o] = m.Norm.ToSignal(o, src[o])
+				} else {
+					dst[o] = m.Norm.Scale[o] * src[o]
 				}
 			}
 		}
