@@ -50,20 +50,30 @@ func (c *Composite) PredictStages(x kernel.Matrix, n int) ([]float64, error) {
 	if n < 0 || n > len(c.Stages) {
 		return nil, fmt.Errorf("%w: %d stages asked of a model with %d", ErrBadInput, n, len(c.Stages))
 	}
-	out := make([]float64, x.Rows)
+	return c.sumStages(x, n, nn.ValuePlan(c.Dim())).Data, nil
+}
+
+// sumStages evaluates the sum of the first n stages at the points x on plan: an N×Blocks()
+// matrix of u and its derivatives with respect to the normalised coordinates. The stages are
+// added from the last (smallest) to the first, so that the small corrections are summed before
+// they meet the O(1) first stage.
+func (c *Composite) sumStages(x kernel.Matrix, n int, plan *nn.Plan) kernel.Matrix {
+	out := kernel.NewMatrix(x.Rows, plan.Blocks())
 	if x.Rows == 0 || n == 0 {
-		return out, nil
+		return out
 	}
-	xn := normalize(x, c.Lo, c.Hi)
-	in := nn.NewInputJet(nn.ValuePlan(c.Dim()), xn)
+	in := nn.NewInputJet(plan, normalize(x, c.Lo, c.Hi))
 	for k := n - 1; k >= 0; k-- {
 		s := c.Stages[k]
-		y := s.Net.Forward(in).Value()
-		for i := range out {
-			out[i] += s.Epsilon * y.At(i, 0)
+		y := s.Net.Forward(in)
+		for b := range plan.Blocks() {
+			blk := y.Block(b)
+			for i := range x.Rows {
+				out.Set(i, b, out.At(i, b)+s.Epsilon*blk.At(i, 0))
+			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // PredictDerivatives evaluates the model at the points x (N×Dim) with its exact derivatives with
@@ -87,21 +97,7 @@ func (c *Composite) PredictDerivatives(x kernel.Matrix, order int) (kernel.Matri
 		}
 		scale = append(scale, s)
 	}
-	out := kernel.NewMatrix(x.Rows, plan.Blocks())
-	if x.Rows == 0 {
-		return out, wrt, nil
-	}
-	in := nn.NewInputJet(plan, normalize(x, c.Lo, c.Hi))
-	for k := len(c.Stages) - 1; k >= 0; k-- { // the smallest corrections first, as PredictStages
-		s := c.Stages[k]
-		y := s.Net.Forward(in)
-		for b := range plan.Blocks() {
-			blk := y.Block(b)
-			for i := range x.Rows {
-				out.Set(i, b, out.At(i, b)+s.Epsilon*blk.At(i, 0))
-			}
-		}
-	}
+	out := c.sumStages(x, len(c.Stages), plan)
 	for i := range x.Rows {
 		for b := 1; b < plan.Blocks(); b++ {
 			out.Set(i, b, scale[b]*out.At(i, b))
