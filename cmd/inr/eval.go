@@ -17,6 +17,7 @@ import (
 	"github.com/inrstudio/studio/kernel"
 	"github.com/inrstudio/studio/multistage"
 	"github.com/inrstudio/studio/nn"
+	"github.com/inrstudio/studio/pinn/expr"
 	"github.com/inrstudio/studio/render"
 )
 
@@ -312,25 +313,12 @@ func multistagePoints(c *multistage.Composite) pointModel {
 }
 
 // derivativeNames names the columns of PredictDerivatives: the outputs, then for each entry of
-// wrt every output's derivative, named as problem files name them: u_x, u_xt (inputs of more
-// than one letter are joined by underscores: u_x1_x2).
+// wrt every output's derivative, as problem files name them (expr.DerivName: u_x, u_xt).
 func derivativeNames(outs, ins []string, wrt [][]int) []string {
-	names := append([]string{}, outs...)
-	short := true
-	for _, v := range ins {
-		short = short && len([]rune(v)) == 1
-	}
-	sep := "_"
-	if short {
-		sep = ""
-	}
+	names := slices.Clone(outs)
 	for _, w := range wrt {
-		var by []string
-		for _, c := range w {
-			by = append(by, ins[c])
-		}
 		for _, o := range outs {
-			names = append(names, o+"_"+strings.Join(by, sep))
+			names = append(names, expr.DerivName(o, w, ins))
 		}
 	}
 	return names
