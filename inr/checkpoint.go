@@ -11,7 +11,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +76,30 @@ type Checkpoint struct {
 	tensors map[string][]float64
 }
 
+// parseCheckpointDoc reads a checkpoint's trainer metadata.
+func parseCheckpointDoc(raw string) (checkpointDoc, error) {
+	var doc checkpointDoc
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		return doc, fmt.Errorf("bad %q metadata: %w", ckptMeta, err)
+	}
+	return doc, nil
+}
+
+// CheckpointProgress reads from a model file's metadata (Model.Extra, or nn.Meta.Extra) how far
+// the fit of a checkpoint had gone: done of steps updates. ok is false for a file that is not a
+// checkpoint (or whose trainer metadata does not parse).
+func CheckpointProgress(extra map[string]string) (done, steps int, ok bool) {
+	raw, found := extra[ckptMeta]
+	if !found {
+		return 0, 0, false
+	}
+	doc, err := parseCheckpointDoc(raw)
+	if err != nil {
+		return 0, 0, false
+	}
+	return doc.Done, doc.Steps, true
+}
+
 // ReadCheckpoint reads the checkpoint file at path.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
 	meta, tensors, err := nn.LoadFile(path)
@@ -91,9 +114,9 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 		return nil, fmt.Errorf("checkpoint %s: a model file without trainer state (not a checkpoint)", path)
 	}
 	delete(meta.Extra, ckptMeta)
-	var doc checkpointDoc
-	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: bad %q metadata: %w", path, ckptMeta, err)
+	doc, err := parseCheckpointDoc(raw)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	var model []nn.Tensor
 	state := map[string][]float64{}
@@ -181,8 +204,8 @@ func (t *Fitter) writeCheckpoint(done int) error {
 	}
 	// The image's size and the steps done, as a model file records them: `inr eval` and
 	// `inr info` read a checkpoint as the model at that step.
-	extra := imageMeta(t.sig.im)
-	extra[ckptMeta], extra["steps"], extra["seed"] = string(js), strconv.Itoa(done), strconv.FormatUint(t.opt.Seed, 10)
+	extra := fitMeta(t.sig.im, t.opt.Seed, done)
+	extra[ckptMeta] = string(js)
 	return t.model.save(t.opt.Checkpoint, "", extra, params)
 }
 

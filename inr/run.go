@@ -137,14 +137,20 @@ func imageMeta(im *Image) map[string]string {
 	}
 }
 
+// fitMeta is what a fit's model file and its checkpoints record besides the model: the image's
+// size, the seed and the steps done.
+func fitMeta(im *Image, seed uint64, steps int) map[string]string {
+	extra := imageMeta(im)
+	extra["seed"], extra["steps"] = strconv.FormatUint(seed, 10), strconv.Itoa(steps)
+	return extra
+}
+
 // WriteRun writes the run folder dir (which must exist): the model file, the target as fitted and
 // the reconstruction at the image's bit depth, the error map with its colour bar, the loss curve (log scale) and table,
 // and metrics.json, last. Every file is written atomically.
 func WriteRun(dir string, res *FitResult, m *Metrics) error {
 	path := func(name string) string { return filepath.Join(dir, name) }
-	extra := imageMeta(res.Target)
-	extra["seed"] = strconv.FormatUint(m.Seed, 10)
-	extra["steps"] = strconv.Itoa(res.Steps)
+	extra := fitMeta(res.Target, m.Seed, res.Steps)
 	extra["saved_model"] = m.SavedModel
 	if err := res.Model.Save(path(ModelFile), m.Version, extra); err != nil {
 		return err

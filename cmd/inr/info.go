@@ -74,13 +74,8 @@ func runInfo(w io.Writer, path string) error {
 		fmt.Fprintf(w, ", the %s weights", v)
 	}
 	fmt.Fprintln(w)
-	if _, ok := m.Extra["checkpoint"]; ok {
-		ck, err := inr.ReadCheckpoint(path)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "an unfinished fit's checkpoint: %d of %d steps done; continue it with inr fit --resume <its run folder>\n",
-			ck.Done, ck.Options.Steps)
+	if done, steps, ok := inr.CheckpointProgress(m.Extra); ok {
+		fmt.Fprintf(w, "an unfinished fit's checkpoint: %d of %d steps done; continue it with inr fit --resume <its run folder>\n", done, steps)
 	}
 	// The run folder's metrics.json belongs to its model.safetensors (not to another file saved
 	// beside it, such as a model tuned elsewhere).
