@@ -213,6 +213,10 @@ func TestModelFilesInPyTorch(t *testing.T) {
 		pytest.AssertClose(t, pm.name+" gradient", grad[i], want, 2, 1e-10)
 	}
 
+	names := make([]string, len(models))
+	for i, m := range models {
+		names[i] = m.name
+	}
 	// Parameters and buffers; one SGD step on relu_ff (whose Fourier features' B is a buffer),
 	// saved and read back by Go.
 	out := pytest.Run(t, `
@@ -225,13 +229,13 @@ for n in json.loads(sys.argv[2]):
     res[n] = [len(list(net.parameters())), len(list(net.buffers()))]
 net = inrstudio.to_torch(d + "/relu_ff.safetensors")
 opt = torch.optim.SGD(net.parameters(), lr=0.1)
-xt = torch.tensor(np.array(json.loads(sys.stdin.read())))
+xt = torch.tensor(np.array(json.loads(sys.stdin.read()))).reshape(-1, 2)
 ((net(xt) - 0.3) ** 2).mean().backward()
 opt.step()
 inrstudio.save(net, d + "/relu_ff-tuned.safetensors")
 res["tuned"] = net.predict(xt).tolist()
 print(json.dumps(res))
-`, string(pointsJSON(t, x)), dir, string(namesJSON(t, models)))
+`, string(mustJSON(t, x.Data)), dir, string(mustJSON(t, names)))
 	var got map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(out, &got))
 	for _, pm := range models {
@@ -264,22 +268,8 @@ func flat(rows [][]float64) []float64 {
 	return out
 }
 
-func pointsJSON(t *testing.T, x kernel.Matrix) []byte {
-	var r [][]float64
-	for i := range x.Rows {
-		r = append(r, x.Row(i))
-	}
-	b, err := json.Marshal(r)
-	require.NoError(t, err)
-	return b
-}
-
-func namesJSON(t *testing.T, models []pyModel) []byte {
-	names := make([]string, len(models))
-	for i, m := range models {
-		names[i] = m.name
-	}
-	b, err := json.Marshal(names)
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return b
 }
