@@ -45,7 +45,7 @@ const DefaultCheckpointEvery = 5 * time.Minute
 
 // Register adds the fit flags to fl with their defaults.
 func (f *Flags) Register(fl *pflag.FlagSet) {
-	fl.StringVarP(&f.Model, "model", "m", "siren", "architecture (see `inr models`)")
+	fl.StringVarP(&f.Model, "model", "m", "siren", "architecture `name` (inr models lists them)")
 	fl.IntVar(&f.Steps, "steps", 500, "optimisation steps")
 	fl.Float64Var(&f.LR, "lr", 0, "Adam learning rate (0: the architecture's default)")
 	fl.IntVar(&f.Size, "size", 0, "resize so that the longer side is N pixels (area averaging down, Catmull–Rom up; 0: keep)")
@@ -54,7 +54,7 @@ func (f *Flags) Register(fl *pflag.FlagSet) {
 	fl.Uint64Var(&f.Seed, "seed", 0, "seed of the initialisation and the mini-batches")
 	fl.StringVar(&f.Init, "init", "", "start from the weights of a model file written by an earlier fit (its architecture and settings) instead of a new draw")
 	fl.StringVarP(&f.Out, "out", "o", "", "run folder (default runs/<image>-<model>)")
-	fl.StringVar(&f.Config, "config", "", "architecture settings from a JSON or TOML file (`inr models` shows the keys)")
+	fl.StringVar(&f.Config, "config", "", "architecture settings from a JSON or TOML `file` (inr models shows the keys)")
 	fl.StringArrayVar(&f.Set, "set", nil, "one architecture setting, key=value (repeatable; applied after --config)")
 	fl.StringVar(&f.Schedule, "schedule", "constant", "learning-rate schedule: "+strings.Join(inr.Schedules, ", "))
 	fl.IntVar(&f.Warmup, "warmup", 0, "steps of linear learning-rate warm-up before (and multiplying) the schedule (0: none)")
