@@ -42,11 +42,11 @@ type RunInfo struct {
 type Metrics struct {
 	Model       string          `json:"model"`
 	Config      json.RawMessage `json:"config"`
-	PSNR        jsonFloat       `json:"psnr"`      // of the saved model
-	LastPSNR    jsonFloat       `json:"last_psnr"` // of the weights after the last step
-	BestPSNR    jsonFloat       `json:"best_psnr"` // the best evaluation's
+	PSNR        JSONFloat       `json:"psnr"`      // of the saved model
+	LastPSNR    JSONFloat       `json:"last_psnr"` // of the weights after the last step
+	BestPSNR    JSONFloat       `json:"best_psnr"` // the best evaluation's
 	BestStep    int             `json:"best_step"`
-	SSIM        jsonFloat       `json:"ssim"`
+	SSIM        JSONFloat       `json:"ssim"`
 	Steps       int             `json:"steps"`
 	StepsAsked  int             `json:"steps_requested"`
 	Seconds     float64         `json:"seconds"`
@@ -77,24 +77,35 @@ type Metrics struct {
 	Threads     int             `json:"threads"`
 	Kernel      string          `json:"kernel"`
 	Version     string          `json:"version"`
-	FinalLoss   jsonFloat       `json:"final_loss"`
+	FinalLoss   JSONFloat       `json:"final_loss"`
 	Evals       []evalJSON      `json:"evals"`
 }
 
 type evalJSON struct {
 	Step int       `json:"step"`
-	PSNR jsonFloat `json:"psnr"`
+	PSNR JSONFloat `json:"psnr"`
 }
 
-// jsonFloat writes NaN and ±Inf as null, which JSON has no numbers for.
-type jsonFloat float64
+// JSONFloat is a float that JSON carries as null when it is not finite (NaN and ±Inf, which JSON
+// has no numbers for), and reads back from null as NaN.
+type JSONFloat float64
 
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
+func (f JSONFloat) MarshalJSON() ([]byte, error) {
 	v := float64(f)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return []byte("null"), nil
 	}
 	return []byte(strconv.FormatFloat(v, 'g', -1, 64)), nil
+}
+
+func (f *JSONFloat) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = JSONFloat(math.NaN())
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	*f = JSONFloat(v)
+	return err
 }
 
 // NewMetrics assembles metrics.json from a fit and the run's context.
@@ -108,8 +119,8 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		saved = "best"
 	}
 	m := &Metrics{
-		Model: opt.Arch, Config: cfg, PSNR: jsonFloat(res.PSNR), LastPSNR: jsonFloat(res.LastPSNR),
-		BestPSNR: jsonFloat(res.BestPSNR), BestStep: res.BestStep, SSIM: jsonFloat(res.SSIM),
+		Model: opt.Arch, Config: cfg, PSNR: JSONFloat(res.PSNR), LastPSNR: JSONFloat(res.LastPSNR),
+		BestPSNR: JSONFloat(res.BestPSNR), BestStep: res.BestStep, SSIM: JSONFloat(res.SSIM),
 		Steps: res.Steps, StepsAsked: info.StepsAsked, Seconds: res.Seconds,
 		Params: res.Model.NumParams(), ParamsTorch: TorchParamCount(res.Model.Net),
 		Seed: opt.Seed, Init: opt.InitFrom, LR: res.LR, Schedule: res.Schedule, Warmup: opt.Warmup, Batch: res.Batch,
@@ -117,14 +128,14 @@ func NewMetrics(res *FitResult, opt FitOptions, info RunInfo) (*Metrics, error) 
 		KeepBest: opt.KeepBest, Rollback: opt.Rollback, TimeLimit: opt.TimeLimit.Seconds(), Rollbacks: append([]int{}, res.Rollbacks...), SavedModel: saved, Stop: res.Stop, Range: res.Range,
 		Image: info.Image, Size: info.Size, Width: res.Target.W, Height: res.Target.H, Channels: res.Target.C,
 		Orientation: res.Target.Orientation,
-		Threads:     info.Threads, Kernel: info.Kernel, Version: info.Version, FinalLoss: jsonFloat(math.NaN()),
+		Threads:     info.Threads, Kernel: info.Kernel, Version: info.Version, FinalLoss: JSONFloat(math.NaN()),
 	}
 	if res.Steps > 0 {
 		m.StepSeconds = res.Seconds / float64(res.Steps)
-		m.FinalLoss = jsonFloat(res.Loss[len(res.Loss)-1])
+		m.FinalLoss = JSONFloat(res.Loss[len(res.Loss)-1])
 	}
 	for _, e := range res.Evals {
-		m.Evals = append(m.Evals, evalJSON{Step: e.Step, PSNR: jsonFloat(e.PSNR)})
+		m.Evals = append(m.Evals, evalJSON{Step: e.Step, PSNR: JSONFloat(e.PSNR)})
 	}
 	return m, nil
 }

@@ -57,11 +57,16 @@ func TestWriteRunFolder(t *testing.T) {
 	}
 }
 
-// JSON has no NaN or infinity: such figures are written as null.
+// JSON has no NaN or infinity: such figures are written as null, and read back as NaN.
 func TestMetricsNonFinite(t *testing.T) {
-	b, err := json.Marshal(struct{ A, B, C jsonFloat }{jsonFloat(math.NaN()), jsonFloat(math.Inf(1)), 2.5})
+	type figures struct{ A, B, C JSONFloat }
+	b, err := json.Marshal(figures{JSONFloat(math.NaN()), JSONFloat(math.Inf(1)), 2.5})
 	require.NoError(t, err)
 	require.Equal(t, `{"A":null,"B":null,"C":2.5}`, string(b))
+	var back figures
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.True(t, math.IsNaN(float64(back.A)) && math.IsNaN(float64(back.B)))
+	require.Equal(t, JSONFloat(2.5), back.C)
 }
 
 // Rendering at another resolution samples the same continuous function: a 4× rendering area-

@@ -36,13 +36,13 @@ type qualityRow struct {
 
 // fitFigures are what the table shows of a fit.
 type fitFigures struct {
-	Params  int    `json:"params"`
-	Steps   int    `json:"steps"`
-	Seconds figure `json:"seconds"`
-	PSNR    figure `json:"psnr"`
-	Best    figure `json:"best_psnr"`
-	SSIM    figure `json:"ssim"`
-	Note    string `json:"note,omitempty"`
+	Params  int           `json:"params"`
+	Steps   int           `json:"steps"`
+	Seconds inr.JSONFloat `json:"seconds"`
+	PSNR    inr.JSONFloat `json:"psnr"`
+	Best    inr.JSONFloat `json:"best_psnr"`
+	SSIM    inr.JSONFloat `json:"ssim"`
+	Note    string        `json:"note,omitempty"`
 }
 
 func newBenchQualityCmd() *cobra.Command {
@@ -184,8 +184,8 @@ func runBenchQuality(cmd *cobra.Command, path string, f fitcli.Flags, modelList,
 			if err := writeRunFolder(res, prep); err != nil {
 				return err
 			}
-			fit := fitFigures{Params: prep.Fitter.Model().NumParams(), Steps: res.Steps, Seconds: figure(res.Seconds),
-				PSNR: figure(res.PSNR), Best: figure(res.BestPSNR), SSIM: figure(res.SSIM)}
+			fit := fitFigures{Params: prep.Fitter.Model().NumParams(), Steps: res.Steps, Seconds: inr.JSONFloat(res.Seconds),
+				PSNR: inr.JSONFloat(res.PSNR), Best: inr.JSONFloat(res.BestPSNR), SSIM: inr.JSONFloat(res.SSIM)}
 			switch {
 			case inr.IsDiverged(fitErr):
 				fit.Note = fmt.Sprintf("seed %d diverged after %d steps (best state kept)", seed, res.Steps)
@@ -322,27 +322,6 @@ func (c *comparison) save(dir string) error {
 		e.SetIndent("", "  ")
 		return e.Encode(c)
 	})
-}
-
-// figure is a float that JSON carries as null when it is not finite (a diverged fit's PSNR).
-type figure float64
-
-func (f figure) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.FormatFloat(v, 'g', -1, 64)), nil
-}
-
-func (f *figure) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*f = figure(math.NaN())
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	*f = figure(v)
-	return err
 }
 
 // qualityTable formats the comparison as a Markdown table: per architecture the medians over
