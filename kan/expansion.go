@@ -57,8 +57,13 @@ type Expansion struct {
 	xcol  []float64  // one input column of a chunk of points
 }
 
-// pairInfo locates a second-derivative block ∂ₐ∂_b and the first-derivative blocks ∂ₐ, ∂_b.
-type pairInfo struct{ blk, a, b int }
+// pairInfo locates a second-order block and its terms: one pair ∂ₐ∂_b, or a combination
+// Σ C·∂ₐ∂_b (nn.NewSumPlan, a PDE's Laplacian carried as one block), each term naming the
+// first-derivative blocks ∂ₐ, ∂_b.
+type pairInfo struct {
+	blk   int
+	terms []nn.BlockTerm
+}
 
 // chunk is the number of points whose basis values are evaluated together: small enough that
 // the chunk's values and derivatives stay in L2, large enough to amortise the per-call work.
@@ -217,16 +222,8 @@ func (e *Expansion) setPlan(plan *nn.Plan) {
 	}
 	e.pairs = e.pairs[:ns]
 	s0 := 1 + plan.NumFirst()
-	for a := range plan.Dim() {
-		for b := a; b < plan.Dim(); b++ {
-			blk, ok := plan.SecondBlock(a, b)
-			if !ok {
-				continue
-			}
-			ba, _ := plan.FirstBlock(a)
-			bb, _ := plan.FirstBlock(b)
-			e.pairs[blk-s0] = pairInfo{blk: blk, a: ba, b: bb}
-		}
+	for k := range ns {
+		e.pairs[k] = pairInfo{blk: s0 + k, terms: plan.TermBlocks(k)}
 	}
 }
 
@@ -309,8 +306,11 @@ func (e *Expansion) features(t *term, in nn.Jet, order int) {
 				}
 				d2 := t.scratch[2][pp*b : (pp+1)*b]
 				for _, pr := range e.pairs {
-					ha, hb, hab := h[pr.a*blockIn+at], h[pr.b*blockIn+at], h[pr.blk*blockIn+at]
-					secondInto(phi[pr.blk*blockPhi+seg:][:b], d2, d1, ha*hb, hab)
+					var q float64 // Σ C·∂ₐx·∂_bx
+					for _, t := range pr.terms {
+						q += t.C * h[t.Bi*blockIn+at] * h[t.Bj*blockIn+at]
+					}
+					secondInto(phi[pr.blk*blockPhi+seg:][:b], d2, d1, q, h[pr.blk*blockIn+at])
 				}
 			}
 		}
@@ -400,6 +400,9 @@ func (e *Expansion) coefGrad(t *term, dy nn.Jet) {
 //	dx      += S_0¹ + Σₐ Sₐ²·xₐ + Σ_(a,b) (S_ab³·xₐ·x_b + S_ab²·x_ab)
 //	dxₐ     += Sₐ¹ + Σ_(a,b) S_ab²·x_b (and symmetrically for b)
 //	dx_ab   += S_ab¹
+//
+// where a combination block Σ C·∂ₐ∂_b (a Laplacian carried as one block) sums its terms, each
+// weighted by C.
 func (e *Expansion) inputGrad(t *term, dx nn.Jet, order int) {
 	x := e.x
 	n, nb, b := x.N, e.in*t.size, t.size
@@ -434,10 +437,13 @@ func (e *Expansion) inputGrad(t *term, dx nn.Jet, order int) {
 						d3 := t.scratch[3][pp*b : (pp+1)*b]
 						for _, pr := range e.pairs {
 							s1, s2, s3 := dot3(g[pr.blk*blockPhi+seg:][:b], d1, d2, d3)
-							ha, hb := h[pr.a*blockIn+at], h[pr.b*blockIn+at]
-							acc += s3*ha*hb + s2*h[pr.blk*blockIn+at]
-							d[pr.a*blockIn+at] += s2 * hb
-							d[pr.b*blockIn+at] += s2 * ha
+							acc += s2 * h[pr.blk*blockIn+at]
+							for _, t := range pr.terms {
+								ha, hb := h[t.Bi*blockIn+at], h[t.Bj*blockIn+at]
+								acc += s3 * t.C * ha * hb
+								d[t.Bi*blockIn+at] += s2 * t.C * hb
+								d[t.Bj*blockIn+at] += s2 * t.C * ha
+							}
 							d[pr.blk*blockIn+at] += s1
 						}
 					}

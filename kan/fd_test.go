@@ -82,8 +82,12 @@ func (m *quadMap) jet(plan *nn.Plan, x [][]float64) nn.Jet {
 				}
 				j.D(c).Set(p, k, d)
 			}
-			for _, pr := range plan.Second() {
-				j.D2(pr.I, pr.J).Set(p, k, m.q[pr.I][pr.J][k]+m.q[pr.J][pr.I][k])
+			for b := range plan.NumSecond() {
+				v := 0.0
+				for _, t := range plan.SecondTerms(b) {
+					v += t.C * (m.q[t.I][t.J][k] + m.q[t.J][t.I][k])
+				}
+				j.Block(plan.SecondStart()+b).Set(p, k, v)
 			}
 		}
 	}
@@ -161,13 +165,21 @@ func checkForwardBlocks(t *testing.T, l nn.Layer, plan *nn.Plan, rng *rand.Rand,
 			}
 		}
 	}
-	for _, pr := range plan.Second() {
-		fd := rich2(func(h float64) kernel.Matrix {
-			return l.Forward(m.jet(gplan, shifted(x, pr.I, h))).D(pr.J).Clone()
-		}, step)
+	// A second-order block is Σ C·∂ᵢ∂ⱼ over its terms (one term of weight 1 for a pair): the
+	// reference is the same combination of differences of first-derivative blocks.
+	for b := range plan.NumSecond() {
+		fd := kernel.NewMatrix(n, l.OutWidth())
+		for _, tm := range plan.SecondTerms(b) {
+			d := rich2(func(h float64) kernel.Matrix {
+				return l.Forward(m.jet(gplan, shifted(x, tm.I, h))).D(tm.J).Clone()
+			}, step)
+			for i := range fd.Data {
+				fd.Data[i] += tm.C * d.Data[i]
+			}
+		}
 		for p := range n {
 			for k := range l.OutWidth() {
-				st.closeTo(t, fd.At(p, k), got.D2(pr.I, pr.J).At(p, k), fmt.Sprintf("∂%d∂%d[%d,%d]", pr.I, pr.J, p, k))
+				st.closeTo(t, fd.At(p, k), got.Block(plan.SecondStart()+b).At(p, k), fmt.Sprintf("second-order block %d [%d,%d]", b, p, k))
 			}
 		}
 	}
@@ -238,14 +250,20 @@ func checkBackward(t *testing.T, l nn.Layer, plan *nn.Plan, rng *rand.Rand, inSc
 }
 
 // fdPlans are the plans every layer is checked on: orders 0, 1 and 2 (the full 2-D Hessian, so
-// the mixed pair ∂₀∂₁) and a partial 3-D plan whose block order differs from the coordinate order.
+// the mixed pair ∂₀∂₁), a partial 3-D plan whose block order differs from the coordinate order,
+// and combination blocks (a pair, a weighted mixed combination, and the Laplacian as one block,
+// as a PDE solve folds them).
 func fdPlans() (names []string, plans []*nn.Plan) {
 	partial, err := nn.NewPlan(3, []int{2}, []nn.Pair{{I: 1, J: 0}, {I: 1, J: 1}})
 	if err != nil {
 		panic(err)
 	}
-	return []string{"order0", "order1", "order2", "partial"},
-		[]*nn.Plan{nn.ValuePlan(2), nn.GradientPlan(2), nn.HessianPlan(2), partial}
+	sums, err := nn.NewSumPlan(3, []int{1}, [][]nn.Term{{{I: 2, J: 2, C: 1}}, {{I: 1, J: 0, C: 2.5}, {I: 2, J: 2, C: -0.7}, {I: 0, J: 0, C: 1.25}}})
+	if err != nil {
+		panic(err)
+	}
+	return []string{"order0", "order1", "order2", "partial", "sums", "lap"},
+		[]*nn.Plan{nn.ValuePlan(2), nn.GradientPlan(2), nn.HessianPlan(2), partial, sums, nn.ForwardLaplacianPlan(3)}
 }
 
 // runLayerFD runs both checks for a layer built by mk on every plan.
