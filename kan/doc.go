@@ -37,8 +37,10 @@
 // in×out; the reference implementations store the same numbers transposed (documented per
 // constructor).
 //
-// The B-spline grid is fixed: pykan's grid update from samples and grid extension (refine) are
-// not implemented yet.
+// The B-spline grid is uniform. Grid extension (pykan's refine) carries a layer to a finer grid
+// with its function kept on the grid range (ExtendGrid; RefitCoefficients for coefficients held
+// elsewhere); pykan's grid update from samples, which makes each input's knots non-uniform, is not
+// implemented.
 //
 // # Example
 //
