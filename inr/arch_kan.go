@@ -28,6 +28,57 @@ func init() {
 			return &FKANConfig{KANWidth: 128, Grid: 270, Widths: []int{256, 256, 256, 512}, Scale: 30, LR: 1e-4}
 		},
 	})
+	Register(Arch{
+		Name: "kan",
+		Description: "B-spline KAN (Liu et al. 2024) in efficient-kan's fused form: every edge SiLU(x)·w_base + " +
+			"s·Σm cm·Bm(x), cubic splines on a uniform grid; widths [2,10,1]-style as in pykan's PDE examples",
+		NewConfig: func() Config {
+			d := kan.DefaultBSplineConfig()
+			return &KANConfig{Widths: []int{10}, Grid: d.Grid, Order: d.Order, GridRange: [2]float64{d.Lo, d.Hi}, Base: true, LR: 1e-3}
+		},
+	})
+}
+
+// KANConfig configures a network made only of B-spline KAN layers (kan.NewBSplineKANConfig):
+// in → Widths… → out, each layer efficient-kan's KANLinear with Grid intervals of splines of
+// order Order on GridRange (extended by Order knots each side; a spline is zero outside, the
+// SiLU base branch is not), spline weights fitted to small noise, Kaiming-uniform base weights
+// and scalers.
+type KANConfig struct {
+	Widths    []int      `json:"widths"` // hidden widths ([] is a single layer in → out)
+	Grid      int        `json:"grid"`
+	Order     int        `json:"order"`
+	GridRange [2]float64 `json:"grid_range"`
+	Base      bool       `json:"base"` // the SiLU base branch
+	LR        float64    `json:"lr"`
+}
+
+// Training: targets on [-1, 1], Adam at 1e-3 (efficient-kan's examples; pykan itself trains with
+// L-BFGS, which inr solve offers).
+func (c *KANConfig) Training() Training { return Training{LR: c.LR, Range: "pm1"} }
+
+// Build constructs the network.
+func (c *KANConfig) Build(in, out int, rng *rand.Rand) (*nn.Graph, error) {
+	for _, w := range c.Widths {
+		if w < 1 {
+			return nil, fmt.Errorf("kan: widths %v must all be ≥ 1", c.Widths)
+		}
+	}
+	if !(c.GridRange[0] < c.GridRange[1]) {
+		return nil, fmt.Errorf("kan: grid_range %v must be [lo, hi] with lo < hi", c.GridRange)
+	}
+	cfg := kan.DefaultBSplineConfig()
+	cfg.Grid, cfg.Order, cfg.Lo, cfg.Hi, cfg.Base = c.Grid, c.Order, c.GridRange[0], c.GridRange[1], c.Base
+	widths := append(append([]int{in}, c.Widths...), out)
+	layers := make([]nn.Layer, len(widths)-1)
+	for i := range layers {
+		l, err := kan.NewBSplineKANConfig(widths[i], widths[i+1], cfg, rng)
+		if err != nil {
+			return nil, fmt.Errorf("kan: %w", err)
+		}
+		layers[i] = l
+	}
+	return nn.Chain(layers...)
 }
 
 // SL2AConfig configures SL²A-INR as SL2A_INR.py builds it: z1 = LayerNorm(ChebyKAN(x)) with

@@ -43,6 +43,7 @@ type Metrics struct {
 	LBFGSGradNorm    float64 `json:"lbfgs_grad_norm,omitempty"`
 	LBFGSSeconds     float64 `json:"lbfgs_seconds"`
 	RefineRounds     int     `json:"refine_rounds,omitempty"`
+	GridExtension    []int   `json:"grid_extension,omitempty"` // the finer grids a KAN was refined to and trained on
 	Stopped          string  `json:"stopped,omitempty"`
 
 	Network    string         `json:"network"`

@@ -3,10 +3,13 @@ package pinn
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/inrstudio/studio/inr"
 )
 
 // foldCase is a problem with its equations and the interior plan the fold must give.
@@ -104,5 +107,64 @@ func TestFoldMatchesPairs(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// foldNetworks are small networks of every architecture a problem file can name, as [network]
+// tables: each layer type must carry a combination block (Σ C·∂ᵢ∂ⱼ as one block) the way it
+// carries a pair, which TestFoldMatchesPairsEveryNetwork checks.
+var foldNetworks = map[string]string{
+	"mlp":         "widths = [8, 8]\nactivation = \"tanh\"",
+	"siren":       "width = 8\nhidden_layers = 1",
+	"wire":        "width = 6\nhidden_layers = 1",
+	"gauss":       "width = 8\nhidden_layers = 1\ns = 3",
+	"finer":       "width = 8\nhidden_layers = 1\nfirst_omega = 3\nhidden_omega = 3",
+	"spder":       "width = 8\nhidden_layers = 1\nomega = 3",
+	"relu_pe":     "width = 8\nhidden_layers = 1",
+	"relu_ff":     "width = 8\nhidden_layers = 1\nfeatures = 4\nsigma = 1",
+	"sl2a":        "width = 8\ndegree = 5\nrank = 3\nhidden_layers = 1",
+	"fkan":        "kan_width = 6\ngrid = 4\nwidths = [8]\nscale = 3",
+	"cauchy":      "width = 8\nhidden_layers = 1\nscale = 1",
+	"kan":         "widths = [4]\ngrid = 4",
+	"fourier_mlp": "widths = [8]",
+}
+
+// TestFoldMatchesPairsEveryNetwork: the folded and the pair plans give the same loss and gradient
+// through every architecture (a layer that read a combination block as a pair would compute a
+// wrong Laplacian while its own gradient stayed consistent, so only this comparison finds it).
+func TestFoldMatchesPairsEveryNetwork(t *testing.T) {
+	for _, a := range inr.Archs() {
+		name := a.Name
+		if name == ModelArch {
+			continue
+		}
+		net, ok := foldNetworks[name]
+		require.True(t, ok, "architecture %s has no small network here: add one", name)
+		t.Run(name, func(t *testing.T) {
+			src := foldProblemWith([]string{"u_xx + 2*u_xy + u_yy - sin(u)"}, "")
+			src = strings.Replace(src, "[network]\nwidths = [8, 8]\nactivation = \"tanh\"\n", "[network]\narch = \""+name+"\"\n"+net+"\n", 1)
+			p, err := Parse(name+".toml", []byte(src), ".")
+			require.NoError(t, err)
+			folded, err := buildSolver(p, 3, 4, true)
+			require.NoError(t, err)
+			pairs, err := buildSolver(p, 3, 4, false)
+			require.NoError(t, err)
+			require.Equal(t, "dim 2: ∂0 ∂1 ∂00+2·∂01+∂11", folded.interior.plan.String())
+			folded.ps.ZeroGrad()
+			pairs.ps.ZeroGrad()
+			lf, err := folded.eval()
+			require.NoError(t, err)
+			lp, err := pairs.eval()
+			require.NoError(t, err)
+			require.Greater(t, lp, 0.0)
+			require.InDelta(t, lp, lf, 1e-11*lp)
+			scale := 0.0
+			for _, g := range pairs.ps.Grad {
+				scale = max(scale, math.Abs(g))
+			}
+			for i, g := range pairs.ps.Grad {
+				require.InDelta(t, g, folded.ps.Grad[i], 1e-11*scale, "gradient %d", i)
+			}
+		})
 	}
 }

@@ -27,6 +27,9 @@ type libraryCase struct {
 var libraryCases = []libraryCase{
 	{file: "poisson2d", adam: 200, lbfgs: 600, relL2: 1e-3},                    // reaches 1.0e-4
 	{file: "poisson2d-xnet", adam: 50, lbfgs: 150, interior: 500, relL2: 3e-3}, // 3.2e-4
+	{file: "poisson2d-kan", adam: 200, lbfgs: 200, interior: 500, relL2: 3e-3, check: func(t *testing.T, m *Metrics) { // 5.2e-4
+		require.Equal(t, []int{10, 20}, m.GridExtension, "L-BFGS ran on grids 10 and 20")
+	}},
 	{file: "helmholtz2d", adam: 100, lbfgs: 1500, interior: 1000, relL2: 3e-2}, // 3.4e-3
 	{file: "heat1d", adam: 200, lbfgs: 500, relL2: 5e-3},                       // 7.3e-4
 	// The wave, Burgers and Allen–Cahn on their fourier_mlp networks (separable; odd in x;

@@ -30,7 +30,9 @@ const (
 	DefaultLBFGSIterations = 2000
 	DefaultLBFGSTolerance  = 1e-14
 	DefaultLBFGSHistory    = 50
-	DefaultLogEvery        = 100
+	// MaxKANGrid bounds train.grid_extension's grids.
+	MaxKANGrid      = 1000
+	DefaultLogEvery = 100
 )
 
 // MaxPoints bounds every point count of a problem file (interior, condition, candidates).
@@ -85,7 +87,7 @@ var knownKeys = map[string][]string{
 	"data":              {"name", "file", "fields", "arrays", "weight"},
 	"sampling":          {"method", "interior", "seed", "resample_every", "resample_boundary", "adaptive"},
 	"sampling.adaptive": {"method", "every", "lbfgs_every", "candidates", "points", "rounds", "k", "c"},
-	"train":             {"adam_steps", "lr", "schedule", "lbfgs_iterations", "lbfgs_tolerance", "lbfgs_history", "log_every", "time_limit"},
+	"train":             {"adam_steps", "lr", "schedule", "lbfgs_iterations", "lbfgs_tolerance", "lbfgs_history", "log_every", "time_limit", "causal_bins", "causal_epsilon", "grid_extension"},
 	"reference":         {"solution", "params", "expr", "file", "arrays", "grid", "unknowns"},
 	"output":            {"times", "grid"},
 }
@@ -536,6 +538,24 @@ func (pr *parser) parseTrain() {
 			pr.is.addf(line("causal_bins"), "train: causal_bins = %d; want 2 to 1024", t.CausalBins)
 		case !(tr.CausalEpsilon > 0) || math.IsInf(tr.CausalEpsilon, 0):
 			pr.is.addf(line("causal_epsilon"), "train: causal_epsilon = %g; want a finite value > 0", tr.CausalEpsilon)
+		}
+	}
+	if len(t.GridExtension) > 0 {
+		kc, ok := p.Network.Config.(*inr.KANConfig)
+		switch {
+		case !ok:
+			pr.is.addf(line("grid_extension"), "train: grid_extension refines a B-spline KAN's grid; the network is %s (give [network] arch = \"kan\")", p.Network.Arch)
+		default:
+			prev := kc.Grid
+			for _, g := range t.GridExtension {
+				if g <= prev || g > MaxKANGrid {
+					pr.is.addf(line("grid_extension"), "train: grid_extension %s; want grids increasing from the network's %d, at most %d",
+						strings.ReplaceAll(fmt.Sprint(t.GridExtension), " ", ", "), kc.Grid, MaxKANGrid)
+					break
+				}
+				prev = g
+			}
+			tr.GridExtension = slices.Clone(t.GridExtension)
 		}
 	}
 	if !slices.Contains(schedules, tr.Schedule) {

@@ -116,6 +116,8 @@ func TestParseErrors(t *testing.T) {
 		{"syntax", `points = 80`, `points = = 80`, []string{"burgers.toml:19:"}, 19, false},
 		{"negative weight", `points = 80`, "points = 80\nweight = -1", []string{"condition 1 (dirichlet): weight -1"}, 20, false},
 		{"initial without time", "time = [0, 1]\n", "", []string{"condition 2 (initial): needs a time-dependent domain"}, 21, true},
+		{"grid extension of an MLP", `adam_steps = 10`, "adam_steps = 10\ngrid_extension = [10]",
+			[]string{`train: grid_extension refines a B-spline KAN's grid; the network is mlp (give [network] arch = "kan")`}, 37, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,6 +136,19 @@ func TestParseErrors(t *testing.T) {
 			}
 			assert.Contains(t, msg, "burgers.toml:"+strconv.Itoa(c.line)+":", msg)
 		})
+	}
+}
+
+// TestParseGridExtension: a B-spline KAN takes train.grid_extension, grids increasing from its own.
+func TestParseGridExtension(t *testing.T) {
+	kanFile := strings.Replace(burgersFile, "arch = \"mlp\"\nwidths = [20, 20]\nactivation = \"tanh\"", "arch = \"kan\"\nwidths = [4]\ngrid = 5", 1)
+	require.NotEqual(t, burgersFile, kanFile)
+	p, err := Parse("burgers.toml", []byte(strings.Replace(kanFile, "adam_steps = 10", "adam_steps = 10\ngrid_extension = [10, 20]", 1)), ".")
+	require.NoError(t, err)
+	require.Equal(t, []int{10, 20}, p.Train.GridExtension)
+	for _, bad := range []string{"[5, 10]", "[10, 10]", "[20, 10]", "[10, 2000]"} {
+		_, err := Parse("burgers.toml", []byte(strings.Replace(kanFile, "adam_steps = 10", "adam_steps = 10\ngrid_extension = "+bad, 1)), ".")
+		require.ErrorContains(t, err, "burgers.toml:37: train: grid_extension "+bad+"; want grids increasing from the network's 5, at most 1000", bad)
 	}
 }
 

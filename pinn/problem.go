@@ -155,6 +155,10 @@ type Train struct {
 	CausalBins    int
 	CausalEpsilon float64
 	TimeLimit     float64 // seconds for the whole solve; 0 means none
+	// GridExtension lists finer grids for a B-spline KAN network ("kan"): after L-BFGS on the
+	// network's own grid, the splines are carried to each grid in turn (kan.RefitCoefficients)
+	// and L-BFGS runs again, LBFGSIterations each time (pykan's refine).
+	GridExtension []int
 }
 
 // Output says what the pictures show.

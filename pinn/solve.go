@@ -49,8 +49,9 @@ type Result struct {
 }
 
 // Solve trains the problem's network: Adam for the configured steps (with resampling and
-// adaptive refinement as configured), then L-BFGS on fixed points; then it measures the solution
-// against the reference. Observers receive a snapshot every train.log_every steps and a last one
+// adaptive refinement as configured), then L-BFGS on fixed points, then for a B-spline KAN with
+// train.grid_extension L-BFGS again on each finer grid; then it measures the solution against
+// the reference. Observers receive a snapshot every train.log_every steps and a last one
 // with Done set. Cancelling ctx stops training early and still evaluates what was reached.
 func Solve(ctx context.Context, p *Problem, opt Options, observers ...inr.Observer) (*Result, error) {
 	start := time.Now()
@@ -83,6 +84,19 @@ func Solve(ctx context.Context, p *Problem, opt Options, observers ...inr.Observ
 	if err := run.lbfgs(m); err != nil {
 		return nil, fmt.Errorf("%s: %w", p.Path, err)
 	}
+	for _, g := range tr.GridExtension {
+		if run.expired() {
+			break
+		}
+		if err := run.extendGrid(g); err != nil {
+			return nil, fmt.Errorf("%s: grid extension to %d: %w", p.Path, g, err)
+		}
+		m.GridExtension = append(m.GridExtension, g)
+		if err := run.lbfgs(m); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Path, err)
+		}
+	}
+	s = run.s // grid extension builds a new solver
 	m.TrainSeconds = time.Since(start).Seconds()
 	res := &Result{Problem: p, Model: s.model, Metrics: m, History: run.hist}
 	if err := s.finishMetrics(m, res); err != nil {
@@ -107,6 +121,16 @@ type run struct {
 	snaps  int
 	loss   float64
 	rounds int // adaptive refinements done
+	grid   int // the KAN grid L-BFGS runs on after a grid extension (0: none yet)
+}
+
+// lbfgsPhase names the L-BFGS phase in snapshots: "lbfgs", or "grid G" after a grid extension
+// (the viewer marks where each phase starts on the loss curve).
+func (r *run) lbfgsPhase() string {
+	if r.grid > 0 {
+		return fmt.Sprintf("grid %d", r.grid)
+	}
+	return "lbfgs"
 }
 
 func (r *run) expired() bool {
@@ -205,7 +229,7 @@ func (r *run) lbfgs(m *Metrics) error {
 		o.OnIter = func(iter int, loss float64) bool {
 			r.record(loss)
 			if (done+iter)%tr.LogEvery == 0 {
-				r.publish(r.snapshot("lbfgs", false))
+				r.publish(r.snapshot(r.lbfgsPhase(), false))
 			}
 			return !r.expired()
 		}
@@ -232,7 +256,7 @@ func (r *run) lbfgs(m *Metrics) error {
 		return err
 	}
 	m.LBFGSStop = res.Reason.String()
-	m.LBFGSSeconds = time.Since(t0).Seconds()
+	m.LBFGSSeconds += time.Since(t0).Seconds()
 	m.LBFGSGradNorm = res.GradNorm
 	m.RefineRounds = r.rounds
 	return nil

@@ -83,6 +83,7 @@ type trainSpec struct {
 	TimeLimit       *float64 `toml:"time_limit"`
 	CausalBins      int      `toml:"causal_bins"`
 	CausalEpsilon   *float64 `toml:"causal_epsilon"`
+	GridExtension   []int    `toml:"grid_extension"`
 }
 
 type referenceSpec struct {

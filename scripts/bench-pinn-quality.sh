@@ -63,7 +63,7 @@ for name in "${problems[@]}"; do
 			done
 			rel="$rel ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g'))"
 		fi
-		if [ "$name" = poisson2d-xnet ]; then
+		if [ "$name" = poisson2d-xnet ] || [ "$name" = poisson2d-kan ]; then
 			rel="$rel; MSE $(sci "$(jq -r .mse "$m")")"
 		fi
 	fi
