@@ -119,16 +119,7 @@ func curveFit(b *BSpline) (kernel.Matrix, error) {
 			return kernel.Matrix{}, fmt.Errorf("spline fit: %w", err)
 		}
 		// Column m of Pᵀ solves AAᵀ z = A[:, m].
-		z := make([]float64, pts)
-		for m := range nb {
-			for j := range pts {
-				z[j] = a.At(j, m)
-			}
-			cholSolve(g, z)
-			for j := range pts {
-				p.Set(m, j, z[j])
-			}
-		}
+		cholSolveColumns(g, a, func(m int, z []float64) { copy(p.Row(m), z) })
 		return p, nil
 	}
 	g := gram(a, true) // AᵀA, nb×nb
@@ -180,6 +171,19 @@ func cholesky(g kernel.Matrix) error {
 		}
 	}
 	return nil
+}
+
+// cholSolveColumns solves LLᵀz = b[:, c] for every column c of b with the factor from cholesky,
+// handing each solution to put (z is reused between calls).
+func cholSolveColumns(l, b kernel.Matrix, put func(c int, z []float64)) {
+	z := make([]float64, b.Rows)
+	for c := range b.Cols {
+		for r := range z {
+			z[r] = b.At(r, c)
+		}
+		cholSolve(l, z)
+		put(c, z)
+	}
 }
 
 // cholSolve solves LLᵀz = z in place with the factor from cholesky.

@@ -36,16 +36,11 @@ func RefitMatrix(from, to *BSpline) (kernel.Matrix, error) {
 	}
 	rhs := kernel.NewMatrix(to.Size(), from.Size()) // Bᵀ·A, then solved column by column
 	kernel.Gemm(kernel.Trans, kernel.NoTrans, 1, b, a, 0, rhs)
-	z := make([]float64, to.Size())
-	for c := range from.Size() {
-		for r := range z {
-			z[r] = rhs.At(r, c)
+	cholSolveColumns(g, rhs, func(c int, z []float64) {
+		for r, v := range z {
+			rhs.Set(r, c, v)
 		}
-		cholSolve(g, z)
-		for r := range z {
-			rhs.Set(r, c, z[r])
-		}
-	}
+	})
 	return rhs, nil
 }
 

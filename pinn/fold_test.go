@@ -84,26 +84,7 @@ func TestFoldMatchesPairs(t *testing.T) {
 				folded.setChunkPoints(chunk)
 				pairs.setChunkPoints(chunk)
 				for range 2 { // the second evaluation reuses the programs' static parts
-					folded.ps.ZeroGrad()
-					pairs.ps.ZeroGrad()
-					lf, err := folded.eval()
-					require.NoError(t, err)
-					lp, err := pairs.eval()
-					require.NoError(t, err)
-					require.Greater(t, lp, 0.0)
-					assert.InDelta(t, lp, lf, 1e-12*lp)
-					_, vf := folded.terms()
-					_, vp := pairs.terms()
-					for i := range vp {
-						assert.InDelta(t, vp[i], vf[i], 1e-12*max(vp[i], 1e-3), "term %d", i)
-					}
-					scale := 0.0
-					for _, g := range pairs.ps.Grad {
-						scale = max(scale, math.Abs(g))
-					}
-					for i, g := range pairs.ps.Grad {
-						require.InDelta(t, g, folded.ps.Grad[i], 1e-12*scale, "gradient %d", i)
-					}
+					requireSameEvaluation(t, folded, pairs, 1e-12)
 				}
 			})
 		}
@@ -150,21 +131,33 @@ func TestFoldMatchesPairsEveryNetwork(t *testing.T) {
 			pairs, err := buildSolver(p, 3, 4, false)
 			require.NoError(t, err)
 			require.Equal(t, "dim 2: ∂0 ∂1 ∂00+2·∂01+∂11", folded.interior.plan.String())
-			folded.ps.ZeroGrad()
-			pairs.ps.ZeroGrad()
-			lf, err := folded.eval()
-			require.NoError(t, err)
-			lp, err := pairs.eval()
-			require.NoError(t, err)
-			require.Greater(t, lp, 0.0)
-			require.InDelta(t, lp, lf, 1e-11*lp)
-			scale := 0.0
-			for _, g := range pairs.ps.Grad {
-				scale = max(scale, math.Abs(g))
-			}
-			for i, g := range pairs.ps.Grad {
-				require.InDelta(t, g, folded.ps.Grad[i], 1e-11*scale, "gradient %d", i)
-			}
+			requireSameEvaluation(t, folded, pairs, 1e-11)
 		})
+	}
+}
+
+// requireSameEvaluation evaluates both solvers and requires the same loss, terms and gradient
+// to tol relative (of the loss, of each term or 1e-3, of the largest gradient entry).
+func requireSameEvaluation(t *testing.T, folded, pairs *solver, tol float64) {
+	t.Helper()
+	folded.ps.ZeroGrad()
+	pairs.ps.ZeroGrad()
+	lf, err := folded.eval()
+	require.NoError(t, err)
+	lp, err := pairs.eval()
+	require.NoError(t, err)
+	require.Greater(t, lp, 0.0)
+	require.InDelta(t, lp, lf, tol*lp)
+	_, vf := folded.terms()
+	_, vp := pairs.terms()
+	for i := range vp {
+		require.InDelta(t, vp[i], vf[i], tol*max(vp[i], 1e-3), "term %d", i)
+	}
+	scale := 0.0
+	for _, g := range pairs.ps.Grad {
+		scale = max(scale, math.Abs(g))
+	}
+	for i, g := range pairs.ps.Grad {
+		require.InDelta(t, g, folded.ps.Grad[i], tol*scale, "gradient %d", i)
 	}
 }
