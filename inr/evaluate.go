@@ -105,12 +105,13 @@ func (m *Model) RenderDerivative(w, h int, show string) ([]float64, error) {
 			return math.Sqrt(v)
 		}
 	case ShowLaplacian:
-		plan = nn.LaplacianPlan(2) // blocks: u, ∂x, ∂y, ∂xx, ∂yy
+		plan = nn.ForwardLaplacianPlan(2) // blocks: u, ∂x, ∂y, ∂xx+∂yy (one block, not two)
+		lap, _ := plan.LaplacianBlock()
 		pixel = func(i int, y nn.Jet) float64 {
-			xx, yy := y.Block(3).Row(i), y.Block(4).Row(i)
+			d := y.Block(lap).Row(i)
 			var v float64
 			for o, s := range m.Norm.Scale {
-				v += s * (xx[o] + yy[o])
+				v += s * d[o]
 			}
 			return v / float64(c)
 		}

@@ -86,13 +86,7 @@ func NewModel(arch string, cfg Config, in, out int, seed uint64) (*Model, error)
 }
 
 // NumParams is the number of trainable scalars.
-func (m *Model) NumParams() int {
-	n := 0
-	for _, p := range m.Net.Params() {
-		n += p.Size()
-	}
-	return n
-}
+func (m *Model) NumParams() int { return nn.CountParams(m.Net.Params()) }
 
 // modelExtra keys of the model file metadata.
 const (

@@ -2,8 +2,10 @@ package kan
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/inrstudio/studio/kernel"
+	"github.com/inrstudio/studio/nn"
 )
 
 // Grid extension (pykan's refine, Liu et al. 2024 §2.5): a B-spline KAN trained on a coarse grid
@@ -65,50 +67,62 @@ func RefitCoefficients(c []float64, in, out int, from, to *BSpline) ([]float64, 
 	return dst, nil
 }
 
-// ExtendGrid returns a copy of e on grid intervals of g for its B-spline term (a layer from
-// NewBSplineKANConfig): the other parameters are copied and the spline coefficients refitted
-// (RefitCoefficients), so the layer computes the same function on its grid range — exactly when
-// g is a multiple of the old grid.
+// CarryToGrid copies the parameters of a network of B-spline KAN layers (NewBSplineKANConfig) on
+// the grid of from into fresh, the same network built on the grid of to: tensors of equal size
+// are copied (base weights, scalers, other layers), each "spline_weight" is refitted
+// (RefitCoefficients). The two lists are in the same order, as Params gives them.
+func CarryToGrid(old, fresh []*nn.Param, from, to *BSpline) error {
+	if len(old) != len(fresh) {
+		return fmt.Errorf("grid extension: the network on grid %d has %d parameters, the one on grid %d %d", from.g, len(old), to.g, len(fresh))
+	}
+	for i, p := range fresh {
+		o := old[i]
+		switch {
+		case o.Name != p.Name:
+			return fmt.Errorf("grid extension: parameter %s is %s in the network on grid %d", p.Name, o.Name, from.g)
+		case len(o.Value) == len(p.Value):
+			copy(p.Value, o.Value)
+		case strings.HasSuffix(p.Name, "spline_weight") && len(p.Shape) == 3:
+			c, err := RefitCoefficients(o.Value, p.Shape[0], p.Shape[2], from, to)
+			if err != nil {
+				return fmt.Errorf("%s: %w", p.Name, err)
+			}
+			copy(p.Value, c)
+		default:
+			return fmt.Errorf("grid extension: parameter %s changes shape %v → %v", p.Name, o.Shape, p.Shape)
+		}
+	}
+	return nil
+}
+
+// ExtendGrid returns a copy of e, a layer from NewBSplineKANConfig, on g grid intervals
+// (CarryToGrid): the layer computes the same function on its grid range, exactly when g is a
+// multiple of the old grid.
 func ExtendGrid(e *Expansion, g int) (*Expansion, error) {
 	terms := make([]Term, len(e.terms))
-	spline := -1
+	var from, to *BSpline
 	for i, t := range e.terms {
 		terms[i] = Term{Name: t.name, Basis: t.basis, ScaleName: t.scaleName}
 		if b, ok := t.basis.(*BSpline); ok {
-			if spline >= 0 {
+			if from != nil {
 				return nil, fmt.Errorf("grid extension: the layer has two B-spline terms")
 			}
 			nb, err := NewBSpline(g, b.k, b.lo, b.hi)
 			if err != nil {
 				return nil, fmt.Errorf("grid extension: %w", err)
 			}
-			terms[i].Basis, spline = nb, i
+			terms[i].Basis, from, to = nb, b, nb
 		}
 	}
-	if spline < 0 {
+	if from == nil {
 		return nil, fmt.Errorf("grid extension: the layer has no B-spline term")
 	}
 	ne, err := NewExpansion(e.in, e.out, e.bias != nil, terms...)
 	if err != nil {
 		return nil, err
 	}
-	for i, t := range e.terms {
-		nt := ne.terms[i]
-		if i == spline {
-			c, err := RefitCoefficients(t.coef.Value, e.in, e.out, t.basis.(*BSpline), nt.basis.(*BSpline))
-			if err != nil {
-				return nil, err
-			}
-			copy(nt.coef.Value, c)
-		} else {
-			copy(nt.coef.Value, t.coef.Value)
-		}
-		if t.scale != nil {
-			copy(nt.scale.Value, t.scale.Value)
-		}
-	}
-	if e.bias != nil {
-		copy(ne.bias.Value, e.bias.Value)
+	if err := CarryToGrid(e.Params(), ne.Params(), from, to); err != nil {
+		return nil, err
 	}
 	return ne, nil
 }

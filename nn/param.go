@@ -33,6 +33,15 @@ func NewParam(name string, shape ...int) *Param {
 // Size is the number of elements.
 func (p *Param) Size() int { return len(p.Value) }
 
+// CountParams is the number of scalars in ps.
+func CountParams(ps []*Param) int {
+	n := 0
+	for _, p := range ps {
+		n += p.Size()
+	}
+	return n
+}
+
 // Matrix views a 2-D parameter's values as a kernel matrix.
 func (p *Param) Matrix() kernel.Matrix { return kernel.MatrixFrom(p.Shape[0], p.Shape[1], p.Value) }
 

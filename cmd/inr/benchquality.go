@@ -147,7 +147,9 @@ func runBenchQuality(cmd *cobra.Command, path string, f fitcli.Flags, modelList,
 	defer stopSignals()
 	changed := func(flag string) bool { return flag == "model" || cmd.Flags().Changed(flag) }
 
-	interrupted, stopped, partial := false, "", fitFigures{}
+	shown := rec.Fits // the table's fits: the record's, and the one Ctrl-C stopped
+	interrupted := false
+fits:
 	for _, model := range models {
 		for _, seed := range seeds {
 			key := fitKey(model, seed)
@@ -192,38 +194,29 @@ func runBenchQuality(cmd *cobra.Command, path string, f fitcli.Flags, modelList,
 			case fitErr != nil:
 				return fitErr
 			case res.Stop == inr.StopInterrupted:
-				// In the table, not in the record: its checkpoint stays for --continue.
 				fit.Note = fmt.Sprintf("seed %d interrupted after %d steps", seed, res.Steps)
-				stopped, interrupted = key, true
-				partial = fit
-			}
-			if !interrupted {
-				rec.Fits[key] = fit
-				if err := rec.save(dir); err != nil {
-					return err
-				}
 			}
 			if !quiet {
 				fmt.Fprintf(stderr, "%s seed %d: PSNR %.2f dB, best %.2f dB at step %d, SSIM %.4f, %d steps in %.1f s → %s/\n",
 					model, seed, res.PSNR, res.BestPSNR, res.BestStep, res.SSIM, res.Steps, res.Seconds, prep.Dir)
 			}
-			if interrupted {
-				break
+			if interrupted = res.Stop == inr.StopInterrupted; interrupted {
+				// In the table, not in the record: its checkpoint stays for --continue.
+				shown = maps.Clone(rec.Fits)
+				shown[key] = fit
+				break fits
 			}
-		}
-		if interrupted {
-			break
+			rec.Fits[key] = fit
+			if err := rec.save(dir); err != nil {
+				return err
+			}
 		}
 	}
 	var rows []*qualityRow
 	for _, model := range models {
 		row := &qualityRow{model: model}
 		for _, seed := range seeds {
-			fit, ok := rec.Fits[fitKey(model, seed)]
-			if !ok && fitKey(model, seed) == stopped {
-				fit, ok = partial, true
-			}
-			if ok {
+			if fit, ok := shown[fitKey(model, seed)]; ok {
 				row.params = fit.Params
 				row.fits = append(row.fits, fit)
 				if fit.Note != "" {

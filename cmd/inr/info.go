@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/inrstudio/studio/inr"
-
 	"github.com/inrstudio/studio/nn"
 )
 
@@ -44,9 +43,7 @@ func runInfo(w io.Writer, path string) error {
 	if c != nil {
 		params := 0
 		for _, s := range c.Stages {
-			for _, p := range s.Net.Params() {
-				params += p.Size()
-			}
+			params += nn.CountParams(s.Net.Params())
 		}
 		fmt.Fprintf(w, "%s: multi-stage regression model (inr fit-fn), %d input(s) on %v–%v, %d stages, %s parameters (inr %s)\n",
 			path, c.Dim(), c.Lo, c.Hi, len(c.Stages), groupDigits(params), meta.Version)
@@ -151,6 +148,9 @@ func runFigures(path string) string {
 // what it computes, its output width and its trainable parameters.
 func describeGraph(w io.Writer, g nn.Spec, prefix, indent string, sizes map[string]int) {
 	nodes, _ := g["nodes"].([]nn.Spec)
+	if len(nodes) == 0 {
+		return // not a graph's Spec
+	}
 	names := make([]string, len(nodes))
 	for i, n := range nodes {
 		names[i] = fmt.Sprint(n["name"])
